@@ -1,0 +1,187 @@
+//! The library API: `logconf::init()`, the [`Builder`], the [`Handle`] and the
+//! flush-on-drop [`Guard`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::{LoadOptions, Loaded};
+use crate::diagnostics::Diagnostics;
+use crate::filters::CustomFilter;
+use crate::record::Record;
+use crate::runtime::{GlobalLogger, Logging, Source};
+
+/// Why logging could not be set up.
+#[derive(Debug)]
+pub enum Error {
+    /// The configuration has problems (every one of them, located).
+    Config(Diagnostics),
+    /// Another `log` logger is installed already.
+    AlreadyInstalled,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(d) => write!(f, "{d}"),
+            Error::AlreadyInstalled => {
+                f.write_str("a `log` logger is already installed in this process")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Error::Config(d)
+    }
+}
+
+/// The configuration file `init()` reads: env `LOG_CONFIG`, else `./logging.toml`.
+pub fn default_config_path() -> PathBuf {
+    std::env::var_os("LOG_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("logging.toml"))
+}
+
+/// Loads `logging.toml` (env `LOG_CONFIG`, else `./logging.toml`) and installs it as
+/// the `log` logger. Keep the guard alive: dropping it flushes.
+pub fn init() -> Result<Guard, Error> {
+    Builder::new().init()
+}
+
+/// Sets logging up with more control than [`init`].
+pub struct Builder {
+    source: Source,
+    options: LoadOptions,
+    filters: HashMap<String, CustomFilter>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+impl Builder {
+    /// A builder for the default file (env `LOG_CONFIG`, else `./logging.toml`).
+    pub fn new() -> Self {
+        Builder {
+            source: Source::Path(default_config_path()),
+            options: LoadOptions::default(),
+            filters: HashMap::new(),
+        }
+    }
+
+    /// Reads the configuration from this file.
+    pub fn path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.source = Source::Path(path.into());
+        self
+    }
+
+    /// Uses this TOML text as the configuration.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.source = Source::Text(text.into());
+        self
+    }
+
+    /// The log base dir (env `LOG_BASE_DIR` still wins; this wins over the file).
+    pub fn base_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.options.base_dir = Some(dir.into());
+        self
+    }
+
+    /// DEBUG mode (env `LOG_DEBUG` still wins; this wins over the file).
+    pub fn debug(mut self, on: bool) -> Self {
+        self.options.debug = Some(on);
+        self
+    }
+
+    /// Uses this environment instead of the process's (for tests and tools).
+    pub fn env(mut self, env: HashMap<String, String>) -> Self {
+        self.options.env = Some(env);
+        self
+    }
+
+    /// Registers a filter that `[filters.X] class = "custom", function = NAME` uses.
+    pub fn filter<F>(mut self, name: impl Into<String>, f: F) -> Self
+    where
+        F: Fn(&Record<'_>) -> bool + Send + Sync + 'static,
+    {
+        let name = name.into();
+        self.options.custom_filters.push(name.clone());
+        self.filters.insert(name, Arc::new(f));
+        self
+    }
+
+    /// Loads and compiles without installing as the `log` logger.
+    pub fn build(self) -> Result<Handle, Error> {
+        let logging = Logging::new(self.source, self.options, self.filters)?;
+        Ok(Handle(Arc::new(logging)))
+    }
+
+    /// Loads, compiles and installs as the `log` logger.
+    pub fn init(self) -> Result<Guard, Error> {
+        let handle = self.build()?;
+        log::set_boxed_logger(Box::new(GlobalLogger(handle.0.clone())))
+            .map_err(|_| Error::AlreadyInstalled)?;
+        handle.0.mark_installed();
+        Ok(Guard { handle })
+    }
+}
+
+/// Control over a running configuration.
+#[derive(Clone)]
+pub struct Handle(Arc<Logging>);
+
+impl Handle {
+    /// Flushes every handler.
+    pub fn flush(&self) {
+        self.0.flush();
+    }
+
+    /// Reads the configuration source again and swaps the new tree in; on error the
+    /// running configuration stays and every problem is returned.
+    pub fn reload(&self) -> Result<(), Error> {
+        self.0.reload().map_err(Error::Config)
+    }
+
+    /// Replaces the configuration with another file (as `logconf replay` does).
+    pub fn reconfigure_file(&self, path: impl AsRef<std::path::Path>) -> Result<(), Error> {
+        self.0
+            .reconfigure_file(path.as_ref())
+            .map_err(Error::Config)
+    }
+
+    /// The configuration in force: the typed model, DEBUG mode, base dir, source.
+    pub fn config(&self) -> Arc<Loaded> {
+        self.0.loaded()
+    }
+
+    /// Routes one record through the tree without the `log` facade (any level 0–50).
+    pub fn log(&self, target: &str, rec: &Record<'_>) {
+        self.0.dispatch(target, rec);
+    }
+}
+
+/// Flushes logging when dropped; returned by [`init`].
+pub struct Guard {
+    handle: Handle,
+}
+
+impl Guard {
+    /// The handle of the installed configuration.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.handle.flush();
+    }
+}

@@ -1,0 +1,51 @@
+//! `logconf check [FILE]`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use logconf::config::{load_file, LoadOptions};
+
+/// Validates `file`: diagnostics on stderr and exit 1, or a one-line summary.
+pub fn run(file: &Path) -> ExitCode {
+    let loaded = match load_file(file, &LoadOptions::default()) {
+        Ok(l) => l,
+        Err(diags) => {
+            eprint!("{diags}");
+            let n = diags.error_count();
+            eprintln!(
+                "\nerror: {} has {n} error{}",
+                file.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let mut problems = loaded.diagnostics(logconf::compile::check_paths(&loaded));
+    problems.items.extend(loaded.warnings.clone());
+    problems.sort();
+    if !problems.items.is_empty() {
+        eprint!("{problems}");
+    }
+    if problems.has_errors() {
+        let n = problems.error_count();
+        eprintln!(
+            "\nerror: {} has {n} error{}",
+            file.display(),
+            if n == 1 { "" } else { "s" }
+        );
+        return ExitCode::from(1);
+    }
+    let c = &loaded.config;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    println!(
+        "{}: OK ({}, {}, {}, {}; debug {}, base dir {})",
+        file.display(),
+        plural(c.formatters.len(), "formatter"),
+        plural(c.filters.len(), "filter"),
+        plural(c.handlers.len(), "handler"),
+        plural(c.loggers.len(), "logger"),
+        if loaded.debug { "on" } else { "off" },
+        loaded.base_dir.display()
+    );
+    ExitCode::SUCCESS
+}

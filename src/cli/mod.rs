@@ -1,0 +1,61 @@
+//! The `logconf` command line: `check`, `schema`, `explain`, `replay`.
+
+mod check;
+mod explain;
+mod replay;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// logconf: check, explain and try a logging.toml.
+#[derive(Parser)]
+#[command(name = "logconf", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a configuration and print every problem (exit 1 if any error).
+    Check {
+        /// The file (default: $LOG_CONFIG, else ./logging.toml).
+        file: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of logging.toml.
+    Schema,
+    /// Show a logger's effective level, filters, and the handlers its records reach.
+    Explain {
+        /// The logger name, such as billing.api (or "root").
+        logger: String,
+        /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Log JSON lines from stdin through the configuration.
+    ///
+    /// Each line is {"logger": "a.b", "level": "INFO", "msg": "text", "kv": {...}} or
+    /// {"reconfigure": "other.toml"} (relative to the config's folder).
+    Replay {
+        /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = |c: Option<PathBuf>| c.unwrap_or_else(logconf::default_config_path);
+    match cli.command {
+        Command::Check { file } => check::run(&config(file)),
+        Command::Schema => {
+            print!("{}", logconf::schema::schema_text());
+            ExitCode::SUCCESS
+        }
+        Command::Explain { logger, config: c } => explain::run(&logger, &config(c)),
+        Command::Replay { config: c } => replay::run(&config(c)),
+    }
+}

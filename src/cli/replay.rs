@@ -1,0 +1,153 @@
+//! `logconf replay`: JSON lines from stdin through the configured tree.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use log::kv::{self, Key, Value, VisitSource};
+use serde_json::Value as Json;
+
+use logconf::{Builder, Level, Message, Record};
+
+/// A record's key-values as JSON gave them.
+struct JsonKv(Vec<(String, KvValue)>);
+
+enum KvValue {
+    Str(String),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl kv::Source for JsonKv {
+    fn visit<'kvs>(&'kvs self, visitor: &mut dyn VisitSource<'kvs>) -> Result<(), kv::Error> {
+        for (k, v) in &self.0 {
+            let value = match v {
+                KvValue::Str(s) => Value::from(s.as_str()),
+                KvValue::Int(i) => Value::from(*i),
+                KvValue::UInt(u) => Value::from(*u),
+                KvValue::Float(f) => Value::from(*f),
+                KvValue::Bool(b) => Value::from(*b),
+            };
+            visitor.visit_pair(Key::from_str(k), value)?;
+        }
+        Ok(())
+    }
+}
+
+fn kv_from_json(obj: Option<&Json>) -> JsonKv {
+    let mut out = Vec::new();
+    if let Some(Json::Object(map)) = obj {
+        for (k, v) in map {
+            let value = match v {
+                Json::String(s) => KvValue::Str(s.clone()),
+                Json::Bool(b) => KvValue::Bool(*b),
+                Json::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                    (Some(i), _, _) => KvValue::Int(i),
+                    (None, Some(u), _) => KvValue::UInt(u),
+                    (_, _, Some(f)) => KvValue::Float(f),
+                    _ => KvValue::Str(n.to_string()),
+                },
+                other => KvValue::Str(other.to_string()),
+            };
+            out.push((k.clone(), value));
+        }
+    }
+    JsonKv(out)
+}
+
+fn record_level(v: Option<&Json>) -> Result<Level, String> {
+    match v {
+        Some(Json::String(s)) => Level::parse(s),
+        Some(Json::Number(n)) => n
+            .as_i64()
+            .ok_or_else(|| format!("bad level {n}"))
+            .and_then(Level::from_number),
+        Some(other) => Err(format!("bad level {other}")),
+        None => Err("missing \"level\"".into()),
+    }
+}
+
+/// Replays stdin through the configuration at `config`.
+pub fn run(config: &Path) -> ExitCode {
+    let handle = match Builder::new().path(config).build() {
+        Ok(h) => h,
+        Err(e) => {
+            eprint!("{e}");
+            eprintln!("\nerror: {} does not load", config.display());
+            return ExitCode::from(1);
+        }
+    };
+    let dir = config.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut failed = false;
+    let stdin = std::io::stdin();
+    for (i, line) in stdin.lock().lines().enumerate() {
+        let lineno = i + 1;
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("logconf replay: stdin: {e}");
+                failed = true;
+                break;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let obj: Json = match serde_json::from_str(&line) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("logconf replay: line {lineno}: not JSON: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        if let Some(target) = obj.get("reconfigure") {
+            let Some(p) = target.as_str() else {
+                eprintln!("logconf replay: line {lineno}: \"reconfigure\" must be a path string");
+                failed = true;
+                continue;
+            };
+            let path = dir.join(p);
+            if let Err(e) = handle.reconfigure_file(&path) {
+                eprint!("{e}");
+                eprintln!("logconf replay: line {lineno}: reconfigure failed; the previous configuration stays");
+                failed = true;
+            }
+            continue;
+        }
+        let level = match record_level(obj.get("level")) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("logconf replay: line {lineno}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let logger = obj.get("logger").and_then(Json::as_str).unwrap_or("root");
+        let msg = match obj.get("msg") {
+            Some(Json::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        let kv = kv_from_json(obj.get("kv"));
+        let rec = Record {
+            level,
+            logger,
+            message: Message::Text(&msg),
+            kv: &kv,
+            file: None,
+            line: None,
+            time: SystemTime::now(),
+        };
+        handle.log(logger, &rec);
+    }
+    handle.flush();
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,307 @@
+//! Compiling a loaded configuration into a [`Tree`]: formatters parsed, filters and
+//! handlers built (every declared handler, as dictConfig does), loggers linked, and
+//! `disable_existing_loggers` applied. Nothing is installed unless all of it succeeds.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::model::{FileMode, HandlerConfig};
+use crate::config::{join_path, Loaded};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::filters::{CustomFilter, Filter};
+use crate::format::{message_only, TextFormatter};
+use crate::handlers::{ConsoleSink, FileSink, Handler, RotatingSink, Sink};
+use crate::router::{LoggerNode, Tree};
+
+/// What compiling needs besides the configuration.
+pub struct CompileContext<'a> {
+    /// Logger names that exist before this configuration (routed or named earlier).
+    pub existing: &'a HashSet<String>,
+    /// Custom filters registered from code.
+    pub custom_filters: &'a HashMap<String, CustomFilter>,
+}
+
+/// A relative `filename` resolved against the base dir.
+pub fn resolve_filename(base_dir: &Path, filename: &str) -> PathBuf {
+    let p = Path::new(filename);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base_dir.join(p)
+    }
+}
+
+/// Builds the tree, or every problem found (file system errors point at `filename`).
+pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagnostics> {
+    let c = &loaded.config;
+    let mut diags = Vec::new();
+
+    let mut formatters: HashMap<&str, Arc<TextFormatter>> = HashMap::new();
+    for (name, f) in &c.formatters {
+        if let Ok(t) = TextFormatter::compile(f) {
+            formatters.insert(name, Arc::new(t));
+        }
+    }
+    let default_formatter = Arc::new(message_only());
+    let custom = |name: &str| ctx.custom_filters.get(name).cloned();
+    let filters: HashMap<&str, Arc<Filter>> = c
+        .filters
+        .iter()
+        .map(|(n, f)| {
+            (
+                n.as_str(),
+                Arc::new(Filter::compile(f, loaded.debug, &custom)),
+            )
+        })
+        .collect();
+    let pick_filters = |names: &[String]| -> Vec<Arc<Filter>> {
+        names
+            .iter()
+            .filter_map(|n| filters.get(n.as_str()).cloned())
+            .collect()
+    };
+
+    let mut handlers: HashMap<&str, Arc<Handler>> = HashMap::new();
+    let mut to_start: Vec<Arc<Handler>> = Vec::new();
+    for (name, h) in &c.handlers {
+        let common = h.common();
+        if common.debug_only && !loaded.debug {
+            continue;
+        }
+        let path = join_path(&join_path("handlers", name), "filename");
+        let sink = match build_sink(h, &loaded.base_dir) {
+            Ok(s) => s,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(format!("handler `{name}`: {e}"), loaded.value_span(&path))
+                        .label("cannot be opened")
+                        .help("check that the directory exists or can be created, and is writable (LOG_BASE_DIR sets the base dir)"),
+                );
+                continue;
+            }
+        };
+        let formatter = common
+            .formatter
+            .as_deref()
+            .and_then(|f| formatters.get(f).cloned())
+            .unwrap_or_else(|| default_formatter.clone());
+        let handler = Arc::new(Handler::new(
+            name.clone(),
+            h.class_name(),
+            common.level,
+            pick_filters(&common.filters),
+            formatter,
+            sink,
+        ));
+        to_start.push(handler.clone());
+        handlers.insert(name, handler);
+    }
+    if !diags.is_empty() {
+        return Err(loaded.diagnostics(diags));
+    }
+    for h in &to_start {
+        if let Sink::File(f) = &h.sink {
+            if let Err(e) = f.start() {
+                diags.push(Diagnostic::error(
+                    format!(
+                        "handler `{}`: cannot truncate {}: {e}",
+                        h.name,
+                        f.path().display()
+                    ),
+                    None,
+                ));
+            }
+        }
+    }
+    let pick_handlers = |names: &[String]| -> Vec<Arc<Handler>> {
+        names
+            .iter()
+            .filter_map(|n| handlers.get(n.as_str()).cloned())
+            .collect()
+    };
+    let loggers: HashMap<String, LoggerNode> = c
+        .loggers
+        .iter()
+        .map(|(name, l)| {
+            (
+                name.clone(),
+                LoggerNode {
+                    level: l.level,
+                    propagate: l.propagate,
+                    handlers: pick_handlers(&l.handlers),
+                    filters: pick_filters(&l.filters),
+                },
+            )
+        })
+        .collect();
+    let root = LoggerNode {
+        level: c.root.level,
+        propagate: false,
+        handlers: pick_handlers(&c.root.handlers),
+        filters: pick_filters(&c.root.filters),
+    };
+    let disabled = if c.disable_existing_loggers {
+        ctx.existing
+            .iter()
+            .filter(|name| !is_named_or_descendant(name, c.loggers.keys()))
+            .cloned()
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    if !diags.is_empty() {
+        return Err(loaded.diagnostics(diags));
+    }
+    Ok(Tree::new(to_start, loggers, root, disabled, loaded.debug))
+}
+
+/// True when `name` is one of `named` or below one of them.
+fn is_named_or_descendant<'a>(name: &str, mut named: impl Iterator<Item = &'a String>) -> bool {
+    name == "root"
+        || named.any(|n| {
+            name == n
+                || (name.starts_with(n.as_str()) && name.as_bytes().get(n.len()) == Some(&b'.'))
+        })
+}
+
+fn build_sink(h: &HandlerConfig, base_dir: &Path) -> std::io::Result<Sink> {
+    let open_path = |filename: &str| -> std::io::Result<PathBuf> {
+        let path = resolve_filename(base_dir, filename);
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("cannot create directory {}: {e}", dir.display()),
+                    )
+                })?;
+            }
+        }
+        if path.is_dir() {
+            return Err(std::io::Error::other(format!(
+                "{} is a directory",
+                path.display()
+            )));
+        }
+        Ok(path)
+    };
+    let with_path = |path: &Path, r: std::io::Result<Sink>| {
+        r.map_err(|e| std::io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display())))
+    };
+    Ok(match h {
+        HandlerConfig::Console { stream, .. } => Sink::Console(ConsoleSink::new(*stream)),
+        HandlerConfig::Null { .. } => Sink::Null,
+        HandlerConfig::File {
+            filename,
+            mode,
+            delay,
+            ..
+        }
+        | HandlerConfig::WatchedFile {
+            filename,
+            mode,
+            delay,
+            ..
+        } => {
+            let path = open_path(filename)?;
+            with_path(
+                &path,
+                FileSink::new(path.clone(), *mode, *delay).map(Sink::File),
+            )?
+        }
+        HandlerConfig::RotatingFile {
+            filename,
+            max_bytes,
+            backup_count,
+            delay,
+            ..
+        } => {
+            let path = open_path(filename)?;
+            with_path(
+                &path,
+                RotatingSink::new(path.clone(), max_bytes.0, *backup_count, *delay)
+                    .map(Sink::Rotating),
+            )?
+        }
+        HandlerConfig::TimedRotatingFile {
+            filename, delay, ..
+        } => {
+            let path = open_path(filename)?;
+            with_path(
+                &path,
+                FileSink::new(path.clone(), FileMode::Append, *delay).map(Sink::File),
+            )?
+        }
+        HandlerConfig::Syslog { .. } => Sink::Null,
+    })
+}
+
+/// Checks, without creating or opening anything, that every file handler's file could
+/// be written: its directory exists or can be created, and is writable.
+pub fn check_paths(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for (name, h) in &loaded.config.handlers {
+        if h.common().debug_only && !loaded.debug {
+            continue;
+        }
+        let Some(filename) = h.filename() else {
+            continue;
+        };
+        let path = resolve_filename(&loaded.base_dir, filename);
+        if let Err(problem) = writable(&path) {
+            let span_path = join_path(&join_path("handlers", name), "filename");
+            diags.push(
+                Diagnostic::error(
+                    format!("handler `{name}`: {problem}"),
+                    loaded.value_span(&span_path),
+                )
+                .label(format!("resolves to {}", path.display()))
+                .help(
+                    "make the directory writable, or point LOG_BASE_DIR / log_base_dir elsewhere",
+                ),
+            );
+        }
+    }
+    diags
+}
+
+fn writable(path: &Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!("{} is a directory", path.display()));
+    }
+    if path.exists() {
+        return if access_ok(path) {
+            Ok(())
+        } else {
+            Err(format!("{} is not writable", path.display()))
+        };
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d.as_os_str().is_empty() {
+            break;
+        }
+        if d.exists() {
+            if !d.is_dir() {
+                return Err(format!("{} is not a directory", d.display()));
+            }
+            return if access_ok(d) {
+                Ok(())
+            } else {
+                Err(format!("directory {} is not writable", d.display()))
+            };
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
+fn access_ok(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}

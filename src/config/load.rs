@@ -1,0 +1,584 @@
+//! Loading a configuration: parse, check against the schema, interpolate, check again,
+//! build the typed model, check references and formats — reporting every problem of
+//! every stage at once, each pointing at the input.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::interpolate::interpolate;
+use super::model::{Config, FilterConfig, FormatterClass, HandlerConfig};
+use super::source::{self, Node, NodeValue, Span};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::format::{template, time::check_datefmt};
+
+/// Where settings come from besides the file: the init API's overrides and the
+/// environment.
+#[derive(Clone, Default)]
+pub struct LoadOptions {
+    /// Base dir set from code (env `LOG_BASE_DIR` still wins).
+    pub base_dir: Option<PathBuf>,
+    /// DEBUG mode set from code (env `LOG_DEBUG` still wins).
+    pub debug: Option<bool>,
+    /// Names of the custom filters registered from code.
+    pub custom_filters: Vec<String>,
+    /// The environment; None reads the process environment.
+    pub env: Option<HashMap<String, String>>,
+}
+
+impl LoadOptions {
+    fn var(&self, name: &str) -> Option<String> {
+        match &self.env {
+            Some(env) => env.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        }
+    }
+}
+
+/// A configuration that passed every check.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The typed, interpolated configuration.
+    pub config: Config,
+    /// DEBUG mode after precedence (env > API > file > false).
+    pub debug: bool,
+    /// The log base dir after precedence (env > API > file > /tmp).
+    pub base_dir: PathBuf,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Its text.
+    pub source: String,
+    /// Where every key and value is written, by dotted path.
+    pub spans: HashMap<String, (Span, Span)>,
+    /// Problems that do not stop loading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// The span of the value at a dotted path (e.g. `handlers.file.filename`).
+    pub fn value_span(&self, path: &str) -> Option<Span> {
+        self.spans.get(path).map(|(_, v)| v.clone())
+    }
+
+    /// Diagnostics about this source (for errors found after loading, such as I/O).
+    pub fn diagnostics(&self, items: Vec<Diagnostic>) -> Diagnostics {
+        let mut d = Diagnostics {
+            file: self.file.clone(),
+            source: self.source.clone(),
+            items,
+        };
+        d.sort();
+        d
+    }
+}
+
+/// Reads and loads a file.
+pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostics::without_source(
+            path,
+            Diagnostic::error(format!("cannot read {}: {e}", path.display()), None),
+        )
+    })?;
+    load_str(&text, path, options)
+}
+
+/// Loads configuration text; `file` names it in diagnostics.
+pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
+    let mut diags = Vec::new();
+    let (mut root, syntax) = source::parse(text);
+    diags.extend(syntax);
+    let schema = crate::schema::schema();
+    crate::schema::validate(&schema, &root, &mut diags);
+
+    let (base_dir, debug) = resolve_base_and_debug(&root, options, &mut diags);
+    let lookup = |name: &str| -> Option<String> {
+        if name == "LOG_BASE_DIR" {
+            return Some(base_dir.to_string_lossy().into_owned());
+        }
+        options.var(name)
+    };
+    let structural_errors = diags.len();
+    let changed = interpolate_tree(&mut root, "", Place::Top, &lookup, &mut diags);
+    if changed && diags.len() == structural_errors {
+        let mut again = Vec::new();
+        crate::schema::validate(&schema, &root, &mut again);
+        for d in again {
+            let help = d.help.clone();
+            let mut d =
+                d.help("the value comes from a `${...}` reference, checked after interpolation");
+            if let Some(h) = help {
+                d.label = format!("{} ({h})", d.label);
+            }
+            diags.push(d);
+        }
+    }
+    let mut spans = HashMap::new();
+    index_spans(&root, "", &mut spans);
+
+    let finish = |diags: Vec<Diagnostic>| {
+        let mut all = Diagnostics {
+            file: file.to_path_buf(),
+            source: text.to_string(),
+            items: diags,
+        };
+        all.sort();
+        all
+    };
+    if diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        return Err(finish(diags));
+    }
+    let config: Config = match serde_json::from_value(root.to_json()) {
+        Ok(c) => c,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                format!("invalid configuration: {e}"),
+                None,
+            ));
+            return Err(finish(diags));
+        }
+    };
+    let mut loaded = Loaded {
+        config,
+        debug,
+        base_dir,
+        file: file.to_path_buf(),
+        source: text.to_string(),
+        spans,
+        warnings: Vec::new(),
+    };
+    check_semantics(&loaded, options, &mut diags);
+    if diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        return Err(finish(diags));
+    }
+    loaded.warnings = diags;
+    Ok(loaded)
+}
+
+/// LOG_BASE_DIR: env > API > key > /tmp. LOG_DEBUG: env > API > key > false.
+fn resolve_base_and_debug(
+    root: &Node,
+    options: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> (PathBuf, bool) {
+    let env_base = options.var("LOG_BASE_DIR").filter(|v| !v.is_empty());
+    let base = if let Some(b) = env_base {
+        PathBuf::from(b)
+    } else if let Some(b) = &options.base_dir {
+        b.clone()
+    } else if let Some(entry) = root.get("log_base_dir") {
+        match entry.value.as_str() {
+            Some(raw) => match interpolate(raw, &|n| options.var(n)) {
+                Ok(v) => PathBuf::from(v),
+                Err(unset) => {
+                    diags.push(unset_diag(
+                        "log_base_dir",
+                        &unset.name,
+                        entry.value.span.clone(),
+                    ));
+                    PathBuf::from("/tmp")
+                }
+            },
+            None => PathBuf::from("/tmp"),
+        }
+    } else {
+        PathBuf::from("/tmp")
+    };
+    let debug = match options.var("LOG_DEBUG") {
+        Some(v) => match parse_bool_env(&v) {
+            Some(b) => b,
+            None => {
+                diags.push(
+                    Diagnostic::error(format!("environment variable LOG_DEBUG=\"{v}\" is not a boolean"), None)
+                        .label("LOG_DEBUG must be 1, true, yes, on (DEBUG mode) or 0, false, no, off, empty")
+                        .help("fix or unset LOG_DEBUG in the environment"),
+                );
+                false
+            }
+        },
+        None => match options.debug {
+            Some(b) => b,
+            None => root
+                .get("debug")
+                .and_then(|e| match e.value.value {
+                    NodeValue::Bool(b) => Some(b),
+                    _ => None,
+                })
+                .unwrap_or(false),
+        },
+    };
+    (base, debug)
+}
+
+/// `1 true yes on` / `0 false no off` and empty, in any case.
+pub fn parse_bool_env(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+fn unset_diag(path: &str, name: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        format!("`{path}` uses the environment variable `{name}`, which is not set"),
+        Some(span),
+    )
+    .label(format!("`${{{name}}}` has no value and no default"))
+    .help(format!(
+        "set {name}, or give a default: `${{{name}:-value}}`"
+    ))
+}
+
+/// Where a value sits, for the keys that interpolation leaves alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Top,
+    Formatters,
+    Formatter,
+    Other,
+}
+
+/// Interpolates every string except formatters' `format`/`datefmt` and the
+/// `log_base_dir` key (already resolved). Returns whether anything changed.
+fn interpolate_tree(
+    node: &mut Node,
+    path: &str,
+    place: Place,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let span = node.span.clone();
+    match &mut node.value {
+        NodeValue::Str(s) => {
+            if !s.contains('$') {
+                return false;
+            }
+            match interpolate(s, lookup) {
+                Ok(v) => {
+                    let changed = v != *s;
+                    *s = v;
+                    changed
+                }
+                Err(unset) => {
+                    diags.push(unset_diag(path, &unset.name, span));
+                    false
+                }
+            }
+        }
+        NodeValue::Array(items) => {
+            let mut changed = false;
+            for (i, item) in items.iter_mut().enumerate() {
+                changed |=
+                    interpolate_tree(item, &format!("{path}[{i}]"), Place::Other, lookup, diags);
+            }
+            changed
+        }
+        NodeValue::Table(entries) => {
+            let mut changed = false;
+            for e in entries.iter_mut() {
+                let inner = match (place, e.key.as_str()) {
+                    (Place::Top, "formatters") => Place::Formatters,
+                    (Place::Top, "log_base_dir") => continue,
+                    (Place::Formatters, _) => Place::Formatter,
+                    (Place::Formatter, "format" | "datefmt") => continue,
+                    _ => Place::Other,
+                };
+                let p = super::join_path(path, &e.key);
+                changed |= interpolate_tree(&mut e.value, &p, inner, lookup, diags);
+            }
+            changed
+        }
+        _ => false,
+    }
+}
+
+fn index_spans(node: &Node, path: &str, out: &mut HashMap<String, (Span, Span)>) {
+    match &node.value {
+        NodeValue::Table(entries) => {
+            for e in entries {
+                let p = super::join_path(path, &e.key);
+                out.insert(p.clone(), (e.key_span.clone(), e.value.span.clone()));
+                index_spans(&e.value, &p, out);
+            }
+        }
+        NodeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let p = format!("{path}[{i}]");
+                out.insert(p.clone(), (item.span.clone(), item.span.clone()));
+                index_spans(item, &p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Cross-references, formats, and rules the schema cannot say.
+fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagnostic>) {
+    let c = &loaded.config;
+    let span = |p: &str| loaded.value_span(p);
+    let key_span = |p: &str| loaded.spans.get(p).map(|(k, _)| k.clone());
+    if c.incremental {
+        diags.push(
+            Diagnostic::error(
+                "`incremental = true` is not supported yet",
+                span("incremental"),
+            )
+            .label("logconf always applies the whole file")
+            .help("remove the key: a reload replaces the configuration atomically"),
+        );
+    }
+    for (name, f) in &c.formatters {
+        let base = format!("formatters.{name}");
+        if f.class == FormatterClass::Json {
+            diags.push(
+                Diagnostic::error(
+                    format!("formatter `{name}`: class = \"json\" is not supported yet"),
+                    span(&format!("{base}.class")),
+                )
+                .label("only \"text\" formatters are implemented in this version"),
+            );
+        } else if let Some(fields) = span(&format!("{base}.fields")).filter(|_| f.fields.is_some())
+        {
+            diags.push(
+                Diagnostic::warning(
+                    format!("formatter `{name}`: `fields` applies to json formatters only"),
+                    Some(fields),
+                )
+                .label("ignored by a text formatter"),
+            );
+        }
+        if f.class == FormatterClass::Text {
+            if let Err(e) = crate::format::TextFormatter::compile(f) {
+                let at = span(&format!("{base}.format")).map(|s| {
+                    let start = (s.start + 1 + e.offset).min(s.end);
+                    let end = loaded.source[start..s.end]
+                        .chars()
+                        .next()
+                        .map_or(start, |c| start + c.len_utf8());
+                    start..end
+                });
+                diags.push(
+                    Diagnostic::error(
+                        format!("formatter `{name}`: {}", e.message),
+                        at.or_else(|| key_span(&base)),
+                    )
+                    .label("in this format")
+                    .maybe_help(e.help),
+                );
+            }
+        }
+        if let Some(datefmt) = &f.datefmt {
+            if let Err(e) = check_datefmt(datefmt) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("formatter `{name}`: datefmt {e}"),
+                        span(&format!("{base}.datefmt")),
+                    )
+                    .label("strftime specifiers are %Y %m %d %H %M %S %b %a %j %z ..."),
+                );
+            }
+        }
+        let _ = template::RECORD_ATTRIBUTES;
+    }
+    for (name, f) in &c.filters {
+        let base = format!("filters.{name}");
+        match f {
+            FilterConfig::LevelRange { min, max } => {
+                if let (Some(a), Some(b)) = (min, max) {
+                    if a > b {
+                        diags.push(
+                            Diagnostic::error(
+                                format!("filter `{name}`: min {a} is above max {b}"),
+                                span(&format!("{base}.min")),
+                            )
+                            .label("no record can pass"),
+                        );
+                    }
+                }
+            }
+            FilterConfig::Custom { function } => {
+                if !options.custom_filters.iter().any(|f| f == function) {
+                    let hint = did_you_mean(function, options.custom_filters.iter().map(String::as_str)).unwrap_or_else(|| {
+                        "register it from Rust with `logconf::Builder::filter(name, fn)` before init".to_string()
+                    });
+                    diags.push(
+                        Diagnostic::error(
+                            format!("filter `{name}`: no custom filter `{function}` is registered"),
+                            span(&format!("{base}.function")),
+                        )
+                        .label("not registered")
+                        .help(hint),
+                    );
+                }
+            }
+            FilterConfig::Redact { .. } => diags.push(
+                Diagnostic::error(
+                    format!("filter `{name}`: class = \"redact\" is not supported yet"),
+                    span(&format!("{base}.class")),
+                )
+                .label("not implemented in this version"),
+            ),
+            _ => {}
+        }
+    }
+    let filter_names: Vec<&str> = c.filters.keys().map(String::as_str).collect();
+    let formatter_names: Vec<&str> = c.formatters.keys().map(String::as_str).collect();
+    let handler_names: Vec<&str> = c.handlers.keys().map(String::as_str).collect();
+    let check_refs =
+        |path: &str, refs: &[String], known: &[&str], what: &str, diags: &mut Vec<Diagnostic>| {
+            for (i, r) in refs.iter().enumerate() {
+                if !known.contains(&r.as_str()) {
+                    let listed = if known.is_empty() {
+                        format!("no {what}s are defined: add a [{what}s.{r}] table")
+                    } else {
+                        format!(
+                            "the {what}s are {}",
+                            known
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            format!("`{path}` names an unknown {what} `{r}`"),
+                            span(&format!("{path}[{i}]")),
+                        )
+                        .label(format!("no [{what}s.{r}]"))
+                        .help(did_you_mean(r, known.iter().copied()).unwrap_or(listed)),
+                    );
+                }
+            }
+        };
+    for (name, h) in &c.handlers {
+        let base = format!("handlers.{name}");
+        let common = h.common();
+        if let Some(fmt) = &common.formatter {
+            if !formatter_names.contains(&fmt.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("`{base}.formatter` names an unknown formatter `{fmt}`"),
+                        span(&format!("{base}.formatter")),
+                    )
+                    .label(format!("no [formatters.{fmt}]"))
+                    .help(
+                        did_you_mean(fmt, formatter_names.iter().copied()).unwrap_or_else(|| {
+                            if formatter_names.is_empty() {
+                                "no formatters are defined".to_string()
+                            } else {
+                                format!(
+                                    "the formatters are {}",
+                                    formatter_names
+                                        .iter()
+                                        .map(|k| format!("`{k}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
+                            }
+                        }),
+                    ),
+                );
+            }
+        }
+        check_refs(
+            &format!("{base}.filters"),
+            &common.filters,
+            &filter_names,
+            "filter",
+            diags,
+        );
+        match h {
+            HandlerConfig::TimedRotatingFile { .. }
+            | HandlerConfig::Syslog { .. }
+            | HandlerConfig::WatchedFile { .. } => diags.push(
+                Diagnostic::error(
+                    format!(
+                        "handler `{name}`: class = \"{}\" is not supported yet",
+                        h.class_name()
+                    ),
+                    span(&format!("{base}.class")),
+                )
+                .label("not implemented in this version"),
+            ),
+            HandlerConfig::RotatingFile {
+                compress: Some(_), ..
+            } => diags.push(
+                Diagnostic::error(
+                    format!("handler `{name}`: compress is not supported yet"),
+                    span(&format!("{base}.compress")),
+                )
+                .label("not implemented in this version"),
+            ),
+            _ => {}
+        }
+        if let Some(f) = h.filename() {
+            if f.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        format!("handler `{name}`: `filename` is empty"),
+                        span(&format!("{base}.filename")),
+                    )
+                    .label("expected a file path"),
+                );
+            }
+        }
+    }
+    let dropped: Vec<&str> = if loaded.debug {
+        Vec::new()
+    } else {
+        c.handlers
+            .iter()
+            .filter(|(_, h)| h.common().debug_only)
+            .map(|(n, _)| n.as_str())
+            .collect()
+    };
+    let all_handlers: Vec<&str> = handler_names
+        .iter()
+        .copied()
+        .chain(dropped.iter().copied())
+        .collect();
+    for (name, l) in &c.loggers {
+        let base = format!("loggers.{}", crate::config::quote_key(name));
+        check_refs(
+            &format!("{base}.handlers"),
+            &l.handlers,
+            &all_handlers,
+            "handler",
+            diags,
+        );
+        check_refs(
+            &format!("{base}.filters"),
+            &l.filters,
+            &filter_names,
+            "filter",
+            diags,
+        );
+        if name.is_empty() {
+            diags.push(
+                Diagnostic::error("a logger with an empty name", key_span(&base))
+                    .label("the root logger is configured in [root]"),
+            );
+        }
+    }
+    check_refs(
+        "root.handlers",
+        &c.root.handlers,
+        &all_handlers,
+        "handler",
+        diags,
+    );
+    check_refs(
+        "root.filters",
+        &c.root.filters,
+        &filter_names,
+        "filter",
+        diags,
+    );
+}

@@ -1,0 +1,239 @@
+//! Diagnostics that point at the input: file, line, column, the source line with a
+//! caret, what was expected, and a hint — for TOML syntax errors, schema violations,
+//! cross-references, interpolation and environment errors alike.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Loading fails.
+    Error,
+    /// Loading goes on; the user probably wants to know.
+    Warning,
+}
+
+/// One problem found in a configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Byte range in the source that the problem is about, when it has one.
+    pub span: Option<Range<usize>>,
+    /// The text under the caret: what was expected there.
+    pub label: String,
+    /// A hint, such as "did you mean `max_bytes`?".
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    pub fn error(message: impl Into<String>, span: Option<Range<usize>>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    /// A warning at `span`.
+    pub fn warning(message: impl Into<String>, span: Option<Range<usize>>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message, span)
+        }
+    }
+
+    /// Sets the text under the caret.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Sets the hint.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the hint when there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+}
+
+/// All the problems of one configuration source, ready to print.
+#[derive(Clone, Debug)]
+pub struct Diagnostics {
+    /// The file the source came from (or a name such as `<string>`).
+    pub file: PathBuf,
+    /// The source text the spans point into.
+    pub source: String,
+    /// The problems, in source order.
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// A set with no source text (for problems found before a file could be read).
+    pub fn without_source(file: &Path, diagnostic: Diagnostic) -> Self {
+        Diagnostics {
+            file: file.to_path_buf(),
+            source: String::new(),
+            items: vec![diagnostic],
+        }
+    }
+
+    /// How many errors (not warnings) there are.
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// True when there is at least one error.
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    /// Sorts the problems into source order and removes exact repeats.
+    pub fn sort(&mut self) {
+        self.items.sort_by_key(|d| {
+            d.span
+                .as_ref()
+                .map_or((usize::MAX, 0), |s| (s.start, s.end))
+        });
+        self.items.dedup();
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.source, offset.min(self.source.len()));
+        let before = &self.source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    fn render_one(&self, d: &Diagnostic, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{kind}: {}", d.message)?;
+        let file = self.file.display();
+        match &d.span {
+            Some(span) if !self.source.is_empty() => {
+                let (line, col) = self.line_col(span.start);
+                let gutter = line.to_string().len();
+                let pad = " ".repeat(gutter);
+                writeln!(f, "{pad}--> {file}:{line}:{col}")?;
+                let text = self.source.lines().nth(line - 1).unwrap_or("");
+                let text = text.strip_suffix('\r').unwrap_or(text);
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{line} | {text}")?;
+                let start = floor_char_boundary(&self.source, span.start.min(self.source.len()));
+                let end = floor_char_boundary(&self.source, span.end.min(self.source.len()));
+                let on_line = self.source[start..end].split('\n').next().unwrap_or("");
+                let width = on_line.chars().count().max(1);
+                let carets = "^".repeat(width);
+                let indent = " ".repeat(col - 1);
+                if d.label.is_empty() {
+                    writeln!(f, "{pad} | {indent}{carets}")?;
+                } else {
+                    writeln!(f, "{pad} | {indent}{carets} {}", d.label)?;
+                }
+                if let Some(help) = &d.help {
+                    writeln!(f, "{pad} |")?;
+                    writeln!(f, "{pad} = help: {help}")?;
+                }
+            }
+            _ => {
+                writeln!(f, " --> {file}")?;
+                if !d.label.is_empty() {
+                    writeln!(f, "  = note: {}", d.label)?;
+                }
+                if let Some(help) = &d.help {
+                    writeln!(f, "  = help: {help}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            self.render_one(d, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The closest candidate to `word`, when one is close enough to be a likely typo.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|&(dist, c)| dist > 0 && dist <= (c.len().max(word.len()) / 3).max(1))
+        .min_by_key(|&(dist, _)| dist)
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_caret_and_help() {
+        let source = "version = 1\n[handlers.f]\nmax_byte = 3\n".to_string();
+        let start = source.find("max_byte").unwrap();
+        let d = Diagnostic::error("unknown key `max_byte`", Some(start..start + 8))
+            .label("not a key of a rotating_file handler")
+            .help("did you mean `max_bytes`?");
+        let all = Diagnostics {
+            file: "logging.toml".into(),
+            source,
+            items: vec![d],
+        };
+        let text = all.to_string();
+        assert!(text.contains("--> logging.toml:3:1"), "{text}");
+        assert!(text.contains("3 | max_byte = 3"), "{text}");
+        assert!(text.contains("  | ^^^^^^^^ not a key"), "{text}");
+        assert!(text.contains("help: did you mean `max_bytes`?"), "{text}");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let keys = ["max_bytes", "backup_count", "filename"];
+        assert_eq!(
+            did_you_mean("max_byte", keys).as_deref(),
+            Some("did you mean `max_bytes`?")
+        );
+        assert_eq!(did_you_mean("colour", keys), None);
+    }
+}

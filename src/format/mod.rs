@@ -1,0 +1,187 @@
+//! Formatters: a record becomes one line of text, as Python's `logging.Formatter`
+//! builds it. The format is parsed once at load; formatting a record walks the parsed
+//! pieces and appends to a reused buffer.
+
+pub mod spec;
+pub mod template;
+pub mod time;
+pub mod value;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use once_cell::sync::Lazy;
+
+use crate::config::model::{DefaultValue, FormatterConfig, Style};
+use crate::record::Record;
+use template::{Field, Piece};
+use time::{AsctimeRenderer, Stamp};
+use value::FieldValue;
+
+/// When logging started, for `relativeCreated`.
+pub static START: Lazy<SystemTime> = Lazy::new(SystemTime::now);
+
+static PROCESS_NAME: Lazy<String> = Lazy::new(|| {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "logconf".to_string())
+});
+
+thread_local! {
+    static THREAD: (u64, String) = {
+        // SAFETY: pthread_self has no preconditions and always succeeds.
+        let id = unsafe { libc::pthread_self() } as u64;
+        let name = std::thread::current().name().unwrap_or("<unnamed>").to_string();
+        (id, name)
+    };
+}
+
+/// A compiled text formatter.
+pub struct TextFormatter {
+    pieces: Vec<Piece>,
+    asctime: AsctimeRenderer,
+    defaults: HashMap<String, FieldValue<'static>>,
+}
+
+/// Python's default formatter: `%(message)s`.
+pub fn message_only() -> TextFormatter {
+    TextFormatter {
+        pieces: vec![Piece::Field {
+            field: Field::Message,
+            spec: spec::Spec::default(),
+            repr: false,
+        }],
+        asctime: AsctimeRenderer::new(None, false),
+        defaults: HashMap::new(),
+    }
+}
+
+impl TextFormatter {
+    /// Compiles a `[formatters.NAME]` table; errors carry the offset in `format`.
+    pub fn compile(config: &FormatterConfig) -> Result<TextFormatter, template::FormatError> {
+        let format = config.format.as_deref().unwrap_or("%(message)s");
+        let style = if config.format.is_some() {
+            config.style
+        } else {
+            Style::Percent
+        };
+        let pieces = template::parse(format, style)?;
+        let defaults = config
+            .defaults
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    DefaultValue::Text(s) => FieldValue::Str(Cow::Owned(s.clone())),
+                    DefaultValue::Integer(i) => FieldValue::Int(*i),
+                    DefaultValue::Float(f) => FieldValue::Float(*f),
+                    DefaultValue::Bool(b) => FieldValue::Bool(*b),
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        Ok(TextFormatter {
+            pieces,
+            asctime: AsctimeRenderer::new(config.datefmt.clone(), config.utc),
+            defaults,
+        })
+    }
+
+    /// Appends the formatted record (without the line terminator) to `out`.
+    pub fn format(&self, rec: &Record<'_>, out: &mut String) {
+        let stamp = Stamp::of(rec.time);
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(s) => out.push_str(s),
+                Piece::Field { field, spec, repr } => {
+                    let plain = spec.is_plain() && !repr;
+                    match field {
+                        Field::Message if plain => rec.message.write_to(out),
+                        Field::Name if plain => out.push_str(rec.logger),
+                        Field::LevelName if plain => out.push_str(&rec.level.name()),
+                        Field::Asctime if plain => self.asctime.write(stamp, out),
+                        _ => {
+                            let value = self.value(field, rec, stamp);
+                            value.write_with(spec, *repr, out);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn value<'r>(&'r self, field: &Field, rec: &'r Record<'_>, stamp: Stamp) -> FieldValue<'r> {
+        match field {
+            Field::Name => FieldValue::Str(Cow::Borrowed(rec.logger)),
+            Field::LevelName => FieldValue::Str(rec.level.name()),
+            Field::LevelNo => FieldValue::Int(i64::from(rec.level.0)),
+            Field::Message => {
+                let mut s = String::new();
+                rec.message.write_to(&mut s);
+                FieldValue::Str(Cow::Owned(s))
+            }
+            Field::Asctime => {
+                let mut s = String::new();
+                self.asctime.write(stamp, &mut s);
+                FieldValue::Str(Cow::Owned(s))
+            }
+            Field::Created => FieldValue::Float(stamp.created()),
+            Field::Msecs => FieldValue::Float(stamp.msecs()),
+            Field::RelativeCreated => {
+                let ms = rec
+                    .time
+                    .duration_since(*START)
+                    .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+                FieldValue::Float(ms)
+            }
+            Field::Module => FieldValue::Str(Cow::Borrowed(
+                rec.file
+                    .and_then(|f| Path::new(f).file_stem())
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("(unknown file)"),
+            )),
+            Field::Pathname => FieldValue::Str(Cow::Borrowed(rec.file.unwrap_or("(unknown file)"))),
+            Field::Filename => FieldValue::Str(Cow::Borrowed(
+                rec.file
+                    .and_then(|f| Path::new(f).file_name())
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("(unknown file)"),
+            )),
+            Field::Lineno => FieldValue::Int(i64::from(rec.line.unwrap_or(0))),
+            Field::FuncName => FieldValue::Str(Cow::Borrowed("(unknown function)")),
+            Field::Thread => FieldValue::Int(THREAD.with(|t| t.0) as i64),
+            Field::ThreadName => FieldValue::Str(Cow::Owned(THREAD.with(|t| t.1.clone()))),
+            Field::Process => FieldValue::Int(i64::from(std::process::id())),
+            Field::ProcessName => FieldValue::Str(Cow::Borrowed(PROCESS_NAME.as_str())),
+            Field::Custom(name) => self.custom(name, rec),
+        }
+    }
+
+    fn custom<'r>(&'r self, name: &str, rec: &Record<'_>) -> FieldValue<'r> {
+        if let Some(v) = rec.kv.get(log::kv::Key::from_str(name)) {
+            return kv_value(&v);
+        }
+        match self.defaults.get(name) {
+            Some(FieldValue::Str(s)) => FieldValue::Str(Cow::Borrowed(s)),
+            Some(other) => other.clone(),
+            None => FieldValue::Str(Cow::Borrowed("-")),
+        }
+    }
+}
+
+/// A `log` key-value as a typed field value.
+pub fn kv_value(v: &log::kv::Value<'_>) -> FieldValue<'static> {
+    if let Some(b) = v.to_bool() {
+        FieldValue::Bool(b)
+    } else if let Some(i) = v.to_i64() {
+        FieldValue::Int(i)
+    } else if let Some(u) = v.to_u64() {
+        FieldValue::Str(Cow::Owned(u.to_string()))
+    } else if let Some(f) = v.to_f64() {
+        FieldValue::Float(f)
+    } else {
+        FieldValue::Str(Cow::Owned(v.to_string()))
+    }
+}

@@ -1,0 +1,448 @@
+//! Field values and how Python prints them: `str()`, `repr()`, `%d`, `%f`, `%e`, `%g`,
+//! `format(value, spec)`.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use super::spec::Spec;
+
+/// A field's value, typed as Python would type it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue<'a> {
+    /// A text.
+    Str(Cow<'a, str>),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean (printed as Rust prints it: `true`).
+    Bool(bool),
+}
+
+/// Python's `repr(float)`: the shortest text that reads back, `1.0`, `1e+16`, `1e-05`.
+pub fn float_repr(v: f64, out: &mut String) {
+    if v.is_nan() {
+        out.push_str("nan");
+        return;
+    }
+    if v.is_infinite() {
+        out.push_str(if v > 0.0 { "inf" } else { "-inf" });
+        return;
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits: d.ddddde[-]X
+    let sci = format!("{v:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let decpt = exp + 1; // value = 0.DIGITS * 10^decpt
+    if negative {
+        out.push('-');
+    }
+    if !(-4 < decpt && decpt <= 16) {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    } else if decpt <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-decpt) as usize));
+        out.push_str(&digits);
+    } else {
+        let d = decpt as usize;
+        if digits.len() <= d {
+            out.push_str(&digits);
+            out.extend(std::iter::repeat_n('0', d - digits.len()));
+            out.push_str(".0");
+        } else {
+            out.push_str(&digits[..d]);
+            out.push('.');
+            out.push_str(&digits[d..]);
+        }
+    }
+}
+
+/// `%e` with Python's two-digit exponent.
+fn exp_format(v: f64, precision: usize, upper: bool, alternate: bool) -> String {
+    let s = format!("{v:.precision$e}");
+    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+    let e: i32 = e.parse().unwrap_or(0);
+    let mut m = m.to_string();
+    if alternate && !m.contains('.') {
+        m.push('.');
+    }
+    let e_char = if upper { 'E' } else { 'e' };
+    format!("{m}{e_char}{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+}
+
+/// `%g`: fixed or exponent, whichever Python's rules pick, trailing zeros removed.
+fn general_format(v: f64, precision: usize, upper: bool, alternate: bool) -> String {
+    let p = precision.max(1);
+    if v == 0.0 {
+        return if alternate {
+            format!("{:.*}", p - 1, 0.0)
+        } else {
+            "0".to_string()
+        };
+    }
+    let probe = format!("{:.*e}", p - 1, v);
+    let exp: i32 = probe
+        .split_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
+    let mut s = if -4 <= exp && exp < p as i32 {
+        format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, v)
+    } else {
+        exp_format(v, p - 1, upper, alternate)
+    };
+    if !alternate {
+        let (num, tail) = match s.find(['e', 'E']) {
+            Some(i) => (s[..i].to_string(), s[i..].to_string()),
+            None => (s.clone(), String::new()),
+        };
+        let num = if num.contains('.') {
+            num.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            num
+        };
+        s = num + &tail;
+    }
+    s
+}
+
+fn group(int_part: &str, sep: char) -> String {
+    let (sign, digits) = match int_part.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", int_part),
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+impl FieldValue<'_> {
+    /// Python's `str(value)`.
+    pub fn write_str(&self, out: &mut String) {
+        match self {
+            FieldValue::Str(s) => out.push_str(s),
+            FieldValue::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            FieldValue::Float(f) => float_repr(*f, out),
+            FieldValue::Bool(b) => {
+                let _ = write!(out, "{b}");
+            }
+        }
+    }
+
+    /// Python's `repr(value)`.
+    pub fn write_repr(&self, out: &mut String) {
+        match self {
+            FieldValue::Str(s) => {
+                let quote = if s.contains('\'') && !s.contains('"') {
+                    '"'
+                } else {
+                    '\''
+                };
+                out.push(quote);
+                for c in s.chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        c if c == quote => {
+                            out.push('\\');
+                            out.push(c);
+                        }
+                        c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                            let _ = write!(out, "\\x{:02x}", c as u32);
+                        }
+                        c => out.push(c),
+                    }
+                }
+                out.push(quote);
+            }
+            other => other.write_str(out),
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            FieldValue::Int(i) => Some(*i as f64),
+            FieldValue::Float(f) => Some(*f),
+            FieldValue::Bool(b) => Some(f64::from(u8::from(*b))),
+            FieldValue::Str(_) => None,
+        }
+    }
+
+    fn as_i64(&self) -> Option<i64> {
+        match self {
+            FieldValue::Int(i) => Some(*i),
+            FieldValue::Float(f) if f.is_finite() => Some(f.trunc() as i64),
+            FieldValue::Bool(b) => Some(i64::from(*b)),
+            _ => None,
+        }
+    }
+
+    /// Formats the value with `spec` (after a `!r`/`!s` conversion when `repr` is set).
+    pub fn write_with(&self, spec: &Spec, repr: bool, out: &mut String) {
+        if spec.is_plain() {
+            if repr {
+                self.write_repr(out);
+            } else {
+                self.write_str(out);
+            }
+            return;
+        }
+        let (body, numeric) = self.body(spec, repr);
+        pad(out, &body, numeric, spec);
+    }
+
+    /// The text before padding, and whether it is a number (for alignment and `0`).
+    fn body(&self, spec: &Spec, repr: bool) -> (String, bool) {
+        let mut s = String::new();
+        let ty = spec.ty;
+        let numeric_type = matches!(
+            ty,
+            Some(
+                'd' | 'i'
+                    | 'u'
+                    | 'n'
+                    | 'f'
+                    | 'F'
+                    | 'e'
+                    | 'E'
+                    | 'g'
+                    | 'G'
+                    | 'x'
+                    | 'X'
+                    | 'o'
+                    | 'b'
+                    | '%'
+                    | 'c'
+            )
+        );
+        if repr || ty == Some('r') {
+            self.write_repr(&mut s);
+        } else if !numeric_type || matches!(self, FieldValue::Str(_)) {
+            if ty.is_none() && spec.precision.is_some() {
+                if let FieldValue::Float(f) = self {
+                    return (
+                        sign(
+                            general_format(*f, spec.precision.unwrap_or(6), false, spec.alternate),
+                            *f < 0.0,
+                            spec,
+                        ),
+                        true,
+                    );
+                }
+            }
+            match self {
+                FieldValue::Int(_) | FieldValue::Float(_) if ty.is_none() => {
+                    self.write_str(&mut s);
+                    let negative = s.starts_with('-');
+                    let s = apply_grouping(&s, spec.grouping);
+                    return (sign(s, negative, spec), true);
+                }
+                _ => self.write_str(&mut s),
+            }
+            if let Some(p) = spec.precision {
+                s = s.chars().take(p).collect();
+            }
+            return (s, false);
+        }
+        let negative;
+        match ty.unwrap_or('d') {
+            'd' | 'i' | 'u' | 'n' => {
+                let n = self.as_i64().unwrap_or(0);
+                negative = n < 0;
+                s = apply_grouping(&n.to_string(), spec.grouping);
+            }
+            'x' | 'X' | 'o' | 'b' => {
+                let n = self.as_i64().unwrap_or(0);
+                negative = n < 0;
+                let m = n.unsigned_abs();
+                let (digits, prefix) = match ty {
+                    Some('x') => (format!("{m:x}"), "0x"),
+                    Some('X') => (format!("{m:X}"), "0X"),
+                    Some('o') => (format!("{m:o}"), "0o"),
+                    _ => (format!("{m:b}"), "0b"),
+                };
+                s = if spec.alternate {
+                    format!("{prefix}{digits}")
+                } else {
+                    digits
+                };
+                if negative {
+                    s.insert(0, '-');
+                }
+            }
+            'c' => {
+                let n = self.as_i64().unwrap_or(0);
+                negative = false;
+                s = char::from_u32(n as u32)
+                    .map(String::from)
+                    .unwrap_or_default();
+            }
+            t => {
+                let f = self.as_f64().unwrap_or(0.0);
+                negative = f < 0.0 || (f == 0.0 && f.is_sign_negative());
+                let p = spec.precision.unwrap_or(6);
+                s = match t {
+                    'f' | 'F' => {
+                        let t = format!("{f:.p$}");
+                        let t = if spec.alternate && p == 0 { t + "." } else { t };
+                        apply_grouping(&t, spec.grouping)
+                    }
+                    'e' | 'E' => exp_format(f, p, t == 'E', spec.alternate),
+                    'g' | 'G' => general_format(f, p, t == 'G', spec.alternate),
+                    '%' => format!("{:.p$}%", f * 100.0),
+                    _ => format!("{f}"),
+                };
+            }
+        }
+        (sign(s, negative, spec), true)
+    }
+}
+
+fn apply_grouping(num: &str, grouping: Option<char>) -> String {
+    match grouping {
+        None => num.to_string(),
+        Some(sep) => {
+            let (int, frac) = match num.find('.') {
+                Some(i) => (&num[..i], &num[i..]),
+                None => (num, ""),
+            };
+            format!("{}{frac}", group(int, sep))
+        }
+    }
+}
+
+fn sign(s: String, negative: bool, spec: &Spec) -> String {
+    if negative {
+        return s;
+    }
+    match spec.sign {
+        Some('+') => format!("+{s}"),
+        Some(' ') => format!(" {s}"),
+        _ => s,
+    }
+}
+
+fn pad(out: &mut String, body: &str, numeric: bool, spec: &Spec) {
+    let len = body.chars().count();
+    if len >= spec.width {
+        out.push_str(body);
+        return;
+    }
+    let gap = spec.width - len;
+    let default_align = if numeric || spec.printf { '>' } else { '<' };
+    let (fill, align) = if spec.zero && numeric && spec.align.is_none() {
+        ('0', '=')
+    } else if spec.zero && spec.align.is_none() && !spec.printf {
+        ('0', default_align)
+    } else {
+        (
+            spec.fill.unwrap_or(' '),
+            spec.align.unwrap_or(default_align),
+        )
+    };
+    let fills = |n: usize, out: &mut String| out.extend(std::iter::repeat_n(fill, n));
+    match align {
+        '<' => {
+            out.push_str(body);
+            fills(gap, out);
+        }
+        '^' => {
+            fills(gap / 2, out);
+            out.push_str(body);
+            fills(gap - gap / 2, out);
+        }
+        '=' => {
+            let split = body
+                .char_indices()
+                .find(|&(_, c)| !matches!(c, '+' | '-' | ' '))
+                .map_or(body.len(), |(i, _)| i);
+            let (sign_part, rest) = body.split_at(split);
+            let (prefix, rest) = if rest.starts_with("0x")
+                || rest.starts_with("0X")
+                || rest.starts_with("0o")
+                || rest.starts_with("0b")
+            {
+                rest.split_at(2)
+            } else {
+                ("", rest)
+            };
+            out.push_str(sign_part);
+            out.push_str(prefix);
+            fills(gap, out);
+            out.push_str(rest);
+        }
+        _ => {
+            fills(gap, out);
+            out.push_str(body);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(v: FieldValue, spec: &str) -> String {
+        let mut out = String::new();
+        v.write_with(&Spec::parse_brace(spec).unwrap(), false, &mut out);
+        out
+    }
+
+    fn repr(v: f64) -> String {
+        let mut s = String::new();
+        float_repr(v, &mut s);
+        s
+    }
+
+    #[test]
+    fn floats_print_as_python_repr() {
+        assert_eq!(repr(1.0), "1.0");
+        assert_eq!(repr(99.99), "99.99");
+        assert_eq!(repr(1e16), "1e+16");
+        assert_eq!(repr(1234567890123456.0), "1234567890123456.0");
+        assert_eq!(repr(0.0001), "0.0001");
+        assert_eq!(repr(0.00001), "1e-05");
+        assert_eq!(repr(-2.5), "-2.5");
+        assert_eq!(repr(1.5e300), "1.5e+300");
+    }
+
+    #[test]
+    fn format_specs_follow_python() {
+        assert_eq!(fmt(FieldValue::Str("INFO".into()), "<8"), "INFO    ");
+        assert_eq!(fmt(FieldValue::Str("r-17".into()), ">6"), "  r-17");
+        assert_eq!(fmt(FieldValue::Int(7), "03d"), "007");
+        assert_eq!(fmt(FieldValue::Int(-7), "04d"), "-007");
+        assert_eq!(fmt(FieldValue::Int(1234567), ","), "1,234,567");
+        assert_eq!(fmt(FieldValue::Float(3.14159), ".2f"), "3.14");
+        assert_eq!(fmt(FieldValue::Float(123456.0), "e"), "1.234560e+05");
+        assert_eq!(fmt(FieldValue::Float(0.00001234), "g"), "1.234e-05");
+        assert_eq!(fmt(FieldValue::Float(123.0), "g"), "123");
+        assert_eq!(fmt(FieldValue::Int(255), "#x"), "0xff");
+        assert_eq!(fmt(FieldValue::Str("abcdef".into()), ".3"), "abc");
+        assert_eq!(fmt(FieldValue::Str("ab".into()), "*^6"), "**ab**");
+        assert_eq!(fmt(FieldValue::Int(5), "+d"), "+5");
+        assert_eq!(fmt(FieldValue::Int(42), ""), "42");
+    }
+
+    #[test]
+    fn repr_quotes_strings() {
+        let mut s = String::new();
+        FieldValue::Str("it's\n".into()).write_repr(&mut s);
+        assert_eq!(s, "\"it's\\n\"");
+    }
+}

@@ -1,0 +1,157 @@
+//! Handlers: where records go. Each has a level, filters, a formatter and a sink;
+//! formatting happens into a reused per-thread buffer, and the finished line is handed
+//! to the operating system in one `write` (SPEC §2.9: nothing logged is lost on a crash).
+
+mod console;
+mod file;
+mod rotating;
+
+pub use console::ConsoleSink;
+pub use file::FileSink;
+pub use rotating::RotatingSink;
+
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::config::values::Level;
+use crate::filters::Filter;
+use crate::format::TextFormatter;
+use crate::record::Record;
+
+thread_local! {
+    static LINE: RefCell<String> = RefCell::new(String::with_capacity(256));
+}
+
+/// Where a handler's lines go.
+pub enum Sink {
+    /// stdout or stderr.
+    Console(ConsoleSink),
+    /// A plain file.
+    File(FileSink),
+    /// A size-rotated file.
+    Rotating(RotatingSink),
+    /// Nowhere.
+    Null,
+}
+
+impl Sink {
+    fn write(&self, line: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Console(c) => c.write(line),
+            Sink::File(f) => f.write(line),
+            Sink::Rotating(r) => r.write(line),
+            Sink::Null => Ok(()),
+        }
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        match self {
+            Sink::Console(c) => c.flush(),
+            _ => Ok(()),
+        }
+    }
+
+    /// The file this sink writes, if any.
+    pub fn path(&self) -> Option<&PathBuf> {
+        match self {
+            Sink::File(f) => Some(f.path()),
+            Sink::Rotating(r) => Some(r.path()),
+            _ => None,
+        }
+    }
+}
+
+/// A compiled handler.
+pub struct Handler {
+    /// Its name in `[handlers]`.
+    pub name: String,
+    /// The class, as written in the file.
+    pub class: &'static str,
+    /// Records below this level are skipped.
+    pub level: Level,
+    /// Filters a record must pass.
+    pub filters: Vec<Arc<Filter>>,
+    /// Turns a record into a line.
+    pub formatter: Arc<TextFormatter>,
+    /// Where lines go.
+    pub sink: Sink,
+    failed: AtomicBool,
+}
+
+impl Handler {
+    /// Assembles a handler.
+    pub fn new(
+        name: String,
+        class: &'static str,
+        level: Level,
+        filters: Vec<Arc<Filter>>,
+        formatter: Arc<TextFormatter>,
+        sink: Sink,
+    ) -> Self {
+        Handler {
+            name,
+            class,
+            level,
+            filters,
+            formatter,
+            sink,
+            failed: AtomicBool::new(false),
+        }
+    }
+
+    /// Python's `Handler.handle`: filters, then format and emit.
+    pub fn handle(&self, rec: &Record<'_>) {
+        if !self.filters.iter().all(|f| f.passes(rec)) {
+            return;
+        }
+        if matches!(self.sink, Sink::Null) {
+            return;
+        }
+        let result = LINE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut line) => {
+                line.clear();
+                self.formatter.format(rec, &mut line);
+                line.push('\n');
+                let r = self.sink.write(line.as_bytes());
+                if line.capacity() > 64 * 1024 {
+                    *line = String::with_capacity(256);
+                }
+                r
+            }
+            // Re-entered from a Display impl that logs: use a fresh buffer.
+            Err(_) => {
+                let mut line = String::new();
+                self.formatter.format(rec, &mut line);
+                line.push('\n');
+                self.sink.write(line.as_bytes())
+            }
+        });
+        match result {
+            Ok(()) => {
+                self.failed.store(false, Ordering::Relaxed);
+            }
+            Err(e) => self.report(&e),
+        }
+    }
+
+    /// Reports a failing write once on stderr (until a write succeeds again).
+    fn report(&self, e: &std::io::Error) {
+        if !self.failed.swap(true, Ordering::Relaxed) {
+            let target = self
+                .sink
+                .path()
+                .map(|p| format!(" to {}", p.display()))
+                .unwrap_or_default();
+            eprintln!("logconf: handler `{}` cannot write{target}: {e}", self.name);
+        }
+    }
+
+    /// Flushes buffered output.
+    pub fn flush(&self) {
+        if let Err(e) = self.sink.flush() {
+            self.report(&e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! logconf: Rust logging driven by one declarative `logging.toml`, with the semantics
+//! of Python's `logging.config.dictConfig`.
+//!
+//! ```no_run
+//! let _guard = logconf::init().expect("logging.toml");
+//! log::info!(target: "billing.api", user_id = 7; "API Request started");
+//! ```
+#![warn(missing_docs)]
+
+mod api;
+pub mod compile;
+pub mod config;
+pub mod diagnostics;
+pub mod filters;
+pub mod format;
+pub mod handlers;
+pub mod record;
+pub mod router;
+mod runtime;
+pub mod schema;
+
+pub use api::{default_config_path, init, Builder, Error, Guard, Handle};
+pub use config::values::Level;
+pub use record::{Message, Record};
+pub use runtime::Source;

@@ -1,0 +1,284 @@
+//! The compiled tree and Python's routing: effective level, logger filters at the
+//! origin only, handler levels and filters, `propagate`, and `lastResort`. The route of
+//! each logger name is computed once and cached; a record only follows its route.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use crate::config::values::Level;
+use crate::filters::Filter;
+use crate::handlers::Handler;
+use crate::record::Record;
+
+/// A configured logger.
+#[derive(Clone, Default)]
+pub struct LoggerNode {
+    /// Its own level (NOTSET: inherit).
+    pub level: Level,
+    /// Pass records on to the parent's handlers.
+    pub propagate: bool,
+    /// Its handlers, in order.
+    pub handlers: Vec<Arc<Handler>>,
+    /// Filters for records created at this logger.
+    pub filters: Vec<Arc<Filter>>,
+}
+
+/// Everything a record of one logger name needs, computed once per name.
+pub struct Route {
+    /// The dotted logger name (`root` for the root logger).
+    pub name: Box<str>,
+    /// The effective level.
+    pub level: Level,
+    /// Disabled by `disable_existing_loggers`.
+    pub disabled: bool,
+    /// The origin logger's filters.
+    pub filters: Vec<Arc<Filter>>,
+    /// The handlers of the logger and of each ancestor it propagates to, in order
+    /// (a handler on two loggers of the chain appears twice, as in Python).
+    pub handlers: Vec<Arc<Handler>>,
+}
+
+/// The dotted name of a `log` target: `::` becomes `.`; "" and "root" are the root.
+pub fn logger_name(target: &str) -> std::borrow::Cow<'_, str> {
+    if target.is_empty() {
+        return "root".into();
+    }
+    if target.contains("::") {
+        target.replace("::", ".").into()
+    } else {
+        target.into()
+    }
+}
+
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The last route this thread used: (tree generation, target address, length).
+    static LAST_ROUTE: RefCell<Option<(u64, usize, usize, Arc<Route>)>> = const { RefCell::new(None) };
+}
+
+/// A compiled configuration.
+pub struct Tree {
+    generation: u64,
+    /// Every handler created by the configuration, by name.
+    pub handlers: Vec<Arc<Handler>>,
+    /// The configured loggers by dotted name.
+    pub loggers: HashMap<String, LoggerNode>,
+    /// The root logger.
+    pub root: LoggerNode,
+    /// Names disabled when this configuration was applied.
+    pub disabled: HashSet<String>,
+    /// DEBUG mode of this configuration.
+    pub debug: bool,
+    routes: RwLock<HashMap<Box<str>, Arc<Route>>>,
+    /// Called with each logger name the first time a record is routed for it.
+    on_new_name: Option<Box<dyn Fn(&str) + Send + Sync>>,
+}
+
+impl Tree {
+    /// A tree from its parts.
+    pub fn new(
+        handlers: Vec<Arc<Handler>>,
+        loggers: HashMap<String, LoggerNode>,
+        root: LoggerNode,
+        disabled: HashSet<String>,
+        debug: bool,
+    ) -> Tree {
+        Tree {
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
+            handlers,
+            loggers,
+            root,
+            disabled,
+            debug,
+            routes: RwLock::new(HashMap::new()),
+            on_new_name: None,
+        }
+    }
+
+    /// Sets the callback that records names as they are first routed.
+    pub fn on_new_name(mut self, f: Box<dyn Fn(&str) + Send + Sync>) -> Self {
+        self.on_new_name = Some(f);
+        self
+    }
+
+    /// The most verbose level any logger lets through: `log::set_max_level` follows it.
+    pub fn max_level(&self) -> log::LevelFilter {
+        let mut min = self.root.level.0;
+        for (name, node) in &self.loggers {
+            if self.disabled.contains(name) {
+                continue;
+            }
+            let effective = if node.level.0 > 0 {
+                node.level.0
+            } else {
+                self.effective_level(name).0
+            };
+            min = min.min(effective);
+        }
+        to_level_filter(Level(min))
+    }
+
+    /// The effective level of a dotted name.
+    pub fn effective_level(&self, name: &str) -> Level {
+        let mut current = Some(name);
+        while let Some(n) = current {
+            if let Some(node) = self.loggers.get(n) {
+                if node.level.0 > 0 {
+                    return node.level;
+                }
+            }
+            current = parent(n);
+        }
+        self.root.level
+    }
+
+    /// Computes the route of a dotted name (uncached).
+    pub fn compute_route(&self, name: &str) -> Route {
+        if name == "root" {
+            return Route {
+                name: "root".into(),
+                level: self.root.level,
+                disabled: false,
+                filters: self.root.filters.clone(),
+                handlers: self.root.handlers.clone(),
+            };
+        }
+        let mut handlers = Vec::new();
+        let mut current = Some(name);
+        let mut propagate = true;
+        while let Some(n) = current {
+            if let Some(node) = self.loggers.get(n) {
+                handlers.extend(node.handlers.iter().cloned());
+                if !node.propagate {
+                    propagate = false;
+                    break;
+                }
+            }
+            current = parent(n);
+        }
+        if propagate {
+            handlers.extend(self.root.handlers.iter().cloned());
+        }
+        let own = self.loggers.get(name);
+        Route {
+            name: name.into(),
+            level: self.effective_level(name),
+            disabled: self.disabled.contains(name),
+            filters: own.map(|n| n.filters.clone()).unwrap_or_default(),
+            handlers,
+        }
+    }
+
+    /// The cached route of a `log` target.
+    pub fn route(&self, target: &str) -> Arc<Route> {
+        let key = (target.as_ptr() as usize, target.len());
+        let hit = LAST_ROUTE.with(|last| {
+            last.borrow().as_ref().and_then(|(g, p, l, r)| {
+                (*g == self.generation && (*p, *l) == key).then(|| r.clone())
+            })
+        });
+        if let Some(r) = hit {
+            return r;
+        }
+        let route = self.route_by_map(target);
+        LAST_ROUTE.with(|last| {
+            if let Ok(mut last) = last.try_borrow_mut() {
+                *last = Some((self.generation, key.0, key.1, route.clone()));
+            }
+        });
+        route
+    }
+
+    fn route_by_map(&self, target: &str) -> Arc<Route> {
+        if let Some(r) = self.routes.read().get(target) {
+            return r.clone();
+        }
+        let name = logger_name(target);
+        let route = Arc::new(self.compute_route(&name));
+        if let Some(f) = &self.on_new_name {
+            f(&name);
+        }
+        self.routes
+            .write()
+            .entry(target.into())
+            .or_insert(route)
+            .clone()
+    }
+
+    /// True when a record of this level and target would be handled by anything.
+    pub fn enabled(&self, level: Level, target: &str) -> bool {
+        let route = self.route(target);
+        !route.disabled && level >= route.level
+    }
+
+    /// Routes one record (Python's `Logger.handle` and `callHandlers`).
+    pub fn dispatch(&self, target: &str, rec: &Record<'_>) {
+        let route = self.route(target);
+        if route.disabled || rec.level < route.level {
+            return;
+        }
+        let rec = Record {
+            logger: &route.name,
+            ..*rec
+        };
+        if !route.filters.iter().all(|f| f.passes(&rec)) {
+            return;
+        }
+        for h in &route.handlers {
+            if rec.level >= h.level {
+                h.handle(&rec);
+            }
+        }
+        if route.handlers.is_empty() && rec.level >= Level::WARNING {
+            last_resort(&rec);
+        }
+    }
+
+    /// Flushes every handler.
+    pub fn flush(&self) {
+        for h in &self.handlers {
+            h.flush();
+        }
+    }
+}
+
+/// Python's `lastResort`: the bare message on stderr.
+fn last_resort(rec: &Record<'_>) {
+    let mut line = String::new();
+    rec.message.write_to(&mut line);
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// The parent of a dotted name (None for a top-level name: its parent is the root).
+pub fn parent(name: &str) -> Option<&str> {
+    name.rfind('.').map(|i| &name[..i])
+}
+
+/// The `log` level filter that lets every record at or above `level` through.
+pub fn to_level_filter(level: Level) -> log::LevelFilter {
+    match level.0 {
+        0..=5 => log::LevelFilter::Trace,
+        6..=10 => log::LevelFilter::Debug,
+        11..=20 => log::LevelFilter::Info,
+        21..=30 => log::LevelFilter::Warn,
+        _ => log::LevelFilter::Error,
+    }
+}
+
+/// Python's level number of a `log` level.
+pub fn from_log_level(level: log::Level) -> Level {
+    match level {
+        log::Level::Error => Level::ERROR,
+        log::Level::Warn => Level::WARNING,
+        log::Level::Info => Level::INFO,
+        log::Level::Debug => Level::DEBUG,
+        log::Level::Trace => Level::TRACE,
+    }
+}

@@ -1,0 +1,123 @@
+//! The JSON Schema of `logging.toml`, generated from the configuration model.
+//!
+//! The same schema drives editors (taplo: validation, completion, hover) and the
+//! structural validation that [`crate::config::load`] runs on every file, so the two
+//! can never disagree.
+
+mod validate;
+
+pub use validate::validate;
+
+use schemars::generate::SchemaSettings;
+use serde_json::{Map, Value};
+
+use crate::config::model::Config;
+
+/// The schema as a JSON value (draft-07, the dialect taplo validates with).
+pub fn schema() -> Value {
+    let generator = SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<Config>();
+    let mut value = schema.to_value();
+    let definitions = value.get("definitions").cloned().unwrap_or(Value::Null);
+    simplify(&mut value, &definitions);
+    close_objects(&mut value);
+    value
+}
+
+/// The schema as the text committed in `schema/logging.schema.json`.
+pub fn schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Every object schema that lists `properties` rejects other keys: an unknown key in
+/// a handler table is an error in the editor as well as at load.
+fn close_objects(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                map.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            for v in map.values_mut() {
+                close_objects(v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(close_objects),
+        _ => {}
+    }
+}
+
+/// Rewrites the shapes that editors handle badly (see `tools/schema-check`):
+/// `{"description", "allOf": [{"$ref"}]}` wrappers are replaced by the referenced
+/// schema itself (taplo's completion recurses without end on them), and the `null`
+/// alternatives of optional keys are dropped (TOML has no null).
+fn simplify(value: &mut Value, definitions: &Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            for key in ["anyOf", "oneOf"] {
+                if let Some(Value::Array(alts)) = map.get_mut(key) {
+                    alts.retain(|a| a.get("type").and_then(Value::as_str) != Some("null"));
+                    if alts.len() == 1 {
+                        let only = alts.remove(0);
+                        map.remove(key);
+                        merge_under(map, only);
+                    }
+                }
+            }
+            if map.get("default") == Some(&Value::Null) {
+                map.remove("default");
+            }
+            let single_ref = match map.get("allOf") {
+                Some(Value::Array(all)) if all.len() == 1 => all[0]
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                _ => None,
+            };
+            if let Some(reference) = single_ref {
+                map.remove("allOf");
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                if let Some(target) = definitions.get(name) {
+                    merge_under(map, target.clone());
+                }
+            }
+            if let Some(Value::String(reference)) = map.get("$ref").cloned() {
+                if map.len() > 1 {
+                    map.remove("$ref");
+                    let name = reference.rsplit('/').next().unwrap_or_default();
+                    if let Some(target) = definitions.get(name) {
+                        merge_under(map, target.clone());
+                    }
+                }
+            }
+            for v in map.values_mut() {
+                simplify(v, definitions);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| simplify(v, definitions)),
+        _ => {}
+    }
+}
+
+/// Adds the keys of `lower` that `map` does not have (the outer description wins).
+fn merge_under(map: &mut Map<String, Value>, lower: Value) {
+    if let Value::Object(lower) = lower {
+        for (k, v) in lower {
+            map.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// Looks up a `$ref` such as `#/definitions/Level` in the root schema.
+pub(crate) fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    let path = reference.strip_prefix("#")?;
+    root.pointer(path)
+}
