@@ -162,6 +162,11 @@ impl Handle {
         self.0.loaded()
     }
 
+    /// Where the configuration is read from at a reload.
+    pub fn source(&self) -> &crate::runtime::Source {
+        self.0.source()
+    }
+
     /// Routes one record through the tree without the `log` facade (any level 0–50).
     pub fn log(&self, target: &str, rec: &Record<'_>) {
         self.0.dispatch(target, rec);

@@ -57,9 +57,18 @@ pub fn logger_name(target: &str) -> std::borrow::Cow<'_, str> {
 
 static GENERATION: AtomicU64 = AtomicU64::new(1);
 
+/// The last route a thread used, keyed by tree generation and target.
+struct LastRoute {
+    generation: u64,
+    target: Box<str>,
+    route: Arc<Route>,
+}
+
+/// Called with each logger name the first time a record is routed for it.
+pub type NameObserver = Box<dyn Fn(&str) + Send + Sync>;
+
 thread_local! {
-    /// The last route this thread used: (tree generation, target address, length).
-    static LAST_ROUTE: RefCell<Option<(u64, usize, usize, Arc<Route>)>> = const { RefCell::new(None) };
+    static LAST_ROUTE: RefCell<Option<LastRoute>> = const { RefCell::new(None) };
 }
 
 /// A compiled configuration.
@@ -77,7 +86,7 @@ pub struct Tree {
     pub debug: bool,
     routes: RwLock<HashMap<Box<str>, Arc<Route>>>,
     /// Called with each logger name the first time a record is routed for it.
-    on_new_name: Option<Box<dyn Fn(&str) + Send + Sync>>,
+    on_new_name: Option<NameObserver>,
 }
 
 impl Tree {
@@ -102,7 +111,7 @@ impl Tree {
     }
 
     /// Sets the callback that records names as they are first routed.
-    pub fn on_new_name(mut self, f: Box<dyn Fn(&str) + Send + Sync>) -> Self {
+    pub fn on_new_name(mut self, f: NameObserver) -> Self {
         self.on_new_name = Some(f);
         self
     }
@@ -177,10 +186,9 @@ impl Tree {
 
     /// The cached route of a `log` target.
     pub fn route(&self, target: &str) -> Arc<Route> {
-        let key = (target.as_ptr() as usize, target.len());
         let hit = LAST_ROUTE.with(|last| {
-            last.borrow().as_ref().and_then(|(g, p, l, r)| {
-                (*g == self.generation && (*p, *l) == key).then(|| r.clone())
+            last.borrow().as_ref().and_then(|l| {
+                (l.generation == self.generation && &*l.target == target).then(|| l.route.clone())
             })
         });
         if let Some(r) = hit {
@@ -189,7 +197,11 @@ impl Tree {
         let route = self.route_by_map(target);
         LAST_ROUTE.with(|last| {
             if let Ok(mut last) = last.try_borrow_mut() {
-                *last = Some((self.generation, key.0, key.1, route.clone()));
+                *last = Some(LastRoute {
+                    generation: self.generation,
+                    target: target.into(),
+                    route: route.clone(),
+                });
             }
         });
         route

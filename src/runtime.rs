@@ -64,7 +64,7 @@ impl Logging {
     }
 
     /// The source given at start.
-    pub fn source(&self) -> &Source {
+    pub(crate) fn source(&self) -> &Source {
         &self.source
     }
 

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::interpolate::interpolate;
+use super::join_path;
 use super::model::{Config, FilterConfig, FormatterClass, HandlerConfig};
 use super::source::{self, Node, NodeValue, Span};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
-use crate::format::{template, time::check_datefmt};
 
 /// Where settings come from besides the file: the init API's overrides and the
 /// environment.
@@ -97,23 +97,28 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
         }
         options.var(name)
     };
-    let structural_errors = diags.len();
-    let changed = interpolate_tree(&mut root, "", Place::Top, &lookup, &mut diags);
-    if changed && diags.len() == structural_errors {
+    let mut changed = Vec::new();
+    interpolate_tree(&mut root, "", Place::Top, &lookup, &mut changed, &mut diags);
+    if !changed.is_empty() {
         let mut again = Vec::new();
         crate::schema::validate(&schema, &root, &mut again);
-        for d in again {
-            let help = d.help.clone();
-            let mut d =
-                d.help("the value comes from a `${...}` reference, checked after interpolation");
-            if let Some(h) = help {
-                d.label = format!("{} ({h})", d.label);
+        for d in again
+            .into_iter()
+            .filter(|d| d.span.as_ref().is_some_and(|s| changed.contains(s)))
+        {
+            let hint = d.help.clone().filter(|h| h.starts_with("did you mean"));
+            let mut d = d.help(
+                "the value comes from a `${...}` reference and is checked after interpolation",
+            );
+            if let Some(h) = hint {
+                d.help = Some(format!("{h} (the value comes from a `${{...}}` reference)"));
             }
             diags.push(d);
         }
     }
     let mut spans = HashMap::new();
     index_spans(&root, "", &mut spans);
+    super::references::check(&root, &mut diags);
 
     let finish = |diags: Vec<Diagnostic>| {
         let mut all = Diagnostics {
@@ -245,42 +250,44 @@ enum Place {
 }
 
 /// Interpolates every string except formatters' `format`/`datefmt` and the
-/// `log_base_dir` key (already resolved). Returns whether anything changed.
+/// `log_base_dir` key (already resolved). The spans of changed values go to `changed`.
 fn interpolate_tree(
     node: &mut Node,
     path: &str,
     place: Place,
     lookup: &dyn Fn(&str) -> Option<String>,
+    changed: &mut Vec<Span>,
     diags: &mut Vec<Diagnostic>,
-) -> bool {
+) {
     let span = node.span.clone();
     match &mut node.value {
         NodeValue::Str(s) => {
             if !s.contains('$') {
-                return false;
+                return;
             }
             match interpolate(s, lookup) {
                 Ok(v) => {
-                    let changed = v != *s;
+                    if v != *s {
+                        changed.push(span);
+                    }
                     *s = v;
-                    changed
                 }
-                Err(unset) => {
-                    diags.push(unset_diag(path, &unset.name, span));
-                    false
-                }
+                Err(unset) => diags.push(unset_diag(path, &unset.name, span)),
             }
         }
         NodeValue::Array(items) => {
-            let mut changed = false;
             for (i, item) in items.iter_mut().enumerate() {
-                changed |=
-                    interpolate_tree(item, &format!("{path}[{i}]"), Place::Other, lookup, diags);
+                interpolate_tree(
+                    item,
+                    &format!("{path}[{i}]"),
+                    Place::Other,
+                    lookup,
+                    changed,
+                    diags,
+                );
             }
-            changed
         }
         NodeValue::Table(entries) => {
-            let mut changed = false;
             for e in entries.iter_mut() {
                 let inner = match (place, e.key.as_str()) {
                     (Place::Top, "formatters") => Place::Formatters,
@@ -290,11 +297,10 @@ fn interpolate_tree(
                     _ => Place::Other,
                 };
                 let p = super::join_path(path, &e.key);
-                changed |= interpolate_tree(&mut e.value, &p, inner, lookup, diags);
+                interpolate_tree(&mut e.value, &p, inner, lookup, changed, diags);
             }
-            changed
         }
-        _ => false,
+        _ => {}
     }
 }
 
@@ -322,7 +328,6 @@ fn index_spans(node: &Node, path: &str, out: &mut HashMap<String, (Span, Span)>)
 fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagnostic>) {
     let c = &loaded.config;
     let span = |p: &str| loaded.value_span(p);
-    let key_span = |p: &str| loaded.spans.get(p).map(|(k, _)| k.clone());
     if c.incremental {
         diags.push(
             Diagnostic::error(
@@ -334,7 +339,7 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
         );
     }
     for (name, f) in &c.formatters {
-        let base = format!("formatters.{name}");
+        let base = join_path("formatters", name);
         if f.class == FormatterClass::Json {
             diags.push(
                 Diagnostic::error(
@@ -353,69 +358,41 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
                 .label("ignored by a text formatter"),
             );
         }
-        if f.class == FormatterClass::Text {
-            if let Err(e) = crate::format::TextFormatter::compile(f) {
-                let at = span(&format!("{base}.format")).map(|s| {
-                    let start = (s.start + 1 + e.offset).min(s.end);
-                    let end = loaded.source[start..s.end]
-                        .chars()
-                        .next()
-                        .map_or(start, |c| start + c.len_utf8());
-                    start..end
+    }
+    for (name, f) in &c.filters {
+        let base = join_path("filters", name);
+        match f {
+            FilterConfig::LevelRange {
+                min: Some(a),
+                max: Some(b),
+            } if a > b => {
+                diags.push(
+                    Diagnostic::error(
+                        format!("filter `{name}`: min {a} is above max {b}"),
+                        span(&format!("{base}.min")),
+                    )
+                    .label("no record can pass"),
+                );
+            }
+            FilterConfig::Custom { function }
+                if !options.custom_filters.iter().any(|f| f == function) =>
+            {
+                let hint = did_you_mean(
+                    function,
+                    options.custom_filters.iter().map(String::as_str),
+                )
+                .unwrap_or_else(|| {
+                    "register it from Rust with `logconf::Builder::filter(name, fn)` before init"
+                        .to_string()
                 });
                 diags.push(
                     Diagnostic::error(
-                        format!("formatter `{name}`: {}", e.message),
-                        at.or_else(|| key_span(&base)),
+                        format!("filter `{name}`: no custom filter `{function}` is registered"),
+                        span(&format!("{base}.function")),
                     )
-                    .label("in this format")
-                    .maybe_help(e.help),
+                    .label("not registered")
+                    .help(hint),
                 );
-            }
-        }
-        if let Some(datefmt) = &f.datefmt {
-            if let Err(e) = check_datefmt(datefmt) {
-                diags.push(
-                    Diagnostic::error(
-                        format!("formatter `{name}`: datefmt {e}"),
-                        span(&format!("{base}.datefmt")),
-                    )
-                    .label("strftime specifiers are %Y %m %d %H %M %S %b %a %j %z ..."),
-                );
-            }
-        }
-        let _ = template::RECORD_ATTRIBUTES;
-    }
-    for (name, f) in &c.filters {
-        let base = format!("filters.{name}");
-        match f {
-            FilterConfig::LevelRange { min, max } => {
-                if let (Some(a), Some(b)) = (min, max) {
-                    if a > b {
-                        diags.push(
-                            Diagnostic::error(
-                                format!("filter `{name}`: min {a} is above max {b}"),
-                                span(&format!("{base}.min")),
-                            )
-                            .label("no record can pass"),
-                        );
-                    }
-                }
-            }
-            FilterConfig::Custom { function } => {
-                if !options.custom_filters.iter().any(|f| f == function) {
-                    let hint = did_you_mean(function, options.custom_filters.iter().map(String::as_str)).unwrap_or_else(|| {
-                        "register it from Rust with `logconf::Builder::filter(name, fn)` before init".to_string()
-                    });
-                    diags.push(
-                        Diagnostic::error(
-                            format!("filter `{name}`: no custom filter `{function}` is registered"),
-                            span(&format!("{base}.function")),
-                        )
-                        .label("not registered")
-                        .help(hint),
-                    );
-                }
             }
             FilterConfig::Redact { .. } => diags.push(
                 Diagnostic::error(
@@ -427,73 +404,8 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
             _ => {}
         }
     }
-    let filter_names: Vec<&str> = c.filters.keys().map(String::as_str).collect();
-    let formatter_names: Vec<&str> = c.formatters.keys().map(String::as_str).collect();
-    let handler_names: Vec<&str> = c.handlers.keys().map(String::as_str).collect();
-    let check_refs =
-        |path: &str, refs: &[String], known: &[&str], what: &str, diags: &mut Vec<Diagnostic>| {
-            for (i, r) in refs.iter().enumerate() {
-                if !known.contains(&r.as_str()) {
-                    let listed = if known.is_empty() {
-                        format!("no {what}s are defined: add a [{what}s.{r}] table")
-                    } else {
-                        format!(
-                            "the {what}s are {}",
-                            known
-                                .iter()
-                                .map(|k| format!("`{k}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            format!("`{path}` names an unknown {what} `{r}`"),
-                            span(&format!("{path}[{i}]")),
-                        )
-                        .label(format!("no [{what}s.{r}]"))
-                        .help(did_you_mean(r, known.iter().copied()).unwrap_or(listed)),
-                    );
-                }
-            }
-        };
     for (name, h) in &c.handlers {
-        let base = format!("handlers.{name}");
-        let common = h.common();
-        if let Some(fmt) = &common.formatter {
-            if !formatter_names.contains(&fmt.as_str()) {
-                diags.push(
-                    Diagnostic::error(
-                        format!("`{base}.formatter` names an unknown formatter `{fmt}`"),
-                        span(&format!("{base}.formatter")),
-                    )
-                    .label(format!("no [formatters.{fmt}]"))
-                    .help(
-                        did_you_mean(fmt, formatter_names.iter().copied()).unwrap_or_else(|| {
-                            if formatter_names.is_empty() {
-                                "no formatters are defined".to_string()
-                            } else {
-                                format!(
-                                    "the formatters are {}",
-                                    formatter_names
-                                        .iter()
-                                        .map(|k| format!("`{k}`"))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                )
-                            }
-                        }),
-                    ),
-                );
-            }
-        }
-        check_refs(
-            &format!("{base}.filters"),
-            &common.filters,
-            &filter_names,
-            "filter",
-            diags,
-        );
+        let base = join_path("handlers", name);
         match h {
             HandlerConfig::TimedRotatingFile { .. }
             | HandlerConfig::Syslog { .. }
@@ -518,67 +430,26 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
             ),
             _ => {}
         }
-        if let Some(f) = h.filename() {
-            if f.trim().is_empty() {
-                diags.push(
-                    Diagnostic::error(
-                        format!("handler `{name}`: `filename` is empty"),
-                        span(&format!("{base}.filename")),
-                    )
-                    .label("expected a file path"),
-                );
-            }
-        }
-    }
-    let dropped: Vec<&str> = if loaded.debug {
-        Vec::new()
-    } else {
-        c.handlers
-            .iter()
-            .filter(|(_, h)| h.common().debug_only)
-            .map(|(n, _)| n.as_str())
-            .collect()
-    };
-    let all_handlers: Vec<&str> = handler_names
-        .iter()
-        .copied()
-        .chain(dropped.iter().copied())
-        .collect();
-    for (name, l) in &c.loggers {
-        let base = format!("loggers.{}", crate::config::quote_key(name));
-        check_refs(
-            &format!("{base}.handlers"),
-            &l.handlers,
-            &all_handlers,
-            "handler",
-            diags,
-        );
-        check_refs(
-            &format!("{base}.filters"),
-            &l.filters,
-            &filter_names,
-            "filter",
-            diags,
-        );
-        if name.is_empty() {
+        if h.filename().is_some_and(|f| f.trim().is_empty()) {
             diags.push(
-                Diagnostic::error("a logger with an empty name", key_span(&base))
-                    .label("the root logger is configured in [root]"),
+                Diagnostic::error(
+                    format!("handler `{name}`: `filename` is empty"),
+                    span(&format!("{base}.filename")),
+                )
+                .label("expected a file path"),
             );
         }
     }
-    check_refs(
-        "root.handlers",
-        &c.root.handlers,
-        &all_handlers,
-        "handler",
-        diags,
-    );
-    check_refs(
-        "root.filters",
-        &c.root.filters,
-        &filter_names,
-        "filter",
-        diags,
-    );
+    for name in c.loggers.keys().filter(|n| n.is_empty()) {
+        diags.push(
+            Diagnostic::error(
+                "a logger with an empty name",
+                loaded
+                    .spans
+                    .get(&join_path("loggers", name))
+                    .map(|(k, _)| k.clone()),
+            )
+            .label("the root logger is configured in [root]"),
+        );
+    }
 }

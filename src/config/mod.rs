@@ -3,6 +3,7 @@
 pub mod interpolate;
 pub mod load;
 pub mod model;
+mod references;
 pub mod source;
 pub mod values;
 

@@ -210,7 +210,7 @@ impl JsonSchema for Size {
             "description": "A size in bytes: an integer, or a string such as \"512\", \"64KB\", \"10MB\", \"1GB\" (K/KB/KiB = 1024, M/MB/MiB = 1024², G/GB/GiB = 1024³).",
             "anyOf": [
                 { "type": "integer", "minimum": 0 },
-                { "type": "string", "pattern": SIZE_PATTERN },
+                { "type": "string", "pattern": SIZE_PATTERN, "description": "a size such as \"512KB\", \"10MB\" or \"1GB\"" },
                 { "type": "string", "pattern": INTERPOLATED_PATTERN }
             ]
         })
@@ -260,7 +260,7 @@ impl JsonSchema for Duration {
         json_schema!({
             "description": "A duration such as \"500ms\", \"2s\", \"5m\" or \"1h\".",
             "anyOf": [
-                { "type": "string", "pattern": DURATION_PATTERN },
+                { "type": "string", "pattern": DURATION_PATTERN, "description": "a duration such as \"500ms\", \"2s\", \"5m\" or \"1h\"" },
                 { "type": "string", "pattern": INTERPOLATED_PATTERN }
             ]
         })

@@ -428,7 +428,7 @@ mod tests {
         assert_eq!(fmt(FieldValue::Int(7), "03d"), "007");
         assert_eq!(fmt(FieldValue::Int(-7), "04d"), "-007");
         assert_eq!(fmt(FieldValue::Int(1234567), ","), "1,234,567");
-        assert_eq!(fmt(FieldValue::Float(3.14159), ".2f"), "3.14");
+        assert_eq!(fmt(FieldValue::Float(1.23456), ".2f"), "1.23");
         assert_eq!(fmt(FieldValue::Float(123456.0), "e"), "1.234560e+05");
         assert_eq!(fmt(FieldValue::Float(0.00001234), "g"), "1.234e-05");
         assert_eq!(fmt(FieldValue::Float(123.0), "g"), "123");

@@ -184,6 +184,7 @@ impl<'a> Checker<'a> {
         let out = min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m);
         if out {
             let range = match (min, max) {
+                (Some(a), Some(b)) if a == b => format!("exactly {a}"),
                 (Some(a), Some(b)) => format!("between {a} and {b}"),
                 (Some(a), None) => format!("at least {a}"),
                 (None, Some(b)) => format!("at most {b}"),
@@ -196,7 +197,10 @@ impl<'a> Checker<'a> {
                 ),
                 Some(node.span.clone()),
             )
-            .label(format!("expected a number {range}"));
+            .label(match (min, max) {
+                (Some(a), Some(b)) if a == b => format!("expected {a}"),
+                _ => format!("expected a number {range}"),
+            });
             if let Some(e) = expected_text(schema) {
                 d = d.help(e);
             }
@@ -309,7 +313,7 @@ impl<'a> Checker<'a> {
             NodeValue::Table(_) | NodeValue::Array(_) => node.type_name().to_string(),
             _ => node.to_json().to_string(),
         };
-        let expected = expected_text(schema).unwrap_or_else(|| "a valid value".into());
+        let expected = describe_alternatives(&alts).unwrap_or_else(|| "a valid value".into());
         let suggestion = node.as_str().and_then(|s| {
             let names: Vec<&str> = alts
                 .iter()
@@ -324,8 +328,8 @@ impl<'a> Checker<'a> {
                 format!("{} has an invalid value {found}", describe_path(path)),
                 Some(node.span.clone()),
             )
-            .label(format!("expected {}", lowercase_first(&expected)))
-            .maybe_help(suggestion),
+            .label(format!("expected {expected}"))
+            .maybe_help(suggestion.or_else(|| expected_text(schema))),
         );
     }
 
@@ -477,13 +481,35 @@ impl<'a> Checker<'a> {
     }
 }
 
-fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) if c.clone().next().is_some_and(|n| n.is_lowercase()) => {
-            f.to_lowercase().chain(c).collect()
-        }
-        Some(f) => std::iter::once(f).chain(c).collect(),
-        None => String::new(),
-    }
+/// "one of A, B, or a number between 0 and 50": what the alternatives accept. A pattern
+/// alternative is named by its description; one without a description is a variant
+/// spelling and is left out.
+fn describe_alternatives(alts: &[&Value]) -> Option<String> {
+    let parts: Vec<String> = alts
+        .iter()
+        .filter_map(|a| {
+            if let Some(Value::Array(options)) = a.get("enum") {
+                let names: Vec<String> = options.iter().map(json_text).collect();
+                return Some(format!("one of {}", names.join(", ")));
+            }
+            if let Some(c) = a.get("const") {
+                return Some(json_text(c));
+            }
+            if a.get("pattern").is_some() {
+                return a
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+            }
+            let ty = a.get("type").and_then(Value::as_str)?;
+            let min = a.get("minimum").and_then(Value::as_f64);
+            let max = a.get("maximum").and_then(Value::as_f64);
+            Some(match (min, max) {
+                (Some(lo), Some(hi)) => format!("a number between {lo} and {hi}"),
+                (Some(lo), None) => format!("{} of at least {lo}", type_phrase(ty)),
+                _ => type_phrase(ty).to_string(),
+            })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", or "))
 }

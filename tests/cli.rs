@@ -1,0 +1,183 @@
+//! The `logconf` binary: exit codes, messages, and real output.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn logconf(args: &[&str], base: &Path, stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logconf"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LOG_BASE_DIR", base)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn check_accepts_the_shipped_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = logconf(&["check", "logging.toml"], dir.path(), "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("logging.toml: OK (4 formatters, 2 filters, 6 handlers"),
+        "{stdout}"
+    );
+    assert!(
+        !dir.path().join("billing_api.log").exists(),
+        "check creates no file"
+    );
+}
+
+#[test]
+fn check_reports_located_errors_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = logconf(&["check", "tests/bad/billing_typos.toml"], dir.path(), "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--> tests/bad/billing_typos.toml:9:1"),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `max_bytes`?"), "{err}");
+    assert!(err.contains("has 5 errors"), "{err}");
+}
+
+#[test]
+fn check_reports_unwritable_paths_without_creating_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plain"), "x").unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "version = 1\n[handlers.f]\nclass = \"file\"\nfilename = \"plain/sub/app.log\"\n",
+    )
+    .unwrap();
+    let out = logconf(&["check", cfg.to_str().unwrap()], dir.path(), "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("is not a directory"), "{err}");
+    assert!(err.contains("c.toml:4:12"), "{err}");
+}
+
+#[test]
+fn missing_files_and_bad_arguments_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = logconf(&["check", "no/such/file.toml"], dir.path(), "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("cannot read no/such/file.toml"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = logconf(&["frobnicate"], dir.path(), "");
+    assert_eq!(out.status.code(), Some(2));
+    let out = logconf(&["explain"], dir.path(), "");
+    assert_eq!(out.status.code(), Some(2));
+    for cmd in ["check", "schema", "explain", "replay"] {
+        let out = logconf(&[cmd, "--help"], dir.path(), "");
+        assert!(
+            out.status.success() && text(&out.stdout).contains("Usage"),
+            "{cmd} --help"
+        );
+    }
+}
+
+#[test]
+fn schema_command_prints_the_committed_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = logconf(&["schema"], dir.path(), "");
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        std::fs::read_to_string(root().join("schema/logging.schema.json")).unwrap()
+    );
+}
+
+#[test]
+fn explain_shows_where_billing_api_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = logconf(
+        &["explain", "billing::api", "--config", "logging.toml"],
+        dir.path(),
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("logger billing.api"), "{s}");
+    assert!(s.contains("effective level: INFO"), "{s}");
+    assert!(
+        s.contains(&format!(
+            "{}",
+            dir.path().join("billing_api_requests.log").display()
+        )),
+        "{s}"
+    );
+    assert!(s.contains("stops at billing.api"), "{s}");
+}
+
+#[test]
+fn replay_logs_records_and_reports_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("r.toml");
+    std::fs::write(&cfg, "version = 1\n[formatters.f]\nformat = \"%(levelname)s %(name)s %(user_id)s %(message)s\"\n[handlers.o]\nclass = \"console\"\nstream = \"stdout\"\nformatter = \"f\"\n[root]\nlevel = \"DEBUG\"\nhandlers = [\"o\"]\n").unwrap();
+    let input = "{\"logger\": \"a::b\", \"level\": \"info\", \"msg\": \"hi\", \"kv\": {\"user_id\": 7}}\nnot json\n{\"level\": 25, \"msg\": \"x\"}\n";
+    let out = logconf(
+        &["replay", "--config", cfg.to_str().unwrap()],
+        dir.path(),
+        input,
+    );
+    assert_eq!(text(&out.stdout), "INFO a.b 7 hi\nLevel 25 root - x\n");
+    assert!(
+        text(&out.stderr).contains("line 2: not JSON"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_failing_write_is_reported_once_and_other_handlers_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("full.toml");
+    std::fs::write(&cfg, "version = 1\n[handlers.full]\nclass = \"file\"\nfilename = \"/dev/full\"\n[handlers.ok]\nclass = \"file\"\nfilename = \"ok.log\"\n[root]\nhandlers = [\"full\", \"ok\"]\n").unwrap();
+    let input =
+        "{\"level\": \"ERROR\", \"msg\": \"one\"}\n{\"level\": \"ERROR\", \"msg\": \"two\"}\n";
+    let out = logconf(
+        &["replay", "--config", cfg.to_str().unwrap()],
+        dir.path(),
+        input,
+    );
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    assert_eq!(
+        err.matches("handler `full` cannot write to /dev/full")
+            .count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("ok.log")).unwrap(),
+        "one\ntwo\n"
+    );
+}

@@ -1,0 +1,92 @@
+//! `rotating_file` rolls over exactly as Python's RotatingFileHandler (SPEC §2.6).
+
+mod common;
+
+use common::{build, log, read};
+use logconf::Level;
+
+fn config(max_bytes: &str, backups: u32) -> String {
+    format!("version = 1\n[handlers.r]\nclass = \"rotating_file\"\nfilename = \"app.log\"\nmax_bytes = {max_bytes}\nbackup_count = {backups}\n[root]\nlevel = \"INFO\"\nhandlers = [\"r\"]\n")
+}
+
+#[test]
+fn rolls_over_before_a_record_would_reach_max_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    // each line is 10 bytes with its newline; max 30: two lines fit (20 + 10 = 30 reaches it)
+    let h = build(dir.path(), &config("30", 3)).unwrap();
+    for i in 0..7 {
+        log(&h, "app", Level::INFO, &format!("line {i:04}"));
+    }
+    let p = |s: &str| dir.path().join(s);
+    assert_eq!(read(&p("app.log")), "line 0006\n");
+    assert_eq!(read(&p("app.log.1")), "line 0004\nline 0005\n");
+    assert_eq!(read(&p("app.log.2")), "line 0002\nline 0003\n");
+    assert_eq!(read(&p("app.log.3")), "line 0000\nline 0001\n");
+    assert!(!p("app.log.4").exists());
+    for _ in 0..4 {
+        log(&h, "app", Level::INFO, "line xxxx");
+    }
+    assert!(!p("app.log.4").exists(), "the oldest backup is dropped");
+    assert_eq!(read(&p("app.log.3")), "line 0004\nline 0005\n");
+}
+
+#[test]
+fn size_counts_bytes_and_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(dir.path(), &config("\"1KB\"", 1)).unwrap();
+    // "é" is 2 bytes in UTF-8, so 100 x "é" + newline = 201 bytes (101 characters):
+    // five records make 1005 bytes, the sixth would reach 1024 and rolls over
+    for _ in 0..6 {
+        log(&h, "app", Level::INFO, &"é".repeat(100));
+    }
+    let first = std::fs::metadata(dir.path().join("app.log.1"))
+        .unwrap()
+        .len();
+    assert_eq!(
+        first,
+        201 * 5,
+        "rolled before the 6th record would reach 1024 bytes"
+    );
+    assert_eq!(
+        std::fs::metadata(dir.path().join("app.log")).unwrap().len(),
+        201
+    );
+}
+
+#[test]
+fn an_empty_file_never_rolls_over_and_zero_never_rolls() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(dir.path(), &config("5", 2)).unwrap();
+    log(&h, "app", Level::INFO, "a record longer than max_bytes");
+    assert_eq!(
+        read(&dir.path().join("app.log")),
+        "a record longer than max_bytes\n"
+    );
+    assert!(
+        !dir.path().join("app.log.1").exists(),
+        "an empty file never rolls over"
+    );
+    drop(h);
+    for (max, backups) in [("0", 3), ("10", 0)] {
+        let dir = tempfile::tempdir().unwrap();
+        let h = build(dir.path(), &config(max, backups)).unwrap();
+        for _ in 0..10 {
+            log(&h, "app", Level::INFO, "0123456789");
+        }
+        assert_eq!(read(&dir.path().join("app.log")).len(), 110);
+        assert!(
+            !dir.path().join("app.log.1").exists(),
+            "max_bytes {max} backup_count {backups} never rolls"
+        );
+    }
+}
+
+#[test]
+fn existing_size_counts_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("app.log"), "0123456789012345678\n").unwrap();
+    let h = build(dir.path(), &config("25", 1)).unwrap();
+    log(&h, "app", Level::INFO, "next");
+    assert_eq!(read(&dir.path().join("app.log.1")), "0123456789012345678\n");
+    assert_eq!(read(&dir.path().join("app.log")), "next\n");
+}

@@ -1,0 +1,215 @@
+//! Records land where Python's dictConfig would put them: real files in a temp dir.
+
+mod common;
+
+use common::{build, log, read};
+use logconf::Level;
+
+#[test]
+fn records_reach_files_with_python_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        r#"
+version = 1
+[formatters.api]
+format = "%(asctime)s %(levelname)s [%(name)s] %(message)s"
+[formatters.detailed]
+format = "{levelname:<8}|{name}|{module}|{lineno:d}|{message}"
+style = "{"
+[handlers.requests]
+class = "file"
+filename = "requests.log"
+formatter = "api"
+[handlers.errors]
+class = "file"
+filename = "sub/errors.log"
+formatter = "detailed"
+level = "ERROR"
+[loggers.billing]
+level = "DEBUG"
+handlers = ["requests", "errors"]
+"#,
+    )
+    .unwrap();
+    log(
+        &h,
+        "billing::api",
+        Level::INFO,
+        "API Request started - User: john_doe (ID: 123)",
+    );
+    log(
+        &h,
+        "billing.views",
+        Level::DEBUG,
+        "Processing payment request for user 123",
+    );
+    log(&h, "billing.api", Level::ERROR, "API Request failed");
+    log(&h, "other", Level::ERROR, "not routed to billing handlers");
+    h.flush();
+    let requests = read(&dir.path().join("requests.log"));
+    let lines: Vec<&str> = requests.lines().collect();
+    assert_eq!(lines.len(), 3, "{requests}");
+    let re = regex::Regex::new(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO \[billing\.api\] API Request started - User: john_doe \(ID: 123\)$").unwrap();
+    assert!(re.is_match(lines[0]), "{}", lines[0]);
+    assert!(lines[1].ends_with(" DEBUG [billing.views] Processing payment request for user 123"));
+    assert_eq!(
+        read(&dir.path().join("sub/errors.log")),
+        "ERROR   |billing.api|views|42|API Request failed\n"
+    );
+}
+
+#[test]
+fn every_declared_handler_is_created_and_debug_only_follows_debug_mode() {
+    let config = r#"
+version = 1
+[handlers.unused]
+class = "file"
+filename = "unused.log"
+[handlers.delayed]
+class = "file"
+filename = "delayed.log"
+delay = true
+[handlers.debug]
+class = "rotating_file"
+filename = "debug.log"
+debug_only = true
+[root]
+handlers = ["debug"]
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(dir.path(), config).unwrap();
+    assert!(dir.path().join("unused.log").exists());
+    assert!(!dir.path().join("delayed.log").exists());
+    assert!(
+        !dir.path().join("debug.log").exists(),
+        "debug_only outside DEBUG mode creates no file"
+    );
+    log(&h, "x", Level::ERROR, "to lastResort: no handler reached");
+    drop(h);
+    let debug_on = config.replace("version = 1", "version = 1\ndebug = true");
+    let h = build(dir.path(), &debug_on).unwrap();
+    log(&h, "x", Level::ERROR, "in debug mode");
+    assert_eq!(read(&dir.path().join("debug.log")), "in debug mode\n");
+}
+
+#[test]
+fn a_failed_load_touches_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keep.log"), "earlier line\n").unwrap();
+    std::fs::write(dir.path().join("not_a_dir"), "a file").unwrap();
+    let err = build(
+        dir.path(),
+        r#"
+version = 1
+[handlers.keep]
+class = "file"
+filename = "keep.log"
+mode = "w"
+[handlers.broken]
+class = "file"
+filename = "not_a_dir/broken.log"
+"#,
+    )
+    .err()
+    .expect("a file where a directory should be fails the load");
+    let text = err.to_string();
+    assert!(text.contains("handler `broken`"), "{text}");
+    assert!(text.contains("<string>:9:12"), "{text}");
+    assert_eq!(
+        read(&dir.path().join("keep.log")),
+        "earlier line\n",
+        "mode w must not truncate on a failed load"
+    );
+    let err = build(
+        dir.path(),
+        "version = 1\n[handlers.d]\nclass = \"file\"\nfilename = \".\"\n",
+    )
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("is a directory"), "{err}");
+}
+
+#[test]
+fn mode_w_truncates_and_mode_a_appends() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("w.log"), "old\n").unwrap();
+    std::fs::write(dir.path().join("a.log"), "old\n").unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[handlers.w]\nclass = \"file\"\nfilename = \"w.log\"\nmode = \"w\"\n[handlers.a]\nclass = \"file\"\nfilename = \"a.log\"\n[root]\nhandlers = [\"w\", \"a\"]\n",
+    )
+    .unwrap();
+    log(&h, "root", Level::WARNING, "new");
+    assert_eq!(read(&dir.path().join("w.log")), "new\n");
+    assert_eq!(read(&dir.path().join("a.log")), "old\nnew\n");
+}
+
+#[test]
+fn custom_filters_registered_from_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = logconf::Builder::new()
+        .text("version = 1\n[filters.odd]\nclass = \"custom\"\nfunction = \"odd_only\"\n[handlers.f]\nclass = \"file\"\nfilename = \"f.log\"\nfilters = [\"odd\"]\n[root]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n")
+        .base_dir(dir.path())
+        .env(Default::default())
+        .filter("odd_only", |r| r.message.to_string().len() % 2 == 1)
+        .build()
+        .unwrap();
+    for m in ["a", "bb", "ccc", "dddd"] {
+        log(&h, "app", Level::INFO, m);
+    }
+    assert_eq!(read(&dir.path().join("f.log")), "a\nccc\n");
+}
+
+#[test]
+fn threads_write_whole_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(dir.path(), "version = 1\n[handlers.f]\nclass = \"file\"\nfilename = \"t.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n").unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let h = h.clone();
+            std::thread::spawn(move || {
+                for i in 0..2000 {
+                    log(
+                        &h,
+                        "worker",
+                        Level::INFO,
+                        &format!("thread {t} record {i:05} {}", "x".repeat(100)),
+                    );
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let text = read(&dir.path().join("t.log"));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 8000);
+    for t in 0..4 {
+        let mine: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("thread {t} ")))
+            .copied()
+            .collect();
+        assert_eq!(mine.len(), 2000);
+        for (i, l) in mine.iter().enumerate() {
+            assert_eq!(*l, format!("thread {t} record {i:05} {}", "x".repeat(100)));
+        }
+    }
+}
+
+#[test]
+fn reconfigure_keeps_old_tree_on_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(dir.path(), "version = 1\n[handlers.f]\nclass = \"file\"\nfilename = \"f.log\"\n[root]\nhandlers = [\"f\"]\n").unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "version = 1\n[root]\nhandlers = [\"nope\"]\n").unwrap();
+    let err = h
+        .reconfigure_file(&bad)
+        .err()
+        .expect("bad file is rejected");
+    assert!(err.to_string().contains("bad.toml:3:13"), "{err}");
+    log(&h, "x", Level::WARNING, "still logging");
+    assert_eq!(read(&dir.path().join("f.log")), "still logging\n");
+}

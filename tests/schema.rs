@@ -1,0 +1,148 @@
+//! The committed schema is the generated one, and the loader and an independent JSON
+//! Schema validator accept and reject the same files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use logconf::config::{load_str, LoadOptions};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn committed_schema() -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("schema/logging.schema.json"))
+        .expect("schema/logging.schema.json");
+    serde_json::from_str(&text).expect("committed schema is JSON")
+}
+
+#[test]
+fn committed_schema_matches_the_model() {
+    let committed = std::fs::read_to_string(root().join("schema/logging.schema.json")).unwrap();
+    assert!(
+        committed == logconf::schema::schema_text(),
+        "schema/logging.schema.json is stale: run `cargo run -- schema > schema/logging.schema.json`"
+    );
+}
+
+#[test]
+fn schema_has_no_shapes_that_break_editor_completion() {
+    let text = logconf::schema::schema_text();
+    assert!(
+        !text.contains("\"allOf\""),
+        "allOf wrappers break taplo's completion"
+    );
+    assert!(
+        !text.contains("\"if\""),
+        "if/then breaks taplo's completion"
+    );
+    let schema = committed_schema();
+    let rotating = schema["definitions"]["HandlerConfig"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["properties"]["class"]["const"] == "rotating_file")
+        .expect("a rotating_file variant");
+    for key in [
+        "max_bytes",
+        "backup_count",
+        "filename",
+        "level",
+        "formatter",
+        "filters",
+        "debug_only",
+    ] {
+        assert!(
+            rotating["properties"].get(key).is_some(),
+            "rotating_file lacks {key}"
+        );
+        assert!(
+            rotating["properties"][key].get("description").is_some(),
+            "{key} has no description"
+        );
+    }
+    assert_eq!(rotating["additionalProperties"], false);
+}
+
+fn toml_to_json(text: &str) -> serde_json::Value {
+    let value: toml::Value = toml::from_str(text).expect("corpus files are valid TOML");
+    serde_json::to_value(value).unwrap()
+}
+
+fn corpus(dir: &str) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/configs").join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "corpus {dir} is too small");
+    files
+}
+
+fn options(base: &Path) -> LoadOptions {
+    LoadOptions {
+        env: Some(HashMap::from([(
+            "LOG_BASE_DIR".to_string(),
+            base.display().to_string(),
+        )])),
+        ..LoadOptions::default()
+    }
+}
+
+#[test]
+fn loader_and_schema_agree_on_the_corpus() {
+    let validator = jsonschema::validator_for(&committed_schema()).expect("the schema compiles");
+    let base = tempfile::tempdir().unwrap();
+    let mut with_shipped = corpus("valid");
+    with_shipped.push((
+        root().join("logging.toml"),
+        std::fs::read_to_string(root().join("logging.toml")).unwrap(),
+    ));
+    for (path, text) in with_shipped {
+        let schema_errors: Vec<String> = validator
+            .iter_errors(&toml_to_json(&text))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            schema_errors.is_empty(),
+            "{}: schema rejects: {schema_errors:?}",
+            path.display()
+        );
+        if let Err(d) = load_str(&text, &path, &options(base.path())) {
+            panic!("{}: loader rejects:\n{d}", path.display());
+        }
+    }
+    for (path, text) in corpus("schema_invalid") {
+        assert!(
+            !validator.is_valid(&toml_to_json(&text)),
+            "{}: schema accepts",
+            path.display()
+        );
+        assert!(
+            load_str(&text, &path, &options(base.path())).is_err(),
+            "{}: loader accepts",
+            path.display()
+        );
+    }
+    // Errors the schema cannot see (references, formats, environment): the schema
+    // accepts these files and the loader rejects them, with a located diagnostic.
+    for (path, text) in corpus("semantic_invalid") {
+        assert!(
+            validator.is_valid(&toml_to_json(&text)),
+            "{}: schema rejects",
+            path.display()
+        );
+        let err =
+            load_str(&text, &path, &options(base.path())).expect_err(&path.display().to_string());
+        assert!(
+            err.items.iter().all(|d| d.span.is_some()),
+            "{}: unlocated diagnostic:\n{err}",
+            path.display()
+        );
+    }
+}
