@@ -138,6 +138,14 @@ impl Builder {
 #[derive(Clone)]
 pub struct Handle(Arc<Logging>);
 
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("source", self.0.source())
+            .finish()
+    }
+}
+
 impl Handle {
     /// Flushes every handler.
     pub fn flush(&self) {

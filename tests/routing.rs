@@ -111,8 +111,7 @@ class = "file"
 filename = "not_a_dir/broken.log"
 "#,
     )
-    .err()
-    .expect("a file where a directory should be fails the load");
+    .expect_err("a file where a directory should be fails the load");
     let text = err.to_string();
     assert!(text.contains("handler `broken`"), "{text}");
     assert!(text.contains("<string>:9:12"), "{text}");
@@ -125,8 +124,7 @@ filename = "not_a_dir/broken.log"
         dir.path(),
         "version = 1\n[handlers.d]\nclass = \"file\"\nfilename = \".\"\n",
     )
-    .err()
-    .unwrap();
+    .unwrap_err();
     assert!(err.to_string().contains("is a directory"), "{err}");
 }
 
@@ -205,10 +203,7 @@ fn reconfigure_keeps_old_tree_on_error() {
     let h = build(dir.path(), "version = 1\n[handlers.f]\nclass = \"file\"\nfilename = \"f.log\"\n[root]\nhandlers = [\"f\"]\n").unwrap();
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "version = 1\n[root]\nhandlers = [\"nope\"]\n").unwrap();
-    let err = h
-        .reconfigure_file(&bad)
-        .err()
-        .expect("bad file is rejected");
+    let err = h.reconfigure_file(&bad).expect_err("bad file is rejected");
     assert!(err.to_string().contains("bad.toml:3:13"), "{err}");
     log(&h, "x", Level::WARNING, "still logging");
     assert_eq!(read(&dir.path().join("f.log")), "still logging\n");

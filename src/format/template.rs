@@ -530,7 +530,7 @@ mod tests {
 
     #[test]
     fn rejects_broken_fields() {
-        assert!(parse("%(name) x", Style::Percent).is_err());
+        assert!(parse("%(name)q", Style::Percent).is_err());
         assert!(parse("100% %(message)s", Style::Percent).is_err());
         assert!(parse("{message} }", Style::Brace).is_err());
         assert!(parse("{} {message}", Style::Brace).is_err());
