@@ -146,3 +146,17 @@ fn loader_and_schema_agree_on_the_corpus() {
         );
     }
 }
+
+#[test]
+fn configuration_reference_is_generated_from_the_schema() {
+    let doc = std::fs::read_to_string(root().join("docs/configuration.md")).unwrap();
+    let start = doc
+        .find("<!-- reference:start -->\n")
+        .expect("start marker")
+        + "<!-- reference:start -->\n".len();
+    let end = doc.find("<!-- reference:end -->").expect("end marker");
+    assert!(
+        doc[start..end] == logconf::schema::reference_markdown(),
+        "docs/configuration.md is stale: regenerate the part between the markers with `logconf schema --markdown`"
+    );
+}

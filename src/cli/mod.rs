@@ -25,7 +25,11 @@ enum Command {
         file: Option<PathBuf>,
     },
     /// Print the JSON Schema of logging.toml.
-    Schema,
+    Schema {
+        /// Print the configuration reference in Markdown instead.
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Show a logger's effective level, filters, and the handlers its records reach.
     Explain {
         /// The logger name, such as billing.api (or "root").
@@ -51,8 +55,12 @@ pub fn main() -> ExitCode {
     let config = |c: Option<PathBuf>| c.unwrap_or_else(logconf::default_config_path);
     match cli.command {
         Command::Check { file } => check::run(&config(file)),
-        Command::Schema => {
-            print!("{}", logconf::schema::schema_text());
+        Command::Schema { markdown } => {
+            if markdown {
+                print!("{}", logconf::schema::reference_markdown());
+            } else {
+                print!("{}", logconf::schema::schema_text());
+            }
             ExitCode::SUCCESS
         }
         Command::Explain { logger, config: c } => explain::run(&logger, &config(c)),

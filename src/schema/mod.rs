@@ -4,7 +4,10 @@
 //! structural validation that [`crate::config::load`] runs on every file, so the two
 //! can never disagree.
 
+mod reference;
 mod validate;
+
+pub use reference::markdown as reference_markdown;
 
 pub use validate::validate;
 
