@@ -97,3 +97,44 @@ fn never_panics_on_garbage() {
             .map_err(|d| d.to_string());
     }
 }
+
+#[test]
+fn a_bad_log_debug_is_a_configuration_error() {
+    let options = |v: &str| LoadOptions {
+        env: Some(HashMap::from([("LOG_DEBUG".to_string(), v.to_string())])),
+        ..LoadOptions::default()
+    };
+    let err = load_str("version = 1\n", "x.toml".as_ref(), &options("maybe"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("LOG_DEBUG=\"maybe\" is not a boolean"),
+        "{err}"
+    );
+    for (v, on) in [
+        ("1", true),
+        ("YES", true),
+        ("on", true),
+        ("off", false),
+        ("", false),
+        ("False", false),
+    ] {
+        let loaded = load_str(
+            "version = 1\ndebug = true\n",
+            "x.toml".as_ref(),
+            &options(v),
+        )
+        .unwrap();
+        assert_eq!(loaded.debug, on, "LOG_DEBUG={v:?}");
+    }
+    let loaded = load_str(
+        "version = 1\ndebug = true\n",
+        "x.toml".as_ref(),
+        &LoadOptions {
+            env: Some(HashMap::new()),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(loaded.debug, "the key applies when LOG_DEBUG is unset");
+}
