@@ -6,12 +6,14 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::config::model::{FileMode, HandlerConfig};
+use crate::config::model::{Compress, FileMode, HandlerConfig};
 use crate::config::{join_path, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filters::{CustomFilter, Filter};
 use crate::format::{message_only, TextFormatter};
-use crate::handlers::{ConsoleSink, FileSink, Handler, RotatingSink, Sink};
+use crate::handlers::{ConsoleSink, Handler, Sink};
+use crate::rotation::timed::{parse_at_time, Schedule};
+use crate::rotation::{normalize, FileWriter, Policy, Settings};
 use crate::router::{LoggerNode, Tree};
 
 /// What compiling needs besides the configuration.
@@ -62,6 +64,10 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
             .collect()
     };
 
+    check_shared_files(loaded, &mut diags);
+    if !diags.is_empty() {
+        return Err(loaded.diagnostics(diags));
+    }
     let mut handlers: HashMap<&str, Arc<Handler>> = HashMap::new();
     let mut to_start: Vec<Arc<Handler>> = Vec::new();
     for (name, h) in &c.handlers {
@@ -165,76 +171,144 @@ fn is_named_or_descendant<'a>(name: &str, mut named: impl Iterator<Item = &'a St
         })
 }
 
-fn build_sink(h: &HandlerConfig, base_dir: &Path) -> std::io::Result<Sink> {
-    let open_path = |filename: &str| -> std::io::Result<PathBuf> {
-        let path = resolve_filename(base_dir, filename);
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    std::io::Error::new(
-                        e.kind(),
-                        format!("cannot create directory {}: {e}", dir.display()),
-                    )
-                })?;
-            }
-        }
-        if path.is_dir() {
-            return Err(std::io::Error::other(format!(
-                "{} is a directory",
-                path.display()
-            )));
-        }
-        Ok(path)
-    };
-    let with_path = |path: &Path, r: std::io::Result<Sink>| {
-        r.map_err(|e| std::io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display())))
-    };
-    Ok(match h {
-        HandlerConfig::Console { stream, .. } => Sink::Console(ConsoleSink::new(*stream)),
-        HandlerConfig::Null { .. } => Sink::Null,
+/// The file settings of a file-writing handler.
+pub fn file_settings(h: &HandlerConfig, base_dir: &Path) -> Option<Settings> {
+    let level =
+        |compress: &Option<Compress>, level: &Option<u32>| compress.map(|_| level.unwrap_or(6));
+    let (filename, policy, compress, delay) = match h {
         HandlerConfig::File {
             filename,
             mode,
             delay,
             ..
-        }
-        | HandlerConfig::WatchedFile {
+        } => (
+            filename,
+            Policy::Append {
+                truncate: *mode == FileMode::Write,
+            },
+            None,
+            *delay,
+        ),
+        HandlerConfig::WatchedFile {
             filename,
             mode,
             delay,
             ..
-        } => {
-            let path = open_path(filename)?;
-            with_path(
-                &path,
-                FileSink::new(path.clone(), *mode, *delay).map(Sink::File),
-            )?
-        }
+        } => (
+            filename,
+            Policy::Watched {
+                truncate: *mode == FileMode::Write,
+            },
+            None,
+            *delay,
+        ),
         HandlerConfig::RotatingFile {
             filename,
             max_bytes,
             backup_count,
+            compress,
+            compress_level,
             delay,
             ..
-        } => {
-            let path = open_path(filename)?;
-            with_path(
-                &path,
-                RotatingSink::new(path.clone(), max_bytes.0, *backup_count, *delay)
-                    .map(Sink::Rotating),
-            )?
-        }
+        } => (
+            filename,
+            Policy::Size {
+                max_bytes: max_bytes.0,
+                backup_count: *backup_count,
+            },
+            level(compress, compress_level),
+            *delay,
+        ),
         HandlerConfig::TimedRotatingFile {
-            filename, delay, ..
-        } => {
-            let path = open_path(filename)?;
-            with_path(
-                &path,
-                FileSink::new(path.clone(), FileMode::Append, *delay).map(Sink::File),
-            )?
-        }
-        HandlerConfig::Syslog { .. } => Sink::Null,
+            filename,
+            when,
+            interval,
+            backup_count,
+            utc,
+            at_time,
+            compress,
+            compress_level,
+            delay,
+            ..
+        } => (
+            filename,
+            Policy::Time {
+                schedule: Schedule::new(
+                    *when,
+                    interval.unwrap_or(1),
+                    *utc,
+                    at_time.as_deref().and_then(parse_at_time),
+                ),
+                backup_count: *backup_count,
+            },
+            level(compress, compress_level),
+            *delay,
+        ),
+        _ => return None,
+    };
+    Some(Settings {
+        path: resolve_filename(base_dir, filename),
+        policy,
+        compress,
+        delay,
     })
+}
+
+fn build_sink(h: &HandlerConfig, base_dir: &Path) -> std::io::Result<Sink> {
+    let Some(settings) = file_settings(h, base_dir) else {
+        return Ok(match h {
+            HandlerConfig::Console { stream, .. } => Sink::Console(ConsoleSink::new(*stream)),
+            _ => Sink::Null,
+        });
+    };
+    let path = settings.path.clone();
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!("cannot create directory {}: {e}", dir.display()),
+                )
+            })?;
+        }
+    }
+    if path.is_dir() {
+        return Err(std::io::Error::other(format!(
+            "{} is a directory",
+            path.display()
+        )));
+    }
+    FileWriter::shared(settings)
+        .map(Sink::File)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display())))
+}
+
+/// Two handlers that write one file must agree on how (they share one writer).
+fn check_shared_files(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<PathBuf, (&str, String)> = HashMap::new();
+    for (name, h) in &loaded.config.handlers {
+        if h.common().debug_only && !loaded.debug {
+            continue;
+        }
+        let Some(settings) = file_settings(h, &loaded.base_dir) else {
+            continue;
+        };
+        let key = normalize(&settings.path);
+        match seen.get(&key) {
+            Some((other, identity)) if *identity != settings.identity() => diags.push(
+                Diagnostic::error(
+                    format!("handlers `{other}` and `{name}` write {} with different settings", settings.path.display()),
+                    loaded.value_span(&join_path(&join_path("handlers", name), "filename")),
+                )
+                .label("the same file as another handler")
+                .help(format!("handlers that name one file share one writer: give `{name}` the class, rotation and mode of `{other}`, or another file")),
+            ),
+            Some(_) => {}
+            None => {
+                seen.insert(key, (name, settings.identity()));
+            }
+        }
+    }
 }
 
 /// Checks, without creating or opening anything, that every file handler's file could

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod api;
+pub mod clock;
 pub mod compile;
 pub mod config;
 pub mod diagnostics;
@@ -15,6 +16,7 @@ pub mod filters;
 pub mod format;
 pub mod handlers;
 pub mod record;
+pub mod rotation;
 pub mod router;
 mod runtime;
 pub mod schema;

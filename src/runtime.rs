@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use arc_swap::ArcSwap;
 use parking_lot::Mutex;
@@ -166,7 +165,7 @@ impl log::Log for GlobalLogger {
                 kv: record.key_values(),
                 file: record.file(),
                 line: record.line(),
-                time: SystemTime::now(),
+                time: crate::clock::now(),
             };
             self.0.dispatch(record.target(), &rec);
         }));

@@ -3,7 +3,6 @@
 use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 use log::kv::{self, Key, Value, VisitSource};
 use serde_json::Value as Json;
@@ -140,7 +139,7 @@ pub fn run(config: &Path) -> ExitCode {
             kv: &kv,
             file: None,
             line: None,
-            time: SystemTime::now(),
+            time: logconf::clock::now(),
         };
         handle.log(logger, &rec);
     }

@@ -406,29 +406,14 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
     }
     for (name, h) in &c.handlers {
         let base = join_path("handlers", name);
-        match h {
-            HandlerConfig::TimedRotatingFile { .. }
-            | HandlerConfig::Syslog { .. }
-            | HandlerConfig::WatchedFile { .. } => diags.push(
+        if matches!(h, HandlerConfig::Syslog { .. }) {
+            diags.push(
                 Diagnostic::error(
-                    format!(
-                        "handler `{name}`: class = \"{}\" is not supported yet",
-                        h.class_name()
-                    ),
+                    format!("handler `{name}`: class = \"syslog\" is not supported yet"),
                     span(&format!("{base}.class")),
                 )
                 .label("not implemented in this version"),
-            ),
-            HandlerConfig::RotatingFile {
-                compress: Some(_), ..
-            } => diags.push(
-                Diagnostic::error(
-                    format!("handler `{name}`: compress is not supported yet"),
-                    span(&format!("{base}.compress")),
-                )
-                .label("not implemented in this version"),
-            ),
-            _ => {}
+            );
         }
         if h.filename().is_some_and(|f| f.trim().is_empty()) {
             diags.push(

@@ -3,15 +3,12 @@
 //! to the operating system in one `write` (SPEC §2.9: nothing logged is lost on a crash).
 
 mod console;
-mod file;
-mod rotating;
 
 pub use console::ConsoleSink;
-pub use file::FileSink;
-pub use rotating::RotatingSink;
 
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::fs::{File, OpenOptions};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -19,6 +16,16 @@ use crate::config::values::Level;
 use crate::filters::Filter;
 use crate::format::TextFormatter;
 use crate::record::Record;
+use crate::rotation::FileWriter;
+
+/// Opens `path` for appending, creating it; truncates it first when `truncate`.
+pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
+    let file = OpenOptions::new().create(true).append(true).open(path)?;
+    if truncate {
+        file.set_len(0)?;
+    }
+    Ok(file)
+}
 
 thread_local! {
     static LINE: RefCell<String> = RefCell::new(String::with_capacity(256));
@@ -28,10 +35,8 @@ thread_local! {
 pub enum Sink {
     /// stdout or stderr.
     Console(ConsoleSink),
-    /// A plain file.
-    File(FileSink),
-    /// A size-rotated file.
-    Rotating(RotatingSink),
+    /// A file, shared with every handler that names it.
+    File(Arc<FileWriter>),
     /// Nowhere.
     Null,
 }
@@ -41,7 +46,6 @@ impl Sink {
         match self {
             Sink::Console(c) => c.write(line),
             Sink::File(f) => f.write(line),
-            Sink::Rotating(r) => r.write(line),
             Sink::Null => Ok(()),
         }
     }
@@ -49,15 +53,18 @@ impl Sink {
     fn flush(&self) -> std::io::Result<()> {
         match self {
             Sink::Console(c) => c.flush(),
-            _ => Ok(()),
+            Sink::File(f) => {
+                f.flush();
+                Ok(())
+            }
+            Sink::Null => Ok(()),
         }
     }
 
     /// The file this sink writes, if any.
-    pub fn path(&self) -> Option<&PathBuf> {
+    pub fn path(&self) -> Option<&Path> {
         match self {
             Sink::File(f) => Some(f.path()),
-            Sink::Rotating(r) => Some(r.path()),
             _ => None,
         }
     }

@@ -1,0 +1,290 @@
+//! gzip backups, on one background thread, crash-safe.
+//!
+//! At a rollover the logging thread only renames the file to
+//! `NAME[.SUFFIX].pending-SEQ` and queues a job. The `logconf-compress` thread then,
+//! for each pending file in order:
+//! 1. writes `TARGET.gz.tmp` (its gzip header names the pending file), syncs it, and
+//!    renames it to `TARGET.gz` — for size rotation after shifting `NAME.i.gz` up by
+//!    one (only up to the first free number, so a shift cut short by a crash resumes);
+//! 2. removes the pending file.
+//!
+//! A crash at any point loses nothing: a `.tmp` is discarded at the next start and its
+//! source compressed again; a `TARGET.gz` whose header names a pending file that still
+//! exists means only step 2 was missing. Uncompressed backups left by a run without
+//! `compress` are compressed in place at the next start.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use flate2::read::GzDecoder;
+use flate2::{Compression, GzBuilder};
+use once_cell::sync::Lazy;
+use parking_lot::{Condvar, Mutex};
+
+use super::{numbered, with_suffix, Policy, Settings, PENDING_MARK, TMP_SUFFIX};
+
+/// Jobs queued and not finished yet, for one writer.
+#[derive(Default)]
+pub struct Pending {
+    count: Mutex<usize>,
+    idle: Condvar,
+}
+
+impl Pending {
+    fn add(&self) {
+        *self.count.lock() += 1;
+    }
+
+    fn done(&self) {
+        let mut n = self.count.lock();
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            self.idle.notify_all();
+        }
+    }
+
+    /// Waits until no job is queued, at most `limit`.
+    pub fn wait_idle(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut n = self.count.lock();
+        while *n > 0 {
+            if self.idle.wait_until(&mut n, deadline).timed_out() {
+                return;
+            }
+        }
+    }
+}
+
+struct Job {
+    settings: Arc<Settings>,
+    pending: Arc<Pending>,
+}
+
+static QUEUE: Lazy<Mutex<Option<Sender<Job>>>> = Lazy::new(|| Mutex::new(None));
+
+/// Queues the processing of `settings`' pending and leftover backups.
+pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
+    pending.add();
+    let mut queue = QUEUE.lock();
+    let job = Job { settings, pending };
+    let job = match queue.as_ref() {
+        Some(tx) => match tx.send(job) {
+            Ok(()) => return,
+            Err(e) => e.0,
+        },
+        None => job,
+    };
+    let (tx, rx) = channel::<Job>();
+    let spawned = std::thread::Builder::new()
+        .name("logconf-compress".into())
+        .spawn(move || {
+            for job in rx {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    process(&job.settings)
+                }));
+                match result {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => eprintln!(
+                        "logconf: compressing backups of {}: {e}; uncompressed files are kept",
+                        job.settings.path.display()
+                    ),
+                    Err(_) => eprintln!(
+                        "logconf: compressing backups of {} failed; uncompressed files are kept",
+                        job.settings.path.display()
+                    ),
+                }
+                job.pending.done();
+            }
+        });
+    match spawned {
+        Ok(_) => {
+            let _ = tx.send(job);
+            *queue = Some(tx);
+        }
+        Err(e) => {
+            eprintln!(
+                "logconf: cannot start the compression thread: {e}; backups stay uncompressed"
+            );
+            job.pending.done();
+        }
+    }
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// `NAME{suffix}.pending-SEQ`, sortable in rollover order.
+pub fn pending_name(path: &Path, suffix: &str) -> PathBuf {
+    let nanos = crate::clock::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+    with_suffix(
+        path,
+        &format!("{suffix}.{PENDING_MARK}{nanos:024}-{seq:08}"),
+    )
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The file name recorded in a gzip file's header, if it can be read.
+fn gz_source_name(gz: &Path) -> Option<String> {
+    let file = File::open(gz).ok()?;
+    let decoder = GzDecoder::new(BufReader::new(file));
+    decoder
+        .header()?
+        .filename()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+}
+
+/// Compresses `src` into `target` (via `target.tmp`), naming `src` in the header.
+fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
+    let tmp = with_suffix(target, TMP_SUFFIX);
+    let result = (|| {
+        let mut input = BufReader::new(File::open(src)?);
+        let out = File::create(&tmp)?;
+        let mut encoder = GzBuilder::new()
+            .filename(file_name(src))
+            .write(BufWriter::new(out), Compression::new(level.min(9)));
+        std::io::copy(&mut input, &mut encoder)?;
+        let out = encoder.finish()?.into_inner().map_err(|e| e.into_error())?;
+        out.sync_all()?;
+        std::fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Processes everything waiting for `settings.path`.
+fn process(settings: &Settings) -> std::io::Result<()> {
+    let level = settings.compress.unwrap_or(6);
+    let dir = settings.dir();
+    let base = settings.base_name();
+    let prefix = format!("{base}.");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    names.sort();
+    // 1. half-written archives: their sources still exist and are compressed again
+    for n in names.iter().filter(|n| n.ends_with(TMP_SUFFIX)) {
+        let _ = std::fs::remove_file(dir.join(n));
+    }
+    // 2. uncompressed backups from a run without compression
+    let leftovers: Vec<PathBuf> = match &settings.policy {
+        Policy::Size { backup_count, .. } => (1..=*backup_count)
+            .map(|i| numbered(&settings.path, i))
+            .filter(|p| p.is_file())
+            .collect(),
+        Policy::Time { schedule, .. } => names
+            .iter()
+            .filter(|n| schedule.is_backup(&base, n) && !n.ends_with(".gz"))
+            .map(|n| dir.join(n))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for src in leftovers {
+        compress_in_place(&src, level)?;
+    }
+    // 3. pending rollovers, oldest first
+    let pendings: Vec<PathBuf> = names
+        .iter()
+        .filter(|n| n.contains(&format!(".{PENDING_MARK}")) && !n.ends_with(TMP_SUFFIX))
+        .map(|n| dir.join(n))
+        .collect();
+    for p in pendings {
+        let pname = file_name(&p);
+        let target = match &settings.policy {
+            Policy::Size { backup_count, .. } => {
+                let target = with_suffix(&numbered(&settings.path, 1), ".gz");
+                if gz_source_name(&target).as_deref() == Some(pname.as_str()) {
+                    std::fs::remove_file(&p)?;
+                    continue;
+                }
+                shift_up(&settings.path, *backup_count)?;
+                target
+            }
+            _ => {
+                // NAME.SUFFIX.pending-SEQ -> NAME.SUFFIX.gz
+                let cut = pname
+                    .rfind(&format!(".{PENDING_MARK}"))
+                    .unwrap_or(pname.len());
+                let target = dir.join(format!("{}.gz", &pname[..cut]));
+                if gz_source_name(&target).as_deref() == Some(pname.as_str()) {
+                    std::fs::remove_file(&p)?;
+                    continue;
+                }
+                target
+            }
+        };
+        gzip(&p, &target, level)?;
+        std::fs::remove_file(&p)?;
+    }
+    // 4. retention of time rotation
+    if let Policy::Time {
+        schedule,
+        backup_count,
+    } = &settings.policy
+    {
+        if *backup_count > 0 {
+            for old in super::timed_backups_to_delete(settings, schedule, *backup_count) {
+                std::fs::remove_file(old)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn compress_in_place(src: &Path, level: u32) -> std::io::Result<()> {
+    let target = with_suffix(src, ".gz");
+    if target.exists() {
+        if gz_source_name(&target).as_deref() == Some(file_name(src).as_str()) {
+            std::fs::remove_file(src)?;
+        }
+        // else: two different backups share a number; keep both rather than lose one
+        return Ok(());
+    }
+    gzip(src, &target, level)?;
+    std::fs::remove_file(src)
+}
+
+/// Makes room for a new `NAME.1.gz`: shifts `NAME.i.gz` up to the first free number,
+/// dropping `NAME.N.gz` when all N are taken.
+fn shift_up(path: &Path, backup_count: u32) -> std::io::Result<()> {
+    let gz = |i: u32| with_suffix(&numbered(path, i), ".gz");
+    let taken = |i: u32| gz(i).exists() || numbered(path, i).exists();
+    let mut free = 1;
+    while free <= backup_count && taken(free) {
+        free += 1;
+    }
+    if free > backup_count {
+        for p in [gz(backup_count), numbered(path, backup_count)] {
+            if p.exists() {
+                std::fs::remove_file(p)?;
+            }
+        }
+        free = backup_count;
+    }
+    for i in (1..free).rev() {
+        for (src, dst) in [
+            (gz(i), gz(i + 1)),
+            (numbered(path, i), numbered(path, i + 1)),
+        ] {
+            if src.exists() {
+                std::fs::rename(src, dst)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,406 @@
+//! File writing and rotation: one writer per file, shared by every handler that names
+//! it, with Python's size and time rollover, `watched_file` reopening, and gzip
+//! backups compressed off the logging thread.
+//!
+//! Every record is handed to the operating system in one `write` before the logging
+//! call returns. A rollover on the logging thread only renames files; compression (and
+//! the shifting of numbered `.gz` backups that has to follow it) runs on the
+//! `logconf-compress` thread, crash-safely (see [`compress`]).
+
+pub mod compress;
+pub mod timed;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+
+use crate::clock;
+use timed::Schedule;
+
+/// The mark in the name of a file rolled over and waiting for compression.
+pub const PENDING_MARK: &str = "pending-";
+/// The suffix of a `.gz` being written.
+pub const TMP_SUFFIX: &str = ".tmp";
+
+/// How a file is rolled over.
+#[derive(Clone, Debug)]
+pub enum Policy {
+    /// Never (`file`); `truncate` is mode "w".
+    Append {
+        /// Truncate when the writer is created (mode "w").
+        truncate: bool,
+    },
+    /// Never, but reopen the file when it is moved or removed (`watched_file`).
+    Watched {
+        /// Truncate when the writer is created (mode "w").
+        truncate: bool,
+    },
+    /// By size (`rotating_file`).
+    Size {
+        /// Roll over before a record would make the file reach this size.
+        max_bytes: u64,
+        /// Backups kept.
+        backup_count: u32,
+    },
+    /// By time (`timed_rotating_file`).
+    Time {
+        /// When.
+        schedule: Schedule,
+        /// Backups kept (0: all).
+        backup_count: u32,
+    },
+}
+
+/// Everything that decides how a file is written.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The file.
+    pub path: PathBuf,
+    /// Rollover.
+    pub policy: Policy,
+    /// gzip level of backups, when compressed.
+    pub compress: Option<u32>,
+    /// Open at the first record.
+    pub delay: bool,
+}
+
+impl Settings {
+    /// Two handlers with the same identity share one writer.
+    pub fn identity(&self) -> String {
+        let policy = match &self.policy {
+            Policy::Append { truncate } => format!("file truncate={truncate}"),
+            Policy::Watched { truncate } => format!("watched truncate={truncate}"),
+            Policy::Size {
+                max_bytes,
+                backup_count,
+            } => format!("size {max_bytes} {backup_count}"),
+            Policy::Time {
+                schedule,
+                backup_count,
+            } => format!("time {schedule:?} {backup_count}"),
+        };
+        format!("{policy} compress={:?} delay={}", self.compress, self.delay)
+    }
+
+    fn base_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+}
+
+/// `NAME.i`.
+pub fn numbered(path: &Path, i: u32) -> PathBuf {
+    with_suffix(path, &format!(".{i}"))
+}
+
+/// `path` with `suffix` appended to its name.
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+struct State {
+    file: Option<File>,
+    size: u64,
+    rollover_at: i64,
+    identity: Option<(u64, u64)>,
+    truncate_next_open: bool,
+}
+
+/// Writes the lines of every handler that names one file.
+pub struct FileWriter {
+    settings: Arc<Settings>,
+    state: Mutex<State>,
+    pending: Arc<compress::Pending>,
+}
+
+static REGISTRY: Lazy<Mutex<HashMap<PathBuf, Weak<FileWriter>>>> =
+    Lazy::new(|| Mutex::new(HashMap::new()));
+
+/// The registry key of a path: absolute, without `.` and `..` parts.
+pub fn normalize(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl FileWriter {
+    /// The writer of `settings.path`: the one already open for it when its settings
+    /// are the same (no reopen, no truncation), else a new one.
+    pub fn shared(settings: Settings) -> std::io::Result<Arc<FileWriter>> {
+        let key = normalize(&settings.path);
+        let mut registry = REGISTRY.lock();
+        if let Some(existing) = registry.get(&key).and_then(Weak::upgrade) {
+            if existing.settings.identity() == settings.identity() {
+                return Ok(existing);
+            }
+        }
+        let writer = Arc::new(FileWriter::open(settings)?);
+        registry.retain(|_, w| w.strong_count() > 0);
+        registry.insert(key, Arc::downgrade(&writer));
+        Ok(writer)
+    }
+
+    fn open(settings: Settings) -> std::io::Result<FileWriter> {
+        let truncate = matches!(
+            settings.policy,
+            Policy::Append { truncate: true } | Policy::Watched { truncate: true }
+        );
+        let mut state = State {
+            file: None,
+            size: 0,
+            rollover_at: 0,
+            identity: None,
+            truncate_next_open: truncate && settings.delay,
+        };
+        // Python starts the schedule at the file's mtime when the file exists already
+        let existing_mtime = std::fs::metadata(&settings.path).ok().map(|m| m.mtime());
+        if !settings.delay {
+            open_into(&settings.path, &mut state, false)?;
+        }
+        if let Policy::Time { schedule, .. } = &settings.policy {
+            state.rollover_at =
+                schedule.compute_rollover(existing_mtime.unwrap_or_else(clock::now_secs));
+        }
+        let writer = FileWriter {
+            settings: Arc::new(settings),
+            state: Mutex::new(state),
+            pending: Arc::new(compress::Pending::default()),
+        };
+        if writer.settings.compress.is_some() {
+            // finish what a previous run left: pending backups, uncompressed leftovers
+            compress::enqueue(writer.settings.clone(), writer.pending.clone());
+        }
+        Ok(writer)
+    }
+
+    /// Applies mode "w" once the whole configuration has been built.
+    pub fn start(&self) -> std::io::Result<()> {
+        let truncate = matches!(
+            self.settings.policy,
+            Policy::Append { truncate: true } | Policy::Watched { truncate: true }
+        );
+        let mut state = self.state.lock();
+        if truncate && !self.settings.delay {
+            if let Some(f) = state.file.as_ref() {
+                if f.metadata()?.len() > 0 {
+                    f.set_len(0)?;
+                }
+                state.size = 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.settings.path
+    }
+
+    /// The writer's settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Writes one line, rolling the file over first when its policy says so.
+    pub fn write(&self, line: &[u8]) -> std::io::Result<()> {
+        let mut state = self.state.lock();
+        if state.file.is_none() {
+            let truncate = std::mem::take(&mut state.truncate_next_open);
+            open_into(&self.settings.path, &mut state, truncate)?;
+        }
+        match &self.settings.policy {
+            Policy::Append { .. } => {}
+            Policy::Watched { .. } => self.reopen_if_moved(&mut state)?,
+            Policy::Size {
+                max_bytes,
+                backup_count,
+            } => {
+                let len = line.len() as u64;
+                if *max_bytes > 0
+                    && *backup_count > 0
+                    && state.size > 0
+                    && state.size + len >= *max_bytes
+                    && is_regular(&self.settings.path)
+                {
+                    self.roll_by_size(&mut state, *backup_count)?;
+                }
+            }
+            Policy::Time {
+                schedule,
+                backup_count,
+            } => {
+                let now = clock::now_secs();
+                if now >= state.rollover_at {
+                    if is_regular(&self.settings.path) {
+                        self.roll_by_time(&mut state, schedule, *backup_count, now)?;
+                    } else {
+                        state.rollover_at = schedule.compute_rollover(now);
+                    }
+                }
+            }
+        }
+        let result = match state.file.as_mut() {
+            Some(f) => f.write_all(line),
+            None => Ok(()),
+        };
+        if result.is_ok() {
+            state.size += line.len() as u64;
+        }
+        result
+    }
+
+    fn reopen_if_moved(&self, state: &mut State) -> std::io::Result<()> {
+        let now = std::fs::metadata(&self.settings.path)
+            .ok()
+            .map(|m| (m.dev(), m.ino()));
+        if now.is_none() || now != state.identity {
+            state.file = None;
+            open_into(&self.settings.path, state, false)?;
+        }
+        Ok(())
+    }
+
+    fn roll_by_size(&self, state: &mut State, backup_count: u32) -> std::io::Result<()> {
+        state.file = None;
+        let path = &self.settings.path;
+        if self.settings.compress.is_some() {
+            if path.exists() {
+                std::fs::rename(path, compress::pending_name(path, ""))?;
+            }
+            open_into(path, state, false)?;
+            compress::enqueue(self.settings.clone(), self.pending.clone());
+            return Ok(());
+        }
+        for i in (1..backup_count).rev() {
+            let src = numbered(path, i);
+            if src.exists() {
+                let dst = numbered(path, i + 1);
+                if dst.exists() {
+                    std::fs::remove_file(&dst)?;
+                }
+                std::fs::rename(&src, &dst)?;
+            }
+        }
+        let first = numbered(path, 1);
+        if first.exists() {
+            std::fs::remove_file(&first)?;
+        }
+        if path.exists() {
+            std::fs::rename(path, &first)?;
+        }
+        open_into(path, state, false)
+    }
+
+    fn roll_by_time(
+        &self,
+        state: &mut State,
+        schedule: &Schedule,
+        backup_count: u32,
+        now: i64,
+    ) -> std::io::Result<()> {
+        state.file = None;
+        let path = &self.settings.path;
+        let suffix = format!(".{}", schedule.suffix(state.rollover_at, now));
+        state.rollover_at = schedule.next_rollover(now);
+        if self.settings.compress.is_some() {
+            if path.exists() {
+                std::fs::rename(path, compress::pending_name(path, &suffix))?;
+            }
+            open_into(path, state, false)?;
+            compress::enqueue(self.settings.clone(), self.pending.clone());
+            return Ok(());
+        }
+        let dst = with_suffix(path, &suffix);
+        if dst.exists() {
+            std::fs::remove_file(&dst)?;
+        }
+        if path.exists() {
+            std::fs::rename(path, &dst)?;
+        }
+        if backup_count > 0 {
+            for old in timed_backups_to_delete(&self.settings, schedule, backup_count) {
+                std::fs::remove_file(old)?;
+            }
+        }
+        open_into(path, state, false)
+    }
+
+    /// Waits (bounded) until every backup handed to the compressor is finished.
+    pub fn flush(&self) {
+        self.pending.wait_idle(Duration::from_secs(60));
+    }
+}
+
+/// The oldest time-rotation backups beyond `keep`, by name order (dates sort).
+pub fn timed_backups_to_delete(
+    settings: &Settings,
+    schedule: &Schedule,
+    keep: u32,
+) -> Vec<PathBuf> {
+    let base = settings.base_name();
+    let mut backups: Vec<String> = std::fs::read_dir(settings.dir())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| schedule.is_backup(&base, n))
+                .collect()
+        })
+        .unwrap_or_default();
+    backups.sort();
+    let excess = backups.len().saturating_sub(keep as usize);
+    backups.truncate(excess);
+    backups
+        .into_iter()
+        .map(|n| settings.dir().join(n))
+        .collect()
+}
+
+fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
+static OPEN_SEQ: AtomicU64 = AtomicU64::new(0);
+
+fn open_into(path: &Path, state: &mut State, truncate: bool) -> std::io::Result<()> {
+    let file = crate::handlers::open_append(path, truncate)?;
+    let meta = file.metadata()?;
+    state.size = meta.len();
+    state.identity = Some((meta.dev(), meta.ino()));
+    state.file = Some(file);
+    OPEN_SEQ.fetch_add(1, Ordering::Relaxed);
+    Ok(())
+}
+
+/// How many files writers have opened in this process (for tests of reuse).
+#[doc(hidden)]
+pub fn opens_for_tests() -> u64 {
+    OPEN_SEQ.load(Ordering::Relaxed)
+}
