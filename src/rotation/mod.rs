@@ -121,6 +121,7 @@ struct State {
     file: Option<File>,
     size: u64,
     rollover_at: i64,
+    period_start: i64,
     identity: Option<(u64, u64)>,
     truncate_next_open: bool,
 }
@@ -130,6 +131,7 @@ pub struct FileWriter {
     settings: Arc<Settings>,
     state: Mutex<State>,
     pending: Arc<compress::Pending>,
+    started: std::sync::atomic::AtomicBool,
 }
 
 static REGISTRY: Lazy<Mutex<HashMap<PathBuf, Weak<FileWriter>>>> =
@@ -177,6 +179,7 @@ impl FileWriter {
             file: None,
             size: 0,
             rollover_at: 0,
+            period_start: 0,
             identity: None,
             truncate_next_open: truncate && settings.delay,
         };
@@ -186,13 +189,14 @@ impl FileWriter {
             open_into(&settings.path, &mut state, false)?;
         }
         if let Policy::Time { schedule, .. } = &settings.policy {
-            state.rollover_at =
-                schedule.compute_rollover(existing_mtime.unwrap_or_else(clock::now_secs));
+            state.period_start = existing_mtime.unwrap_or_else(clock::now_secs);
+            state.rollover_at = schedule.compute_rollover(state.period_start);
         }
         let writer = FileWriter {
             settings: Arc::new(settings),
             state: Mutex::new(state),
             pending: Arc::new(compress::Pending::default()),
+            started: std::sync::atomic::AtomicBool::new(false),
         };
         if writer.settings.compress.is_some() {
             // finish what a previous run left: pending backups, uncompressed leftovers
@@ -201,8 +205,12 @@ impl FileWriter {
         Ok(writer)
     }
 
-    /// Applies mode "w" once the whole configuration has been built.
+    /// Applies mode "w" once the whole configuration has been built — only to a new
+    /// writer: one kept from the previous configuration is not truncated again.
     pub fn start(&self) -> std::io::Result<()> {
+        if self.started.swap(true, Ordering::Relaxed) {
+            return Ok(());
+        }
         let truncate = matches!(
             self.settings.policy,
             Policy::Append { truncate: true } | Policy::Watched { truncate: true }
@@ -328,7 +336,11 @@ impl FileWriter {
     ) -> std::io::Result<()> {
         state.file = None;
         let path = &self.settings.path;
-        let suffix = format!(".{}", schedule.suffix(state.rollover_at, now));
+        let suffix = format!(
+            ".{}",
+            schedule.suffix(state.rollover_at, state.period_start, now)
+        );
+        state.period_start = state.rollover_at;
         state.rollover_at = schedule.next_rollover(now);
         if self.settings.compress.is_some() {
             if path.exists() {

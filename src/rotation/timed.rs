@@ -149,9 +149,15 @@ impl Schedule {
     }
 
     /// The backup suffix for the interval that ends at `rollover_at`, named for its
-    /// start, as Python names it.
-    pub fn suffix(&self, rollover_at: i64, current: i64) -> String {
-        let start = rollover_at - self.interval;
+    /// start (`rollover_at - interval`, as Python names it). With "midnight" or
+    /// "W0"–"W6" and `interval` > 1 — where Python names the first backup for a day
+    /// before logging began — the name is never earlier than `period_start`, when
+    /// writing into this file began.
+    pub fn suffix(&self, rollover_at: i64, period_start: i64, current: i64) -> String {
+        let mut start = rollover_at - self.interval;
+        if self.is_daily_or_weekly() && self.units > 1 {
+            start = start.max(period_start);
+        }
         let adjust = if self.utc {
             0
         } else {
@@ -193,7 +199,7 @@ mod tests {
             at("2024-01-20T12:30:00Z")
         );
         assert_eq!(
-            s.suffix(at("2024-01-20T12:30:00Z"), at("2024-01-20T12:30:05Z")),
+            s.suffix(at("2024-01-20T12:30:00Z"), 0, at("2024-01-20T12:30:05Z")),
             "2024-01-20_10"
         );
     }
@@ -206,7 +212,7 @@ mod tests {
             at("2024-01-21T00:00:00Z")
         );
         assert_eq!(
-            s.suffix(at("2024-01-21T00:00:00Z"), at("2024-01-21T00:00:01Z")),
+            s.suffix(at("2024-01-21T00:00:00Z"), 0, at("2024-01-21T00:00:01Z")),
             "2024-01-20"
         );
         let s = Schedule::new(When::Midnight, 1, true, parse_at_time("02:30"));

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use logconf::{Builder, Handle, Level, Message, Record};
@@ -34,4 +34,67 @@ pub fn log(handle: &Handle, logger: &str, level: Level, msg: &str) {
 /// A file's text, or "" when it does not exist.
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// The decompressed text of a `.gz` file, read with a real gzip decoder.
+pub fn gunzip(path: &Path) -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(file)
+        .read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("{} is not a valid gzip file: {e}", path.display()));
+    text
+}
+
+/// The whole history of a numbered rotating file, oldest first: NAME.N(.gz) … NAME.1(.gz),
+/// NAME (every numbered backup present, gaps skipped).
+pub fn numbered_history(path: &Path) -> String {
+    let dir = path.parent().unwrap();
+    let base = path.file_name().unwrap().to_string_lossy().into_owned();
+    let mut numbered: Vec<(u64, PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&format!("{base}.")) else {
+            continue;
+        };
+        let number = rest.strip_suffix(".gz").unwrap_or(rest);
+        if let Ok(n) = number.parse::<u64>() {
+            numbered.push((n, dir.join(&name)));
+        }
+    }
+    numbered.sort();
+    for w in numbered.windows(2) {
+        assert_ne!(
+            w[0].0,
+            w[1].0,
+            "both {} and {} exist",
+            w[0].1.display(),
+            w[1].1.display()
+        );
+    }
+    let mut parts: Vec<String> = numbered
+        .iter()
+        .rev()
+        .map(|(_, p)| {
+            if p.extension().is_some_and(|e| e == "gz") {
+                gunzip(p)
+            } else {
+                read(p)
+            }
+        })
+        .collect();
+    parts.push(read(path));
+    parts.concat()
+}
+
+/// Files in `dir` whose names contain `needle`.
+pub fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(needle))
+        .collect();
+    v.sort();
+    v
 }
