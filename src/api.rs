@@ -10,7 +10,7 @@ use crate::config::{LoadOptions, Loaded};
 use crate::diagnostics::Diagnostics;
 use crate::filters::CustomFilter;
 use crate::record::Record;
-use crate::runtime::{GlobalLogger, Logging, Source};
+use crate::runtime::{GlobalLogger, Logging, Source, Status, WatchOverride};
 
 /// Why logging could not be set up.
 #[derive(Debug)]
@@ -59,6 +59,8 @@ pub struct Builder {
     source: Source,
     options: LoadOptions,
     filters: HashMap<String, CustomFilter>,
+    watch: WatchOverride,
+    sighup: Option<bool>,
 }
 
 impl Default for Builder {
@@ -74,7 +76,33 @@ impl Builder {
             source: Source::Path(default_config_path()),
             options: LoadOptions::default(),
             filters: HashMap::new(),
+            watch: WatchOverride::FromFile,
+            sighup: None,
         }
+    }
+
+    /// Hot reload on or off, whatever the file's `watch` says (on: file events, and
+    /// polling every 2 s).
+    pub fn watch(mut self, on: bool) -> Self {
+        self.watch = if on {
+            WatchOverride::Every(crate::runtime::DEFAULT_POLL)
+        } else {
+            WatchOverride::Off
+        };
+        self
+    }
+
+    /// Hot reload on, polling the file at this interval as well as listening for events.
+    pub fn watch_every(mut self, interval: std::time::Duration) -> Self {
+        self.watch = WatchOverride::Every(interval);
+        self
+    }
+
+    /// Reload on SIGHUP (Unix). Default: on for [`Builder::init`], off for
+    /// [`Builder::build`].
+    pub fn reload_on_sighup(mut self, on: bool) -> Self {
+        self.sighup = Some(on);
+        self
     }
 
     /// Reads the configuration from this file.
@@ -120,13 +148,25 @@ impl Builder {
 
     /// Loads and compiles without installing as the `log` logger.
     pub fn build(self) -> Result<Handle, Error> {
-        let logging = Logging::new(self.source, self.options, self.filters)?;
-        Ok(Handle(Arc::new(logging)))
+        let sighup = self.sighup.unwrap_or(false);
+        self.build_with(sighup)
+    }
+
+    fn build_with(self, sighup: bool) -> Result<Handle, Error> {
+        let logging = Arc::new(Logging::new(
+            self.source,
+            self.options,
+            self.filters,
+            self.watch,
+        )?);
+        logging.start_triggers(sighup);
+        Ok(Handle(logging))
     }
 
     /// Loads, compiles and installs as the `log` logger.
     pub fn init(self) -> Result<Guard, Error> {
-        let handle = self.build()?;
+        let sighup = self.sighup.unwrap_or(true);
+        let handle = self.build_with(sighup)?;
         log::set_boxed_logger(Box::new(GlobalLogger(handle.0.clone())))
             .map_err(|_| Error::AlreadyInstalled)?;
         handle.0.mark_installed();
@@ -168,6 +208,12 @@ impl Handle {
     /// The configuration in force: the typed model, DEBUG mode, base dir, source.
     pub fn config(&self) -> Arc<Loaded> {
         self.0.loaded()
+    }
+
+    /// Where the configuration comes from, when it was loaded, how many have been
+    /// applied, and the last reload error.
+    pub fn status(&self) -> Status {
+        self.0.status()
     }
 
     /// Where the configuration is read from at a reload.

@@ -3,12 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use arc_swap::ArcSwap;
 use parking_lot::Mutex;
 
 use crate::compile::{compile, CompileContext};
+use crate::config::model::Watch;
 use crate::config::{load_file, load_str, LoadOptions, Loaded};
 use crate::diagnostics::Diagnostics;
 use crate::filters::CustomFilter;
@@ -24,6 +27,35 @@ pub enum Source {
     Text(String),
 }
 
+/// What an operator wants to know about the configuration in force.
+#[derive(Clone, Debug)]
+pub struct Status {
+    /// Where the configuration is read from.
+    pub source: Source,
+    /// When the configuration in force was loaded.
+    pub loaded_at: SystemTime,
+    /// How many configurations have been applied (1 after start).
+    pub generation: u64,
+    /// The last failed reload: when, and every problem, as `logconf check` prints them.
+    /// Cleared by the next successful one.
+    pub last_error: Option<(SystemTime, String)>,
+}
+
+/// How hot reload is set from code (wins over the file's `watch`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum WatchOverride {
+    /// The file's `watch` key decides.
+    #[default]
+    FromFile,
+    /// Off whatever the file says.
+    Off,
+    /// On, polling at this interval as well as listening for file events.
+    Every(Duration),
+}
+
+/// The poll interval of `watch = true`.
+pub const DEFAULT_POLL: Duration = Duration::from_secs(2);
+
 /// The running logging system.
 pub struct Logging {
     tree: ArcSwap<Tree>,
@@ -32,7 +64,13 @@ pub struct Logging {
     options: LoadOptions,
     custom_filters: HashMap<String, CustomFilter>,
     source: Source,
-    installed: std::sync::atomic::AtomicBool,
+    installed: AtomicBool,
+    status: Mutex<Status>,
+    reload_lock: Mutex<()>,
+    watch_override: WatchOverride,
+    pub(crate) watcher_running: AtomicBool,
+    this: once_cell::sync::OnceCell<std::sync::Weak<Logging>>,
+    last_reported: Mutex<Option<u64>>,
 }
 
 impl Logging {
@@ -41,6 +79,7 @@ impl Logging {
         source: Source,
         options: LoadOptions,
         custom_filters: HashMap<String, CustomFilter>,
+        watch_override: WatchOverride,
     ) -> Result<Logging, Diagnostics> {
         let _ = *crate::format::START;
         let existing = Arc::new(Mutex::new(HashSet::new()));
@@ -52,9 +91,81 @@ impl Logging {
             existing,
             options,
             custom_filters,
+            status: Mutex::new(Status {
+                source: source.clone(),
+                loaded_at: SystemTime::now(),
+                generation: 1,
+                last_error: None,
+            }),
             source,
-            installed: std::sync::atomic::AtomicBool::new(false),
+            installed: AtomicBool::new(false),
+            reload_lock: Mutex::new(()),
+            watch_override,
+            watcher_running: AtomicBool::new(false),
+            this: once_cell::sync::OnceCell::new(),
+            last_reported: Mutex::new(None),
         })
+    }
+
+    /// The status of the configuration in force.
+    pub fn status(&self) -> Status {
+        self.status.lock().clone()
+    }
+
+    /// The poll interval of hot reload, None when it is off.
+    pub fn watch_interval(&self) -> Option<Duration> {
+        if !matches!(self.source, Source::Path(_)) {
+            return None;
+        }
+        match self.watch_override {
+            WatchOverride::Off => None,
+            WatchOverride::Every(d) => Some(d),
+            WatchOverride::FromFile => match &self.loaded().config.watch {
+                Watch::Enabled(true) => Some(DEFAULT_POLL),
+                Watch::Every(d) => Some(d.0.max(Duration::from_millis(10))),
+                Watch::Enabled(false) | Watch::Off => None,
+            },
+        }
+    }
+
+    /// Reloads the source for a trigger (file change, SIGHUP): on failure the running
+    /// tree stays, and the problems go to stderr and to the `logconf` logger at ERROR,
+    /// once for each distinct content of the file.
+    pub fn reload_and_report(&self, trigger: &str) {
+        let Err(diags) = self.reload() else {
+            *self.last_reported.lock() = None;
+            return;
+        };
+        let text = diags.to_string();
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            diags.source.hash(&mut h);
+            text.hash(&mut h);
+            h.finish()
+        };
+        {
+            let mut last = self.last_reported.lock();
+            if *last == Some(key) {
+                return;
+            }
+            *last = Some(key);
+        }
+        let message = format!(
+            "reload after {trigger} failed; the previous configuration stays in force\n{}",
+            text.trim_end()
+        );
+        eprintln!("logconf: {message}");
+        let rec = Record {
+            level: crate::Level::ERROR,
+            logger: "logconf",
+            message: Message::Text(&message),
+            kv: &crate::record::NoKv,
+            file: None,
+            line: None,
+            time: crate::clock::now(),
+        };
+        self.dispatch("logconf", &rec);
     }
 
     /// The configuration in force.
@@ -69,8 +180,11 @@ impl Logging {
 
     /// Reloads the original source.
     pub fn reload(&self) -> Result<(), Diagnostics> {
-        let loaded = load(&self.source, &self.options)?;
-        self.apply(loaded)
+        let result = load(&self.source, &self.options).and_then(|loaded| self.apply(loaded));
+        if let Err(d) = &result {
+            self.status.lock().last_error = Some((SystemTime::now(), d.to_string()));
+        }
+        result
     }
 
     /// Replaces the configuration with the file at `path` (the reconfigure of
@@ -81,16 +195,35 @@ impl Logging {
     }
 
     fn apply(&self, loaded: Loaded) -> Result<(), Diagnostics> {
+        let _one_at_a_time = self.reload_lock.lock();
         let tree = build(&loaded, &self.existing, &self.custom_filters)?;
         let max = tree.max_level();
         let old = self.tree.swap(Arc::new(tree));
         old.flush();
         drop(old);
-        if self.installed.load(std::sync::atomic::Ordering::Relaxed) {
+        if self.installed.load(Ordering::Relaxed) {
             log::set_max_level(max);
         }
         *self.loaded.lock() = Arc::new(loaded);
+        {
+            let mut status = self.status.lock();
+            status.loaded_at = SystemTime::now();
+            status.generation += 1;
+            status.last_error = None;
+        }
+        if let Some(me) = self.this.get().and_then(std::sync::Weak::upgrade) {
+            crate::reload::ensure_watcher(&me);
+        }
         Ok(())
+    }
+
+    /// Starts the triggers of hot reload that apply to this configuration.
+    pub(crate) fn start_triggers(self: &Arc<Self>, sighup: bool) {
+        let _ = self.this.set(Arc::downgrade(self));
+        crate::reload::ensure_watcher(self);
+        if sighup {
+            crate::reload::reload_on_sighup(self);
+        }
     }
 
     /// The tree in force.
@@ -110,8 +243,7 @@ impl Logging {
 
     /// Marks this instance as the `log` logger, so level changes follow reloads.
     pub(crate) fn mark_installed(&self) {
-        self.installed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.installed.store(true, Ordering::Relaxed);
         log::set_max_level(self.tree.load().max_level());
     }
 }

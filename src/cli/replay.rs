@@ -71,7 +71,7 @@ fn record_level(v: Option<&Json>) -> Result<Level, String> {
 
 /// Replays stdin through the configuration at `config`.
 pub fn run(config: &Path) -> ExitCode {
-    let handle = match Builder::new().path(config).build() {
+    let handle = match Builder::new().path(config).reload_on_sighup(true).build() {
         Ok(h) => h,
         Err(e) => {
             eprint!("{e}");
