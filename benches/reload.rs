@@ -14,11 +14,19 @@ use std::time::{Duration, Instant, SystemTime};
 use logconf::{Builder, Handle, Level, Message, Record};
 
 fn start(dir: &Path, watch: bool) -> Handle {
-    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/logging.toml")).unwrap();
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/logging.toml")).unwrap();
     let path = dir.join("logging.toml");
     std::fs::write(&path, shipped).unwrap();
-    let b = Builder::new().path(&path).env(HashMap::from([("LOG_BASE_DIR".to_string(), dir.display().to_string())]));
-    let b = if watch { b.watch_every(Duration::from_secs(2)) } else { b };
+    let b = Builder::new().path(&path).env(HashMap::from([(
+        "LOG_BASE_DIR".to_string(),
+        dir.display().to_string(),
+    )]));
+    let b = if watch {
+        b.watch_every(Duration::from_secs(2))
+    } else {
+        b
+    };
     b.build().unwrap()
 }
 
@@ -29,7 +37,14 @@ fn change_to_tree(dir: &Path) {
     let mut samples = Vec::new();
     for i in 0..30 {
         let generation = h.status().generation;
-        let text = original.replace("level = \"${LOG_FILE_LEVEL:-INFO}\"", if i % 2 == 0 { "level = \"DEBUG\"" } else { "level = \"INFO\"" });
+        let text = original.replace(
+            "level = \"${LOG_FILE_LEVEL:-INFO}\"",
+            if i % 2 == 0 {
+                "level = \"DEBUG\""
+            } else {
+                "level = \"INFO\""
+            },
+        );
         let tmp = dir.join("logging.toml.tmp");
         std::fs::write(&tmp, text).unwrap();
         let t = Instant::now();
@@ -77,8 +92,17 @@ fn load(h: &Handle, n: usize, reload_every: Option<Duration>) -> Vec<Duration> {
             std::thread::spawn(move || {
                 let mut times = Vec::with_capacity(n);
                 for i in 0..n {
-                    let msg = format!("API Request completed - Status: 201, thread {t} request {i}");
-                    let rec = Record { level: Level::INFO, logger: "billing.api", message: Message::Text(&msg), kv: &logconf::record::NoKv, file: None, line: None, time: SystemTime::now() };
+                    let msg =
+                        format!("API Request completed - Status: 201, thread {t} request {i}");
+                    let rec = Record {
+                        level: Level::INFO,
+                        logger: "billing.api",
+                        message: Message::Text(&msg),
+                        kv: &logconf::record::NoKv,
+                        file: None,
+                        line: None,
+                        time: SystemTime::now(),
+                    };
                     let start = Instant::now();
                     h.log("billing::api", &rec);
                     times.push(start.elapsed());
@@ -87,7 +111,10 @@ fn load(h: &Handle, n: usize, reload_every: Option<Duration>) -> Vec<Duration> {
             })
         })
         .collect();
-    let mut all: Vec<Duration> = workers.into_iter().flat_map(|w| w.join().unwrap()).collect();
+    let mut all: Vec<Duration> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
     stop.store(true, Ordering::Relaxed);
     if let Some(r) = reloader {
         println!("    ({} reloads during the run)", r.join().unwrap());
@@ -113,8 +140,26 @@ fn main() {
         load(&start(d.path(), false), n, Some(Duration::from_millis(10)))
     };
     let pick = |v: &Vec<Duration>, q: f64| ms(v[((v.len() as f64 - 1.0) * q) as usize]);
-    println!("    {:<22} {:>10} {:>10} {:>10}", "", "p99 ms", "p99.99 ms", "max ms");
-    println!("    {:<22} {:>10.4} {:>10.4} {:>10.3}", "without reloads", pick(&quiet, 0.99), pick(&quiet, 0.9999), pick(&quiet, 1.0));
-    println!("    {:<22} {:>10.4} {:>10.4} {:>10.3}", "reload every 10 ms", pick(&busy, 0.99), pick(&busy, 0.9999), pick(&busy, 1.0));
-    println!("    slowest call during reloads / without: {:.2}", pick(&busy, 1.0) / pick(&quiet, 1.0));
+    println!(
+        "    {:<22} {:>10} {:>10} {:>10}",
+        "", "p99 ms", "p99.99 ms", "max ms"
+    );
+    println!(
+        "    {:<22} {:>10.4} {:>10.4} {:>10.3}",
+        "without reloads",
+        pick(&quiet, 0.99),
+        pick(&quiet, 0.9999),
+        pick(&quiet, 1.0)
+    );
+    println!(
+        "    {:<22} {:>10.4} {:>10.4} {:>10.3}",
+        "reload every 10 ms",
+        pick(&busy, 0.99),
+        pick(&busy, 0.9999),
+        pick(&busy, 1.0)
+    );
+    println!(
+        "    slowest call during reloads / without: {:.2}",
+        pick(&busy, 1.0) / pick(&quiet, 1.0)
+    );
 }

@@ -10,7 +10,7 @@ use crate::config::model::{Compress, FileMode, HandlerConfig};
 use crate::config::{join_path, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filters::{CustomFilter, Filter};
-use crate::format::{message_only, TextFormatter};
+use crate::format::{message_only, Formatter};
 use crate::handlers::{ConsoleSink, Handler, Sink};
 use crate::rotation::timed::{parse_at_time, Schedule};
 use crate::rotation::{normalize, FileWriter, Policy, Settings};
@@ -39,13 +39,13 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
     let c = &loaded.config;
     let mut diags = Vec::new();
 
-    let mut formatters: HashMap<&str, Arc<TextFormatter>> = HashMap::new();
+    let mut formatters: HashMap<&str, Arc<Formatter>> = HashMap::new();
     for (name, f) in &c.formatters {
-        if let Ok(t) = TextFormatter::compile(f) {
+        if let Ok(t) = Formatter::compile(f) {
             formatters.insert(name, Arc::new(t));
         }
     }
-    let default_formatter = Arc::new(message_only());
+    let default_formatter = Arc::new(Formatter::Text(message_only()));
     let custom = |name: &str| ctx.custom_filters.get(name).cloned();
     let filters: HashMap<&str, Arc<Filter>> = c
         .filters

@@ -1,10 +1,13 @@
 //! Filters: decide per record whether a logger or handler goes on with it.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::config::model::FilterConfig;
 use crate::config::values::Level;
-use crate::record::Record;
+use crate::format::value::FieldValue;
+use crate::record::{Message, Record};
+use crate::redact::Redactor;
 
 /// A filter registered from Rust code, referenced as `class = "custom"`.
 pub type CustomFilter = Arc<dyn Fn(&Record<'_>) -> bool + Send + Sync>;
@@ -20,6 +23,8 @@ pub enum Filter {
     LevelRange(Level, Level),
     /// A registered function.
     Custom(CustomFilter),
+    /// `redact`: passes every record, rewriting its secrets.
+    Redact(Arc<Redactor>),
 }
 
 impl Filter {
@@ -40,7 +45,14 @@ impl Filter {
                 Some(f) => Filter::Custom(f),
                 None => Filter::Constant(true),
             },
-            FilterConfig::Redact { .. } => Filter::Constant(true),
+            FilterConfig::Redact {
+                patterns,
+                replacement,
+            } => match Redactor::new(patterns.as_deref(), replacement.as_deref()) {
+                Ok(r) => Filter::Redact(Arc::new(r)),
+                // patterns are checked at load; a failure here cannot happen
+                Err(_) => Filter::Constant(true),
+            },
         }
     }
 
@@ -55,10 +67,104 @@ impl Filter {
             }
             Filter::Constant(pass) => *pass,
             Filter::LevelRange(min, max) => *min <= rec.level && rec.level <= *max,
+            Filter::Redact(_) => true,
             Filter::Custom(f) => {
                 // A panicking user filter must not take the logging call down.
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(rec))).unwrap_or(true)
             }
         }
     }
+}
+
+impl Filter {
+    /// The redactor of a `redact` filter.
+    pub fn redactor(&self) -> Option<&Redactor> {
+        match self {
+            Filter::Redact(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// Key-values with their text values redacted.
+struct RedactedKv(Vec<(String, FieldValue<'static>)>);
+
+impl log::kv::Source for RedactedKv {
+    fn visit<'kvs>(
+        &'kvs self,
+        visitor: &mut dyn log::kv::VisitSource<'kvs>,
+    ) -> Result<(), log::kv::Error> {
+        for (k, v) in &self.0 {
+            let value = match v {
+                FieldValue::Str(s) => log::kv::Value::from(s.as_ref()),
+                FieldValue::Int(i) => log::kv::Value::from(*i),
+                FieldValue::Float(f) => log::kv::Value::from(*f),
+                FieldValue::Bool(b) => log::kv::Value::from(*b),
+            };
+            visitor.visit_pair(log::kv::Key::from_str(k), value)?;
+        }
+        Ok(())
+    }
+}
+
+struct Collect(Vec<(String, FieldValue<'static>)>);
+
+impl<'kvs> log::kv::VisitSource<'kvs> for Collect {
+    fn visit_pair(
+        &mut self,
+        key: log::kv::Key<'kvs>,
+        value: log::kv::Value<'kvs>,
+    ) -> Result<(), log::kv::Error> {
+        self.0
+            .push((key.as_str().to_string(), crate::format::kv_value(&value)));
+        Ok(())
+    }
+}
+
+/// Calls `f` with a copy of `rec` whose message and key-values went through every
+/// redactor (a key that names a secret has its whole value replaced).
+pub fn with_redacted<R>(
+    rec: &Record<'_>,
+    redactors: &[&Redactor],
+    f: impl FnOnce(&Record<'_>) -> R,
+) -> R {
+    let mut message = String::new();
+    rec.message.write_to(&mut message);
+    for r in redactors {
+        if let Cow::Owned(s) = r.redact(&message) {
+            message = s;
+        }
+    }
+    let mut kv = Collect(Vec::new());
+    let _ = rec.kv.visit(&mut kv);
+    for (k, v) in kv.0.iter_mut() {
+        if k.starts_with("__logconf") {
+            continue;
+        }
+        let text = match &*v {
+            FieldValue::Str(s) => s.to_string(),
+            other if crate::redact::is_secret_name(k) => {
+                let mut s = String::new();
+                other.write_str(&mut s);
+                s
+            }
+            _ => continue,
+        };
+        let mut redacted = text.clone();
+        for r in redactors {
+            if let Cow::Owned(s) = r.redact_value(k, &redacted) {
+                redacted = s;
+            }
+        }
+        if redacted != text {
+            *v = FieldValue::Str(Cow::Owned(redacted));
+        }
+    }
+    let kv = RedactedKv(kv.0);
+    let copy = Record {
+        message: Message::Text(&message),
+        kv: &kv,
+        ..*rec
+    };
+    f(&copy)
 }

@@ -11,18 +11,29 @@ mod api;
 pub mod clock;
 pub mod compile;
 pub mod config;
+pub mod context;
 pub mod diagnostics;
+pub mod events;
 pub mod filters;
 pub mod format;
 pub mod handlers;
 pub mod record;
+pub mod redact;
 mod reload;
 pub mod rotation;
 pub mod router;
 mod runtime;
 pub mod schema;
+pub mod structured;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use log;
+}
 
 pub use api::{default_config_path, init, Builder, Error, Guard, Handle};
 pub use config::values::Level;
+pub use events::{log_billing_event, log_performance_metric, log_security_event, Severity};
 pub use record::{Message, Record};
 pub use runtime::{Source, Status};
+pub use structured::StructuredLogger;

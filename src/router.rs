@@ -242,13 +242,12 @@ impl Tree {
         if !route.filters.iter().all(|f| f.passes(&rec)) {
             return;
         }
-        for h in &route.handlers {
-            if rec.level >= h.level {
-                h.handle(&rec);
-            }
-        }
-        if route.handlers.is_empty() && rec.level >= Level::WARNING {
-            last_resort(&rec);
+        if route.filters.iter().any(|f| f.redactor().is_some()) {
+            let redactors: Vec<&crate::redact::Redactor> =
+                route.filters.iter().filter_map(|f| f.redactor()).collect();
+            crate::filters::with_redacted(&rec, &redactors, |r| call_handlers(&route, r));
+        } else {
+            call_handlers(&route, &rec);
         }
     }
 
@@ -257,6 +256,19 @@ impl Tree {
         for h in &self.handlers {
             h.flush();
         }
+    }
+}
+
+/// Python's `callHandlers`: every handler of the chain whose level the record reaches,
+/// else `lastResort` for WARNING and above.
+fn call_handlers(route: &Route, rec: &Record<'_>) {
+    for h in &route.handlers {
+        if rec.level >= h.level {
+            h.handle(rec);
+        }
+    }
+    if route.handlers.is_empty() && rec.level >= Level::WARNING {
+        last_resort(rec);
     }
 }
 

@@ -291,7 +291,7 @@ impl log::Log for GlobalLogger {
     fn log(&self, record: &log::Record<'_>) {
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let rec = Record {
-                level: from_log_level(record.level()),
+                level: level_of(record),
                 logger: "",
                 message: Message::Args(*record.args()),
                 kv: record.key_values(),
@@ -305,5 +305,22 @@ impl log::Log for GlobalLogger {
 
     fn flush(&self) {
         self.0.flush();
+    }
+}
+
+/// The key-value that carries a Python level number `log` cannot express (CRITICAL).
+pub const LEVEL_KEY: &str = "__logconf_level";
+
+/// The Python level of a `log` record: its `log` level, or the number in
+/// [`LEVEL_KEY`] (how `critical!` reaches CRITICAL).
+pub fn level_of(record: &log::Record<'_>) -> crate::Level {
+    let level = from_log_level(record.level());
+    match record
+        .key_values()
+        .get(log::kv::Key::from_str(LEVEL_KEY))
+        .and_then(|v| v.to_i64())
+    {
+        Some(n) => crate::Level::from_number(n).unwrap_or(level),
+        None => level,
     }
 }

@@ -263,7 +263,9 @@ fn sighup_reloads_a_running_process() {
 fn replay_honours_watch() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("logging.toml");
-    let text = |tag: &str| format!("version = 1\nwatch = \"50ms\"\n[formatters.f]\nformat = \"{tag} %(message)s\"\n[handlers.o]\nclass = \"console\"\nstream = \"stdout\"\nformatter = \"f\"\n[root]\nhandlers = [\"o\"]\n");
+    let text = |tag: &str| {
+        format!("version = 1\nwatch = \"50ms\"\n[formatters.f]\nformat = \"{tag} %(message)s\"\n[handlers.o]\nclass = \"console\"\nstream = \"stdout\"\nformatter = \"f\"\n[root]\nhandlers = [\"o\"]\n")
+    };
     std::fs::write(&cfg, text("BEFORE")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_logconf"))
         .args(["replay", "--config", cfg.to_str().unwrap()])
@@ -277,7 +279,10 @@ fn replay_honours_watch() {
     let mut line = String::new();
     writeln!(stdin, "{{\"level\": \"WARNING\", \"msg\": \"first\"}}").unwrap();
     out.read_line(&mut line).unwrap();
-    assert_eq!(line, "BEFORE first\n", "the original file is in force before the change");
+    assert_eq!(
+        line, "BEFORE first\n",
+        "the original file is in force before the change"
+    );
     replace_atomically(&cfg, &text("AFTER"));
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -288,7 +293,10 @@ fn replay_honours_watch() {
             break;
         }
         assert_eq!(line, "BEFORE probe\n");
-        assert!(Instant::now() < deadline, "the change was not applied within 10 s");
+        assert!(
+            Instant::now() < deadline,
+            "the change was not applied within 10 s"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     drop(stdin);

@@ -340,23 +340,19 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
     }
     for (name, f) in &c.formatters {
         let base = join_path("formatters", name);
-        if f.class == FormatterClass::Json {
-            diags.push(
-                Diagnostic::error(
-                    format!("formatter `{name}`: class = \"json\" is not supported yet"),
-                    span(&format!("{base}.class")),
-                )
-                .label("only \"text\" formatters are implemented in this version"),
-            );
-        } else if let Some(fields) = span(&format!("{base}.fields")).filter(|_| f.fields.is_some())
-        {
-            diags.push(
-                Diagnostic::warning(
-                    format!("formatter `{name}`: `fields` applies to json formatters only"),
-                    Some(fields),
-                )
-                .label("ignored by a text formatter"),
-            );
+        if f.class == FormatterClass::Text {
+            for key in ["fields", "ecs"] {
+                if let Some(at) = span(&format!("{base}.{key}")) {
+                    diags.push(
+                        Diagnostic::warning(
+                            format!("formatter `{name}`: `{key}` applies to json formatters only"),
+                            Some(at),
+                        )
+                        .label("ignored by a text formatter")
+                        .help("add `class = \"json\"`, or remove the key"),
+                    );
+                }
+            }
         }
     }
     for (name, f) in &c.filters {
@@ -394,13 +390,30 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
                     .help(hint),
                 );
             }
-            FilterConfig::Redact { .. } => diags.push(
-                Diagnostic::error(
-                    format!("filter `{name}`: class = \"redact\" is not supported yet"),
-                    span(&format!("{base}.class")),
-                )
-                .label("not implemented in this version"),
-            ),
+            FilterConfig::Redact {
+                patterns: Some(patterns),
+                ..
+            } => {
+                for (i, p) in patterns.iter().enumerate() {
+                    if crate::redact::BUILTIN.contains(&p.as_str()) {
+                        continue;
+                    }
+                    if let Err(e) = regex::Regex::new(p) {
+                        let first = e
+                            .to_string()
+                            .lines()
+                            .last()
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string();
+                        diags.push(
+                            Diagnostic::error(format!("filter `{name}`: pattern `{p}` is neither a built-in name nor a valid regular expression"), span(&format!("{base}.patterns[{i}]")))
+                                .label(first)
+                                .help(format!("built-in patterns are {}", crate::redact::BUILTIN.join(", "))),
+                        );
+                    }
+                }
+            }
             _ => {}
         }
     }

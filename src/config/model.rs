@@ -104,8 +104,14 @@ pub struct FormatterConfig {
     #[serde(default)]
     pub utc: bool,
     /// json formatters: which record attributes become JSON keys (every key-value of the
-    /// record and of the context is added too). Default: a sensible set.
+    /// record and of the context is added too). Default: timestamp, level, logger,
+    /// message (and process.pid, process.thread.name with `ecs`).
     pub fields: Option<Vec<String>>,
+    /// json formatters: name keys as the Elastic Common Schema does (`@timestamp`,
+    /// `log.level`, `log.logger`, `process.pid`, ...), so ELK, Datadog and Loki ingest
+    /// the lines unchanged. Default false.
+    #[serde(default)]
+    pub ecs: bool,
 }
 
 /// A formatter's class.

@@ -2,6 +2,7 @@
 //! builds it. The format is parsed once at load; formatting a record walks the parsed
 //! pieces and appends to a reused buffer.
 
+pub mod json;
 pub mod spec;
 pub mod template;
 pub mod time;
@@ -37,6 +38,46 @@ thread_local! {
         let name = std::thread::current().name().unwrap_or("<unnamed>").to_string();
         (id, name)
     };
+}
+
+/// A compiled formatter of either class.
+pub enum Formatter {
+    /// `class = "text"`.
+    Text(TextFormatter),
+    /// `class = "json"`.
+    Json(json::JsonFormatter),
+}
+
+impl Formatter {
+    /// Compiles a `[formatters.NAME]` table.
+    pub fn compile(config: &FormatterConfig) -> Result<Formatter, template::FormatError> {
+        Ok(match config.class {
+            crate::config::model::FormatterClass::Text => {
+                Formatter::Text(TextFormatter::compile(config)?)
+            }
+            crate::config::model::FormatterClass::Json => {
+                Formatter::Json(json::JsonFormatter::compile(config))
+            }
+        })
+    }
+
+    /// Appends the formatted record (without the line terminator) to `out`.
+    pub fn format(&self, rec: &Record<'_>, out: &mut String) {
+        match self {
+            Formatter::Text(t) => t.format(rec, out),
+            Formatter::Json(j) => j.format(rec, out),
+        }
+    }
+}
+
+/// A context value as a field value.
+pub fn context_value(v: &crate::context::Value) -> FieldValue<'static> {
+    match v {
+        crate::context::Value::Str(s) => FieldValue::Str(Cow::Owned(s.clone())),
+        crate::context::Value::Int(i) => FieldValue::Int(*i),
+        crate::context::Value::Float(f) => FieldValue::Float(*f),
+        crate::context::Value::Bool(b) => FieldValue::Bool(*b),
+    }
 }
 
 /// A compiled text formatter.
@@ -112,7 +153,8 @@ impl TextFormatter {
         }
     }
 
-    fn value<'r>(&'r self, field: &Field, rec: &'r Record<'_>, stamp: Stamp) -> FieldValue<'r> {
+    /// The value of one field of a record.
+    pub fn value<'r>(&'r self, field: &Field, rec: &'r Record<'_>, stamp: Stamp) -> FieldValue<'r> {
         match field {
             Field::Name => FieldValue::Str(Cow::Borrowed(rec.logger)),
             Field::LevelName => FieldValue::Str(rec.level.name()),
@@ -162,6 +204,9 @@ impl TextFormatter {
     fn custom<'r>(&'r self, name: &str, rec: &Record<'_>) -> FieldValue<'r> {
         if let Some(v) = rec.kv.get(log::kv::Key::from_str(name)) {
             return kv_value(&v);
+        }
+        if let Some(v) = crate::context::with_value(name, |v| v.map(context_value)) {
+            return v;
         }
         match self.defaults.get(name) {
             Some(FieldValue::Str(s)) => FieldValue::Str(Cow::Borrowed(s)),

@@ -109,6 +109,52 @@ impl AsctimeRenderer {
     }
 }
 
+/// RFC 3339 timestamps with milliseconds (`2024-01-20T10:30:00.123+05:30`, or `Z` in
+/// UTC), the second's text cached.
+pub struct Rfc3339 {
+    utc: bool,
+    cache: Mutex<(i64, String)>,
+}
+
+impl Rfc3339 {
+    /// A renderer in local time, or UTC.
+    pub fn new(utc: bool) -> Self {
+        Rfc3339 {
+            utc,
+            cache: Mutex::new((i64::MIN, String::new())),
+        }
+    }
+
+    fn second(&self, secs: i64) -> (String, String) {
+        if self.utc {
+            let t = Utc.timestamp_opt(secs, 0).single().unwrap_or_default();
+            (t.format("%Y-%m-%dT%H:%M:%S").to_string(), "Z".into())
+        } else {
+            match Local.timestamp_opt(secs, 0).earliest() {
+                Some(t) => (
+                    t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    t.format("%:z").to_string(),
+                ),
+                None => (String::new(), String::new()),
+            }
+        }
+    }
+
+    /// Appends the timestamp of `stamp`.
+    pub fn write(&self, stamp: Stamp, out: &mut String) {
+        let mut cache = self.cache.lock();
+        if cache.0 != stamp.secs {
+            let (date, offset) = self.second(stamp.secs);
+            *cache = (stamp.secs, format!("{date}\u{0}{offset}"));
+        }
+        let (date, offset) = cache.1.split_once('\u{0}').unwrap_or((&cache.1, ""));
+        out.push_str(date);
+        out.push('.');
+        push_3digits(out, stamp.nanos / 1_000_000);
+        out.push_str(offset);
+    }
+}
+
 fn push_3digits(out: &mut String, n: u32) {
     out.push(char::from(b'0' + (n / 100 % 10) as u8));
     out.push(char::from(b'0' + (n / 10 % 10) as u8));

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::config::values::Level;
 use crate::filters::Filter;
-use crate::format::TextFormatter;
+use crate::format::Formatter;
 use crate::record::Record;
 use crate::rotation::FileWriter;
 
@@ -81,7 +81,7 @@ pub struct Handler {
     /// Filters a record must pass.
     pub filters: Vec<Arc<Filter>>,
     /// Turns a record into a line.
-    pub formatter: Arc<TextFormatter>,
+    pub formatter: Arc<Formatter>,
     /// Where lines go.
     pub sink: Sink,
     failed: AtomicBool,
@@ -94,7 +94,7 @@ impl Handler {
         class: &'static str,
         level: Level,
         filters: Vec<Arc<Filter>>,
-        formatter: Arc<TextFormatter>,
+        formatter: Arc<Formatter>,
         sink: Sink,
     ) -> Self {
         Handler {
@@ -116,6 +116,15 @@ impl Handler {
         if matches!(self.sink, Sink::Null) {
             return;
         }
+        if self.filters.iter().any(|f| f.redactor().is_some()) {
+            let redactors: Vec<&crate::redact::Redactor> =
+                self.filters.iter().filter_map(|f| f.redactor()).collect();
+            return crate::filters::with_redacted(rec, &redactors, |r| self.emit(r));
+        }
+        self.emit(rec);
+    }
+
+    fn emit(&self, rec: &Record<'_>) {
         let result = LINE.with(|cell| match cell.try_borrow_mut() {
             Ok(mut line) => {
                 line.clear();

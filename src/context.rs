@@ -1,0 +1,263 @@
+//! Context (MDC): fields set for a scope — a request id, a user — that every record
+//! logged inside it carries, on the current thread and across `.await` in a future
+//! wrapped with [`WithContext`], on any executor.
+//!
+//! ```
+//! use logconf::context::{self, FutureExt as _};
+//! let _scope = context::set([("request_id", "r-17".into()), ("user_id", 123.into())]);
+//! // every record logged on this thread until `_scope` drops has request_id and user_id
+//! # async fn handle() {}
+//! let fut = handle().with_context([("request_id", "r-18".into())]);
+//! ```
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+
+/// A context field's value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A text.
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Str(s) => f.write_str(s),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => {
+                let mut s = String::new();
+                crate::format::value::float_repr(*x, &mut s);
+                f.write_str(&s)
+            }
+            Value::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty => $v:ident $(as $cast:ty)?),*) => {$(
+        impl From<$t> for Value {
+            fn from(x: $t) -> Value {
+                Value::$v(x $(as $cast)?)
+            }
+        }
+    )*};
+}
+value_from!(i64 => Int, i32 => Int as i64, u32 => Int as i64, u16 => Int as i64, f64 => Float, bool => Bool, String => Str);
+
+impl From<u64> for Value {
+    fn from(x: u64) -> Value {
+        i64::try_from(x)
+            .map(Value::Int)
+            .unwrap_or_else(|_| Value::Str(x.to_string()))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(x: &str) -> Value {
+        Value::Str(x.to_string())
+    }
+}
+
+impl Value {
+    /// As a `log` key-value value.
+    pub fn to_kv(&self) -> log::kv::Value<'_> {
+        match self {
+            Value::Str(s) => log::kv::Value::from(s.as_str()),
+            Value::Int(i) => log::kv::Value::from(*i),
+            Value::Float(f) => log::kv::Value::from(*f),
+            Value::Bool(b) => log::kv::Value::from(*b),
+        }
+    }
+}
+
+/// One scope's fields.
+pub type Fields = Arc<Vec<(String, Value)>>;
+
+thread_local! {
+    static STACK: RefCell<Vec<Fields>> = const { RefCell::new(Vec::new()) };
+}
+
+fn to_fields<I, K>(fields: I) -> Fields
+where
+    I: IntoIterator<Item = (K, Value)>,
+    K: Into<String>,
+{
+    Arc::new(fields.into_iter().map(|(k, v)| (k.into(), v)).collect())
+}
+
+/// Keeps a scope's fields on the current thread until dropped.
+#[must_use = "the fields apply only while the guard lives"]
+pub struct Guard {
+    depth: usize,
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = STACK.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                s.truncate(self.depth);
+            }
+        });
+    }
+}
+
+fn push(fields: Fields) -> Guard {
+    let depth = STACK.with(|s| {
+        let mut s = s.borrow_mut();
+        let depth = s.len();
+        s.push(fields);
+        depth
+    });
+    Guard {
+        depth,
+        _not_send: std::marker::PhantomData,
+    }
+}
+
+/// Sets fields on the current thread until the returned guard drops. Inner scopes
+/// override outer ones field by field.
+pub fn set<I, K>(fields: I) -> Guard
+where
+    I: IntoIterator<Item = (K, Value)>,
+    K: Into<String>,
+{
+    push(to_fields(fields))
+}
+
+/// Runs `f` with the fields set.
+pub fn scope<I, K, R>(fields: I, f: impl FnOnce() -> R) -> R
+where
+    I: IntoIterator<Item = (K, Value)>,
+    K: Into<String>,
+{
+    let _g = set(fields);
+    f()
+}
+
+/// The value of a field in the current context (the innermost scope wins).
+pub fn get(key: &str) -> Option<Value> {
+    STACK.with(|s| {
+        s.borrow().iter().rev().find_map(|f| {
+            f.iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        })
+    })
+}
+
+/// Calls `f` with the value of a field, without cloning it.
+pub fn with_value<R>(key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
+    STACK.with(|s| match s.try_borrow() {
+        Ok(s) => f(s
+            .iter()
+            .rev()
+            .find_map(|fr| fr.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v))),
+        Err(_) => f(None),
+    })
+}
+
+/// Every field in the current context, outer scopes first, each key once (the
+/// innermost value).
+pub fn snapshot() -> Vec<(String, Value)> {
+    STACK.with(|s| {
+        let s = s.borrow();
+        let mut out: Vec<(String, Value)> = Vec::new();
+        for frame in s.iter() {
+            for (k, v) in frame.iter() {
+                match out.iter_mut().find(|(ok, _)| ok == k) {
+                    Some(slot) => slot.1 = v.clone(),
+                    None => out.push((k.clone(), v.clone())),
+                }
+            }
+        }
+        out
+    })
+}
+
+/// True when no field is set (the fast path of formatting).
+pub fn is_empty() -> bool {
+    STACK.with(|s| s.try_borrow().map_or(true, |s| s.is_empty()))
+}
+
+/// The fields of the current context as one scope, to carry into another thread or task.
+pub fn current() -> Fields {
+    Arc::new(snapshot())
+}
+
+pin_project_lite::pin_project! {
+    /// A future that has its context fields set on every poll, on whatever thread polls it.
+    pub struct WithContext<F> {
+        #[pin]
+        inner: F,
+        fields: Fields,
+    }
+}
+
+impl<F: Future> Future for WithContext<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let _g = push(this.fields.clone());
+        this.inner.poll(cx)
+    }
+}
+
+/// Wraps futures with context fields.
+pub trait FutureExt: Future + Sized {
+    /// Sets these fields while the future runs (across every `.await`).
+    fn with_context<I, K>(self, fields: I) -> WithContext<Self>
+    where
+        I: IntoIterator<Item = (K, Value)>,
+        K: Into<String>,
+    {
+        WithContext {
+            inner: self,
+            fields: to_fields(fields),
+        }
+    }
+
+    /// Carries the current thread's context into the future (for spawned tasks).
+    fn in_current_context(self) -> WithContext<Self> {
+        WithContext {
+            inner: self,
+            fields: current(),
+        }
+    }
+}
+
+impl<F: Future> FutureExt for F {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_nest_and_unwind() {
+        assert!(is_empty());
+        let _a = set([("request_id", Value::from("r1")), ("user_id", 7.into())]);
+        {
+            let _b = set([("request_id", Value::from("r2"))]);
+            assert_eq!(get("request_id"), Some(Value::from("r2")));
+            assert_eq!(get("user_id"), Some(Value::Int(7)));
+            assert_eq!(snapshot().len(), 2);
+        }
+        assert_eq!(get("request_id"), Some(Value::from("r1")));
+        drop(_a);
+        assert!(is_empty());
+    }
+}
