@@ -114,6 +114,11 @@ impl Drop for Guard {
     }
 }
 
+/// Sets a shared scope on the current thread until the guard drops.
+pub fn set_shared(fields: Fields) -> Guard {
+    push(fields)
+}
+
 fn push(fields: Fields) -> Guard {
     let depth = STACK.with(|s| {
         let mut s = s.borrow_mut();

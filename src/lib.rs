@@ -17,6 +17,7 @@ pub mod events;
 pub mod filters;
 pub mod format;
 pub mod handlers;
+pub mod http;
 pub mod record;
 pub mod redact;
 mod reload;

@@ -1,0 +1,498 @@
+//! Request logging, the seed's `@log_api_request`: "API Request started",
+//! "API Request completed", "Slow API request detected", "API Request failed" on
+//! `billing.api`, with the request id, user and client IP in the context of everything
+//! logged while the request runs.
+//!
+//! [`RequestLog`] is the plain guard for any server; with the `tower` feature,
+//! [`RequestLoggingLayer`] does it all for axum, hyper and any tower service.
+//!
+//! Nothing a client sends can forge a log line or leak a secret: control characters
+//! (CR, LF, ...) in the path, query and headers are escaped (CWE-117), query parameters
+//! named like secrets are replaced by `[REDACTED]`, a client-sent `X-Request-ID` is used
+//! only when short and plain, and `X-Forwarded-For` only from a trusted proxy.
+
+#[cfg(feature = "tower")]
+mod tower;
+#[cfg(feature = "tower")]
+pub use self::tower::{RequestLogging, RequestLoggingLayer};
+
+use std::borrow::Cow;
+use std::fmt::Write;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use crate::context::{self, Value};
+use crate::structured::emit;
+use crate::Level;
+
+/// The user of a request, as the application's auth layer knows it. Insert it into the
+/// request's extensions before the logging layer runs; requests without it are logged
+/// as anonymous.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestUser {
+    /// The user's id.
+    pub id: String,
+    /// The user's name.
+    pub username: String,
+}
+
+/// The peer address of a connection, for servers that do not put a `SocketAddr` into
+/// request extensions themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeerAddr(pub std::net::SocketAddr);
+
+/// An IP network such as `10.0.0.0/8` or `::1/128` (a bare address is a /32 or /128).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for IpNet {
+    type Err = String;
+    fn from_str(s: &str) -> Result<IpNet, String> {
+        let (a, p) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr: IpAddr = a
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}` is not an IP address or network"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match p {
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|&n| n <= max)
+                .ok_or_else(|| format!("`{s}`: the prefix must be 0-{max}"))?,
+            None => max,
+        };
+        Ok(IpNet { addr, prefix })
+    }
+}
+
+impl IpNet {
+    /// True when `ip` is in this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - u32::from(self.prefix))
+                };
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - u32::from(self.prefix))
+                };
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// How requests are logged.
+#[derive(Clone, Debug)]
+pub struct RequestLogConfig {
+    /// The logger of the request records. Default `billing.api`.
+    pub logger: String,
+    /// Requests slower than this also log "Slow API request detected". Default 1 s.
+    pub slow_threshold: Duration,
+    /// Proxies whose `X-Forwarded-For` is believed. Default none: the socket's peer is
+    /// the client.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Default for RequestLogConfig {
+    fn default() -> Self {
+        RequestLogConfig {
+            logger: crate::events::API.to_string(),
+            slow_threshold: Duration::from_secs(1),
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// Escapes what could forge a log line: CR, LF and other control characters, and the
+/// Unicode line separators, become visible escapes (CWE-117).
+pub fn escape_untrusted(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// A query string with the values of secret-named parameters (password, token, secret,
+/// api_key, authorization, card, ...) replaced by `[REDACTED]`, and escaped.
+pub fn redact_query(query: &str) -> String {
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if is_secret_param(k) => format!("{k}=[REDACTED]"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    escape_untrusted(&parts.join("&")).into_owned()
+}
+
+fn is_secret_param(name: &str) -> bool {
+    let decoded = name.replace("%5F", "_").replace("%5f", "_");
+    let n = decoded.to_ascii_lowercase();
+    crate::redact::is_secret_name(&n)
+        || ["key", "auth", "cvv", "cvc", "pin", "ssn", "cc"]
+            .iter()
+            .any(|s| n == *s)
+        || n.contains("card")
+        || n.contains("session")
+}
+
+/// The client's address: the socket peer, or — only when the peer is a trusted proxy —
+/// the last address in `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[IpNet],
+) -> Option<IpAddr> {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(ip));
+    let peer = peer?;
+    if !is_trusted(peer) {
+        return Some(peer);
+    }
+    let Some(header) = forwarded_for else {
+        return Some(peer);
+    };
+    let hops: Vec<IpAddr> = match header
+        .split(',')
+        .map(|h| h.trim().parse::<IpAddr>())
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(h) if !h.is_empty() => h,
+        _ => return Some(peer), // a malformed header is not believed
+    };
+    Some(
+        hops.iter()
+            .rev()
+            .find(|ip| !is_trusted(**ip))
+            .copied()
+            .unwrap_or(hops[0]),
+    )
+}
+
+/// The request id: the client's `X-Request-ID` when it is 1–128 characters of letters,
+/// digits, `-`, `_`, `.`, `:`; else a new UUID.
+pub fn request_id(incoming: Option<&str>) -> String {
+    match incoming {
+        Some(id)
+            if (1..=128).contains(&id.len())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')) =>
+        {
+            id.to_string()
+        }
+        _ => uuid::Uuid::new_v4().to_string(),
+    }
+}
+
+/// What the request log needs to know about a request.
+#[derive(Clone, Debug, Default)]
+pub struct RequestInfo {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, as sent (percent-encoded).
+    pub path: String,
+    /// The query string, without `?`.
+    pub query: Option<String>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+    /// The socket's peer.
+    pub peer: Option<IpAddr>,
+    /// The `X-Forwarded-For` header.
+    pub forwarded_for: Option<String>,
+    /// The `X-Request-ID` header.
+    pub request_id: Option<String>,
+    /// The authenticated user.
+    pub user: Option<RequestUser>,
+}
+
+/// A request being logged: "started" when created; "completed" by [`RequestLog::finish`],
+/// "failed" by [`RequestLog::fail`] — or when dropped unfinished (a panic, a dropped
+/// future). Keep [`RequestLog::context`] for the fields to reach every record logged
+/// while the request runs.
+pub struct RequestLog {
+    config: RequestLogConfig,
+    start: Instant,
+    request_id: String,
+    fields: Vec<(String, Value)>,
+    done: bool,
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+impl RequestLog {
+    /// Logs "API Request started - User: john_doe (ID: 123), IP: ..., Method: POST,
+    /// Path: /api/v1/payments/" and returns the guard.
+    #[track_caller]
+    pub fn start(config: &RequestLogConfig, info: &RequestInfo) -> RequestLog {
+        let request_id = request_id(info.request_id.as_deref());
+        let ip = client_ip(
+            info.peer,
+            info.forwarded_for.as_deref(),
+            &config.trusted_proxies,
+        )
+        .map_or_else(|| "-".to_string(), |ip| ip.to_string());
+        let method = escape_untrusted(&info.method).into_owned();
+        let path = escape_untrusted(&info.path).into_owned();
+        let (user_text, mut fields) = match &info.user {
+            Some(u) => {
+                let name = escape_untrusted(&u.username).into_owned();
+                let id = escape_untrusted(&u.id).into_owned();
+                let id_value: Value = id
+                    .parse::<i64>()
+                    .map_or_else(|_| Value::Str(id.clone()), Value::Int);
+                (
+                    format!("{name} (ID: {id})"),
+                    vec![
+                        ("user_id".to_string(), id_value),
+                        ("username".to_string(), Value::Str(name)),
+                    ],
+                )
+            }
+            None => (
+                "anonymous (ID: None)".to_string(),
+                vec![("username".to_string(), Value::from("anonymous"))],
+            ),
+        };
+        fields.insert(
+            0,
+            ("request_id".to_string(), Value::Str(request_id.clone())),
+        );
+        fields.push(("ip".to_string(), Value::Str(ip.clone())));
+        let log = RequestLog {
+            config: config.clone(),
+            start: Instant::now(),
+            request_id,
+            fields,
+            done: false,
+        };
+        let mut kv: Vec<(&str, Value)> = vec![
+            ("method", method.clone().into()),
+            ("path", path.clone().into()),
+        ];
+        let query = info
+            .query
+            .as_deref()
+            .filter(|q| !q.is_empty())
+            .map(redact_query);
+        if let Some(q) = &query {
+            kv.push(("query", q.clone().into()));
+        }
+        let agent = info
+            .user_agent
+            .as_deref()
+            .map(|a| escape_untrusted(a).into_owned());
+        if let Some(a) = &agent {
+            kv.push(("user_agent", a.clone().into()));
+        }
+        let _scope = context::set(log.fields.clone());
+        emit(
+            &log.config.logger,
+            Level::INFO,
+            &format!(
+                "API Request started - User: {user_text}, IP: {ip}, Method: {method}, Path: {path}"
+            ),
+            &kv,
+        );
+        log
+    }
+
+    /// The request id (echo it in the `X-Request-ID` response header).
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// The context fields of the request: request_id, user_id, username, ip.
+    pub fn context(&self) -> Vec<(String, Value)> {
+        self.fields.clone()
+    }
+
+    /// Logs "API Request completed - Status: 201, Duration: 0.102 seconds" (at ERROR as
+    /// "API Request failed" for a 5xx status) and, above the threshold, "Slow API request
+    /// detected - Duration: 1.877 seconds".
+    #[track_caller]
+    pub fn finish(mut self, status: u16) {
+        self.done = true;
+        let elapsed = self.start.elapsed();
+        let _scope = context::set(self.fields.clone());
+        let kv: Vec<(&str, Value)> = vec![
+            ("status", i64::from(status).into()),
+            ("duration", elapsed.as_secs_f64().into()),
+        ];
+        let (level, word) = if status >= 500 {
+            (Level::ERROR, "failed")
+        } else {
+            (Level::INFO, "completed")
+        };
+        emit(
+            &self.config.logger,
+            level,
+            &format!(
+                "API Request {word} - Status: {status}, Duration: {} seconds",
+                seconds(elapsed)
+            ),
+            &kv,
+        );
+        self.slow_check(elapsed);
+    }
+
+    /// Logs "API Request failed - Error: ..., Duration: ... seconds" at ERROR.
+    #[track_caller]
+    pub fn fail(mut self, error: &dyn std::fmt::Display) {
+        self.done = true;
+        self.failed(&error.to_string());
+    }
+
+    #[track_caller]
+    fn failed(&self, error: &str) {
+        let elapsed = self.start.elapsed();
+        let _scope = context::set(self.fields.clone());
+        let error = escape_untrusted(error);
+        let kv: Vec<(&str, Value)> = vec![
+            ("error", error.as_ref().into()),
+            ("duration", elapsed.as_secs_f64().into()),
+        ];
+        emit(
+            &self.config.logger,
+            Level::ERROR,
+            &format!(
+                "API Request failed - Error: {error}, Duration: {} seconds",
+                seconds(elapsed)
+            ),
+            &kv,
+        );
+        self.slow_check(elapsed);
+    }
+
+    #[track_caller]
+    fn slow_check(&self, elapsed: Duration) {
+        if elapsed > self.config.slow_threshold {
+            let kv: Vec<(&str, Value)> = vec![("duration", elapsed.as_secs_f64().into())];
+            emit(
+                &self.config.logger,
+                Level::WARNING,
+                &format!(
+                    "Slow API request detected - Duration: {} seconds",
+                    seconds(elapsed)
+                ),
+                &kv,
+            );
+        }
+    }
+}
+
+impl Drop for RequestLog {
+    fn drop(&mut self) {
+        if !self.done {
+            self.done = true;
+            let why = if std::thread::panicking() {
+                "the handler panicked"
+            } else {
+                "the request was dropped before a response"
+            };
+            self.failed(why);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_could_forge_a_line() {
+        assert_eq!(escape_untrusted("/ok/path"), "/ok/path");
+        assert_eq!(escape_untrusted("/x\r\nINFO fake"), "/x\\r\\nINFO fake");
+        assert_eq!(
+            escape_untrusted("a\u{1b}[31mb\u{2028}"),
+            "a\\u{1b}[31mb\\u{2028}"
+        );
+    }
+
+    #[test]
+    fn redacts_secret_parameters() {
+        assert_eq!(
+            redact_query("page=2&password=hunter2&api_key=k&card_number=4111"),
+            "page=2&password=[REDACTED]&api_key=[REDACTED]&card_number=[REDACTED]"
+        );
+        assert_eq!(redact_query("q=a%0Ab"), "q=a%0Ab");
+        assert_eq!(
+            redact_query("access_token=x&Authorization=y"),
+            "access_token=[REDACTED]&Authorization=[REDACTED]"
+        );
+    }
+
+    #[test]
+    fn trusts_forwarded_for_only_from_proxies() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let peer = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_ip(peer("203.0.113.9"), Some("1.2.3.4"), &trusted),
+            peer("203.0.113.9"),
+            "spoofed"
+        );
+        assert_eq!(
+            client_ip(peer("10.0.0.5"), Some("1.2.3.4, 10.0.0.7"), &trusted),
+            peer("1.2.3.4")
+        );
+        assert_eq!(
+            client_ip(peer("10.0.0.5"), Some("garbage"), &trusted),
+            peer("10.0.0.5")
+        );
+        assert_eq!(
+            client_ip(peer("10.0.0.5"), None, &trusted),
+            peer("10.0.0.5")
+        );
+        assert!("10.0.0.0/33".parse::<IpNet>().is_err());
+        assert!("::1"
+            .parse::<IpNet>()
+            .unwrap()
+            .contains("::1".parse().unwrap()));
+    }
+
+    #[test]
+    fn request_ids_are_short_and_plain() {
+        assert_eq!(request_id(Some("abc-123")), "abc-123");
+        assert_ne!(request_id(Some("bad id\r\n")), "bad id\r\n");
+        assert_eq!(request_id(Some(&"x".repeat(200))).len(), 36);
+        assert_eq!(request_id(None).len(), 36);
+    }
+}

@@ -1,0 +1,228 @@
+//! The request log as a tower layer (feature `tower`): works with axum, hyper and any
+//! `tower::Service<http::Request<_>>`.
+//!
+//! ```ignore
+//! let app = axum::Router::new()
+//!     .route("/api/v1/payments/", post(create_payment))
+//!     .layer(RequestLoggingLayer::new().peer_addr_from(|ext| {
+//!         ext.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0)
+//!     }))
+//!     .layer(auth_layer); // outer: inserts RequestUser before the log runs
+//! ```
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http::{HeaderValue, Request, Response, StatusCode};
+
+use super::{IpNet, PeerAddr, RequestInfo, RequestLog, RequestLogConfig, RequestUser};
+use crate::context;
+
+type PeerFn = Arc<dyn Fn(&http::Extensions) -> Option<SocketAddr> + Send + Sync>;
+
+/// Logs every request of the service it wraps, sets the request's context, turns a
+/// panicking handler into a 500, and returns the request id in `X-Request-ID`.
+#[derive(Clone)]
+pub struct RequestLoggingLayer {
+    config: Arc<RequestLogConfig>,
+    peer: PeerFn,
+}
+
+impl Default for RequestLoggingLayer {
+    fn default() -> Self {
+        RequestLoggingLayer::new()
+    }
+}
+
+impl RequestLoggingLayer {
+    /// Logs to `billing.api`, warns above 1 s, trusts no proxy.
+    pub fn new() -> Self {
+        RequestLoggingLayer {
+            config: Arc::new(RequestLogConfig::default()),
+            peer: Arc::new(|ext: &http::Extensions| {
+                ext.get::<SocketAddr>()
+                    .copied()
+                    .or_else(|| ext.get::<PeerAddr>().map(|p| p.0))
+            }),
+        }
+    }
+
+    /// Uses this configuration.
+    pub fn config(mut self, config: RequestLogConfig) -> Self {
+        self.config = Arc::new(config);
+        self
+    }
+
+    /// Requests slower than this also log "Slow API request detected".
+    pub fn slow_threshold(mut self, threshold: Duration) -> Self {
+        Arc::make_mut(&mut self.config).slow_threshold = threshold;
+        self
+    }
+
+    /// Believes `X-Forwarded-For` from these proxies.
+    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = IpNet>) -> Self {
+        Arc::make_mut(&mut self.config).trusted_proxies = proxies.into_iter().collect();
+        self
+    }
+
+    /// How to find the socket's peer in a request's extensions (axum: `ConnectInfo`).
+    pub fn peer_addr_from(
+        mut self,
+        f: impl Fn(&http::Extensions) -> Option<SocketAddr> + Send + Sync + 'static,
+    ) -> Self {
+        self.peer = Arc::new(f);
+        self
+    }
+}
+
+impl<S> tower_layer::Layer<S> for RequestLoggingLayer {
+    type Service = RequestLogging<S>;
+
+    fn layer(&self, inner: S) -> RequestLogging<S> {
+        RequestLogging {
+            inner,
+            layer: self.clone(),
+        }
+    }
+}
+
+/// The service of [`RequestLoggingLayer`].
+#[derive(Clone)]
+pub struct RequestLogging<S> {
+    inner: S,
+    layer: RequestLoggingLayer,
+}
+
+fn header(req: &http::HeaderMap, name: &str) -> Option<String> {
+    req.get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown".to_string());
+    format!("panic: {text}")
+}
+
+impl<S, ReqBody, ResBody> tower_service::Service<Request<ReqBody>> for RequestLogging<S>
+where
+    S: tower_service::Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S::Error: std::fmt::Display,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, ResBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
+        let headers = req.headers();
+        let info = RequestInfo {
+            method: req.method().to_string(),
+            path: req.uri().path().to_string(),
+            query: req.uri().query().map(str::to_string),
+            user_agent: header(headers, "user-agent"),
+            peer: (self.layer.peer)(req.extensions()).map(|a| a.ip()),
+            forwarded_for: header(headers, "x-forwarded-for"),
+            request_id: header(headers, "x-request-id"),
+            user: req.extensions().get::<RequestUser>().cloned(),
+        };
+        let log = RequestLog::start(&self.layer.config, &info);
+        let fields: context::Fields = Arc::new(log.context());
+        let request_id = HeaderValue::from_str(log.request_id()).ok();
+        let inner = &mut self.inner;
+        let called = {
+            let _scope = context::set_shared(fields.clone());
+            std::panic::catch_unwind(AssertUnwindSafe(move || inner.call(req)))
+        };
+        let (inner, panicked) = match called {
+            Ok(f) => (Some(f), None),
+            Err(p) => (None, Some(panic_text(p.as_ref()))),
+        };
+        ResponseFuture {
+            inner,
+            panicked,
+            log: Some(log),
+            fields,
+            request_id,
+            _body: std::marker::PhantomData,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`RequestLogging`].
+    pub struct ResponseFuture<F, B> {
+        #[pin]
+        inner: Option<F>,
+        panicked: Option<String>,
+        log: Option<RequestLog>,
+        fields: context::Fields,
+        request_id: Option<HeaderValue>,
+        _body: std::marker::PhantomData<fn() -> B>,
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F, B>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    E: std::fmt::Display,
+    B: Default,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let _scope = context::set_shared(this.fields.clone());
+        let outcome = match this.inner.as_mut().as_pin_mut() {
+            None => Err(this
+                .panicked
+                .take()
+                .unwrap_or_else(|| "panic: unknown".into())),
+            Some(inner) => match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+                Ok(Poll::Pending) => return Poll::Pending,
+                Ok(Poll::Ready(result)) => Ok(result),
+                Err(p) => Err(panic_text(p.as_ref())),
+            },
+        };
+        this.inner.set(None);
+        let log = this.log.take();
+        let mut response = match outcome {
+            Ok(Ok(response)) => {
+                if let Some(log) = log {
+                    log.finish(response.status().as_u16());
+                }
+                response
+            }
+            Ok(Err(e)) => {
+                if let Some(log) = log {
+                    log.fail(&e);
+                }
+                return Poll::Ready(Err(e));
+            }
+            Err(panic) => {
+                if let Some(log) = log {
+                    log.fail(&panic);
+                }
+                let mut r = Response::new(B::default());
+                *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                r
+            }
+        };
+        if let Some(id) = this.request_id.take() {
+            response.headers_mut().insert("x-request-id", id);
+        }
+        Poll::Ready(Ok(response))
+    }
+}
