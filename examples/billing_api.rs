@@ -93,9 +93,8 @@ fn user_id(user: &Option<Extension<RequestUser>>) -> Result<i64, Response> {
 
 async fn create_payment(user: Option<Extension<RequestUser>>, Json(body): Json<Value>) -> Response {
     let started = Instant::now();
-    let uid = match user_id(&user) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(uid) = user_id(&user) else {
+        return unauthorized();
     };
     log::debug!(target: "billing.views", "Processing payment request for user {uid}");
     let amount = body["amount"].as_f64().unwrap_or(0.0);
@@ -141,9 +140,8 @@ async fn create_subscription(
     user: Option<Extension<RequestUser>>,
     Json(body): Json<Value>,
 ) -> Response {
-    let uid = match user_id(&user) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(uid) = user_id(&user) else {
+        return unauthorized();
     };
     let plan = body["plan_id"].as_i64().unwrap_or(1);
     log_billing_event(
