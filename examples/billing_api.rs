@@ -79,16 +79,16 @@ async fn authenticate(mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn user_id(user: &Option<Extension<RequestUser>>) -> Result<i64, Response> {
-    user.as_ref()
-        .and_then(|Extension(u)| u.id.parse().ok())
-        .ok_or_else(|| {
-            (
-                StatusCode::UNAUTHORIZED,
-                Json(json!({"error": "authentication required"})),
-            )
-                .into_response()
-        })
+fn user_id(user: &Option<Extension<RequestUser>>) -> Option<i64> {
+    user.as_ref().and_then(|Extension(u)| u.id.parse().ok())
+}
+
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({"error": "authentication required"})),
+    )
+        .into_response()
 }
 
 async fn create_payment(user: Option<Extension<RequestUser>>, Json(body): Json<Value>) -> Response {
