@@ -221,6 +221,26 @@ impl Handle {
         self.0.source()
     }
 
+    /// The names of the handlers that would write a record of `logger` at `level`.
+    pub fn handlers_reached(&self, logger: &str, level: crate::Level) -> Vec<String> {
+        self.0
+            .tree()
+            .reached(logger, level)
+            .iter()
+            .map(|h| h.name.clone())
+            .collect()
+    }
+
+    /// Every file a handler of the configuration in force writes: (handler, path).
+    pub fn files(&self) -> Vec<(String, std::path::PathBuf)> {
+        self.0
+            .tree()
+            .handlers
+            .iter()
+            .filter_map(|h| h.sink.path().map(|p| (h.name.clone(), p.to_path_buf())))
+            .collect()
+    }
+
     /// Routes one record through the tree without the `log` facade (any level 0–50).
     pub fn log(&self, target: &str, rec: &Record<'_>) {
         self.0.dispatch(target, rec);

@@ -251,6 +251,31 @@ impl Tree {
         }
     }
 
+    /// The handlers a record of `target` at `level` would be written by (levels and
+    /// filters applied to a probe record), in order.
+    pub fn reached(&self, target: &str, level: Level) -> Vec<Arc<Handler>> {
+        let route = self.route(target);
+        let probe = Record {
+            level,
+            logger: &route.name,
+            message: crate::record::Message::Text("probe"),
+            kv: &crate::record::NoKv,
+            file: None,
+            line: None,
+            time: crate::clock::now(),
+        };
+        if route.disabled || level < route.level || !route.filters.iter().all(|f| f.passes(&probe))
+        {
+            return Vec::new();
+        }
+        route
+            .handlers
+            .iter()
+            .filter(|h| level >= h.level && h.filters.iter().all(|f| f.passes(&probe)))
+            .cloned()
+            .collect()
+    }
+
     /// Flushes every handler.
     pub fn flush(&self) {
         for h in &self.handlers {

@@ -40,7 +40,7 @@ fn check_accepts_the_shipped_config() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("logging.toml: OK (4 formatters, 2 filters, 6 handlers"),
+        stdout.starts_with("logging.toml: OK (4 formatters, 3 filters, 6 handlers"),
         "{stdout}"
     );
     assert!(
@@ -179,5 +179,74 @@ fn a_failing_write_is_reported_once_and_other_handlers_go_on() {
     assert_eq!(
         std::fs::read_to_string(dir.path().join("ok.log")).unwrap(),
         "one\ntwo\n"
+    );
+}
+
+#[test]
+fn test_command_checks_every_file_of_the_shipped_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = logconf(&["test"], dir.path(), "");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("result: OK (4 files checked)"), "{stdout}");
+    for f in [
+        "billing_api.log",
+        "billing_api_errors.log",
+        "billing_api_requests.log",
+        "billing_api_security.log",
+    ] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+    assert!(!dir.path().join("billing_api_debug.log").exists());
+    let requests = std::fs::read_to_string(dir.path().join("billing_api_requests.log")).unwrap();
+    assert!(
+        requests.contains("INFO [billing.api] [-] logconf test: a INFO record from billing.api"),
+        "{requests}"
+    );
+    let app = std::fs::read_to_string(dir.path().join("billing_api.log")).unwrap();
+    assert!(app.contains("[billing.events] [-] Billing Event: test_event - User: 0, Details: {'source': 'logconf test'}"), "{app}");
+    assert!(
+        app.contains(
+            "[billing.performance] [-] Performance Metric: test_metric - Value: 0.001 seconds"
+        ),
+        "{app}"
+    );
+}
+
+#[test]
+fn test_command_with_debug_and_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logconf"));
+    let out = child
+        .args(["test", "--level", "DEBUG"])
+        .env_clear()
+        .env("LOG_BASE_DIR", dir.path())
+        .env("LOG_DEBUG", "1")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("result: OK (5 files checked)"), "{stdout}");
+    let debug = std::fs::read_to_string(dir.path().join("billing_api_debug.log")).unwrap();
+    assert!(
+        debug.contains("logconf test: a DEBUG record from billing.views"),
+        "{debug}"
+    );
+    let out = logconf(&["test", "--level", "LOUD"], dir.path(), "");
+    assert_eq!(out.status.code(), Some(2), "a bad level is a usage error");
+}
+
+#[test]
+fn test_command_fails_on_an_unwritable_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("not-a-dir"), "x").unwrap();
+    let out = logconf(&["test"], &dir.path().join("not-a-dir/logs"), "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("cannot create directory"), "{err}");
+    assert!(
+        err.contains("logging could not be set up from logging.toml; nothing was tested"),
+        "{err}"
     );
 }

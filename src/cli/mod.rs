@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod replay;
+mod test_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +24,16 @@ enum Command {
     Check {
         /// The file (default: $LOG_CONFIG, else ./logging.toml).
         file: Option<PathBuf>,
+    },
+    /// Log a test record through every logger, exercise the event helpers, and check
+    /// every file handler's file (the seed's `manage.py test_logging`).
+    Test {
+        /// The test records' level.
+        #[arg(long, default_value = "INFO", value_parser = parse_level)]
+        level: logconf::Level,
+        /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Print the JSON Schema of logging.toml.
     Schema {
@@ -65,5 +76,10 @@ pub fn main() -> ExitCode {
         }
         Command::Explain { logger, config: c } => explain::run(&logger, &config(c)),
         Command::Replay { config: c } => replay::run(&config(c)),
+        Command::Test { level, config: c } => test_cmd::run(&config(c), level),
     }
+}
+
+fn parse_level(s: &str) -> Result<logconf::Level, String> {
+    logconf::Level::parse(s)
 }
