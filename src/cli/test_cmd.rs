@@ -77,7 +77,7 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         if loaded.debug { "on" } else { "off" },
         loaded.base_dir.display()
     );
-    println!("{:<24} {}", "logger", "test record");
+    println!("{:<24} test record", "logger");
     for name in &loggers {
         let reached = reach(name, level, name);
         logconf::structured::emit(
@@ -123,7 +123,7 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
     );
     handle.flush();
 
-    println!("\n{:<16} {:<42} {}", "handler", "file", "result");
+    println!("\n{:<16} {:<42} result", "handler", "file");
     let mut failures = 0;
     for (name, path) in &files {
         let now = size(path);
