@@ -29,24 +29,29 @@ fn type_of(schema: &Value) -> String {
         if consts.len() == alts.len() {
             return consts.join(" \\| ");
         }
-        for (prefix, name) in [
-            ("A level", "level"),
-            ("A size", "size"),
-            ("A duration", "duration"),
-            ("Hot reload", "bool or duration"),
-        ] {
-            if desc.starts_with(prefix)
-                || alts.iter().any(|a| {
-                    a.get("description")
-                        .and_then(Value::as_str)
-                        .is_some_and(|d| d.starts_with(prefix))
-                })
-            {
-                return name.to_string();
-            }
+        let has_pattern = |p: &str| {
+            alts.iter()
+                .any(|a| a.get("pattern").and_then(Value::as_str) == Some(p))
+        };
+        let has_level_names = alts.iter().any(|a| {
+            a.get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.iter().any(|v| v == "NOTSET"))
+        });
+        let has_bool = alts
+            .iter()
+            .any(|a| a.get("type").and_then(Value::as_str) == Some("boolean"));
+        if has_level_names {
+            return "level (name or 0–50)".into();
         }
-        if desc.starts_with("A level") {
-            return "level".into();
+        if has_pattern(crate::config::values::SIZE_PATTERN) {
+            return "size (bytes or \"10MB\")".into();
+        }
+        if has_bool && desc.starts_with("Hot reload") {
+            return "bool or duration".into();
+        }
+        if has_pattern(crate::config::values::DURATION_PATTERN) {
+            return "duration (\"2s\")".into();
         }
         let mut kinds: Vec<String> = alts.iter().map(type_of).collect();
         kinds.dedup();
