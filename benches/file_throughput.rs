@@ -5,18 +5,14 @@
 //!     cargo bench --bench file_throughput            # 1,000,000 records each
 //!     RECORDS=200000 cargo bench --bench file_throughput
 
+mod common;
+
 use std::io::Write;
-use std::process::Command;
+
+use common::{contender_args, listing, records, run_contender};
 use std::time::Instant;
 
 const API_FORMAT: &str = "%(asctime)s %(levelname)s [%(name)s] %(message)s";
-
-fn records() -> u64 {
-    std::env::var("RECORDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000)
-}
 
 fn run_logging(n: u64) -> f64 {
     let start = Instant::now();
@@ -80,11 +76,8 @@ fn contender(name: &str, dir: &std::path::Path) -> f64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if let Some(pos) = args.iter().position(|a| a == "--contender") {
-        let name = &args[pos + 1];
-        let dir = std::path::PathBuf::from(&args[pos + 2]);
-        let secs = contender(name, &dir);
+    if let Some((name, dir)) = contender_args() {
+        let secs = contender(&name, &dir);
         let lines = std::fs::read_to_string(dir.join(format!("{name}.log")))
             .map(|t| t.lines().count())
             .unwrap_or(0);
@@ -92,25 +85,15 @@ fn main() {
         println!("{secs}");
         return;
     }
-    if args.iter().any(|a| a == "--list") {
+    if listing() {
         return;
     }
     let n = records();
-    let exe = std::env::current_exe().unwrap();
     println!("file_throughput: {n} records, api format, one file, one thread");
     let mut results = Vec::new();
     for name in ["logconf", "fern", "write"] {
         let dir = tempfile::tempdir().unwrap();
-        let out = Command::new(&exe)
-            .args(["--contender", name, dir.path().to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let secs: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        let secs = run_contender(name, dir.path())[0];
         results.push((name, n as f64 / secs));
     }
     let logconf = results[0].1;

@@ -7,16 +7,12 @@
 //!     cargo bench --bench rotation
 //!     RECORDS=200000 cargo bench --bench rotation
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn records() -> u64 {
-    std::env::var("RECORDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000)
-}
+use common::{contender_args, listing, records, run_contender};
 
 /// Logs `n` records; returns (seconds, slowest call).
 fn run_logging(n: u64) -> (f64, Duration) {
@@ -114,33 +110,21 @@ fn contender(name: &str, dir: &Path) -> (f64, Duration) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if let Some(pos) = args.iter().position(|a| a == "--contender") {
-        let (secs, slowest) = contender(&args[pos + 1], Path::new(&args[pos + 2]));
+    if let Some((name, dir)) = contender_args() {
+        let (secs, slowest) = contender(&name, &dir);
         println!("{secs} {}", slowest.as_secs_f64());
         return;
     }
-    if args.iter().any(|a| a == "--list") {
+    if listing() {
         return;
     }
     let n = records();
-    let exe = std::env::current_exe().unwrap();
     println!("rotation: {n} records, api format, rotate at 1 MB, keep 5 gzip backups, one thread");
     let mut results = Vec::new();
     for name in ["logconf", "log4rs", "flexi_logger"] {
         let dir = tempfile::tempdir().unwrap();
-        let out = Command::new(&exe)
-            .args(["--contender", name, dir.path().to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut it = text.split_whitespace().map(|v| v.parse::<f64>().unwrap());
-        let (secs, slowest) = (it.next().unwrap(), it.next().unwrap());
+        let numbers = run_contender(name, dir.path());
+        let (secs, slowest) = (numbers[0], numbers[1]);
         let gz = std::fs::read_dir(dir.path())
             .unwrap()
             .filter(|e| {

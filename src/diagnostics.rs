@@ -191,6 +191,15 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// "`a`, `b`, `c`": names for a hint.
+pub fn backticked<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names
+        .into_iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The closest candidate to `word`, when one is close enough to be a likely typo.
 pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
 where

@@ -214,91 +214,97 @@ fn mode_w_file_survives_a_reload() {
     assert_eq!(read(&dir.path().join("out.log")), "W|one\nW|two\n");
 }
 
+/// A `logconf replay` child on a config whose format prints `TAG message` to stdout.
+struct ReplayChild {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    out: BufReader<std::process::ChildStdout>,
+    cfg: std::path::PathBuf,
+    watch: &'static str,
+    _dir: tempfile::TempDir,
+}
+
+impl ReplayChild {
+    fn config(watch: &str, tag: &str) -> String {
+        format!("version = 1\nwatch = {watch}\n[formatters.f]\nformat = \"{tag} %(message)s\"\n[handlers.o]\nclass = \"console\"\nstream = \"stdout\"\nformatter = \"f\"\n[root]\nhandlers = [\"o\"]\n")
+    }
+
+    fn start(watch: &'static str) -> ReplayChild {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("logging.toml");
+        std::fs::write(&cfg, Self::config(watch, "BEFORE")).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_logconf"))
+            .args(["replay", "--config", cfg.to_str().unwrap()])
+            .env_clear()
+            .env("LOG_BASE_DIR", dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        let mut c = ReplayChild {
+            child,
+            stdin,
+            out,
+            cfg,
+            watch,
+            _dir: dir,
+        };
+        assert_eq!(
+            c.send("first"),
+            "BEFORE first\n",
+            "the original file is in force before the change"
+        );
+        c
+    }
+
+    fn send(&mut self, msg: &str) -> String {
+        writeln!(self.stdin, "{{\"level\": \"WARNING\", \"msg\": \"{msg}\"}}").unwrap();
+        let mut line = String::new();
+        self.out.read_line(&mut line).unwrap();
+        line
+    }
+
+    fn rewrite(&self, tag: &str) {
+        replace_atomically(&self.cfg, &Self::config(self.watch, tag));
+    }
+
+    /// Probes until a record comes out in the AFTER format, with a deadline.
+    fn wait_for_after(mut self, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let line = self.send("probe");
+            if line == "AFTER probe\n" {
+                break;
+            }
+            assert_eq!(line, "BEFORE probe\n");
+            assert!(
+                Instant::now() < deadline,
+                "{what} did not reload within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        drop(self.stdin);
+        assert!(self.child.wait().unwrap().success());
+    }
+}
+
 #[test]
 fn sighup_reloads_a_running_process() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("logging.toml");
-    let text = |tag: &str| {
-        format!("version = 1\n[formatters.f]\nformat = \"{tag} %(message)s\"\n[handlers.o]\nclass = \"console\"\nstream = \"stdout\"\nformatter = \"f\"\n[root]\nhandlers = [\"o\"]\n")
-    };
-    std::fs::write(&cfg, text("BEFORE")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_logconf"))
-        .args(["replay", "--config", cfg.to_str().unwrap()])
-        .env_clear()
-        .env("LOG_BASE_DIR", dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    writeln!(stdin, "{{\"level\": \"WARNING\", \"msg\": \"one\"}}").unwrap();
-    out.read_line(&mut line).unwrap();
-    assert_eq!(line, "BEFORE one\n");
-    std::fs::write(&cfg, text("AFTER")).unwrap(); // no watch: only the signal reloads
-                                                  // SAFETY: kill(2) with a child's pid and SIGHUP has no memory effects.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGHUP) }, 0);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        writeln!(stdin, "{{\"level\": \"WARNING\", \"msg\": \"probe\"}}").unwrap();
-        line.clear();
-        out.read_line(&mut line).unwrap();
-        if line == "AFTER probe\n" {
-            break;
-        }
-        assert_eq!(line, "BEFORE probe\n");
-        assert!(
-            Instant::now() < deadline,
-            "SIGHUP did not reload within 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    drop(stdin);
-    assert!(child.wait().unwrap().success());
+    let child = ReplayChild::start("false");
+    child.rewrite("AFTER"); // no watch: only the signal reloads
+                            // SAFETY: kill(2) with a child's pid and SIGHUP has no memory effects.
+    assert_eq!(
+        unsafe { libc::kill(child.child.id() as i32, libc::SIGHUP) },
+        0
+    );
+    child.wait_for_after("SIGHUP");
 }
 
 #[test]
 fn replay_honours_watch() {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = dir.path().join("logging.toml");
-    let text = |tag: &str| {
-        format!("version = 1\nwatch = \"50ms\"\n[formatters.f]\nformat = \"{tag} %(message)s\"\n[handlers.o]\nclass = \"console\"\nstream = \"stdout\"\nformatter = \"f\"\n[root]\nhandlers = [\"o\"]\n")
-    };
-    std::fs::write(&cfg, text("BEFORE")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_logconf"))
-        .args(["replay", "--config", cfg.to_str().unwrap()])
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    writeln!(stdin, "{{\"level\": \"WARNING\", \"msg\": \"first\"}}").unwrap();
-    out.read_line(&mut line).unwrap();
-    assert_eq!(
-        line, "BEFORE first\n",
-        "the original file is in force before the change"
-    );
-    replace_atomically(&cfg, &text("AFTER"));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        writeln!(stdin, "{{\"level\": \"WARNING\", \"msg\": \"probe\"}}").unwrap();
-        line.clear();
-        out.read_line(&mut line).unwrap();
-        if line == "AFTER probe\n" {
-            break;
-        }
-        assert_eq!(line, "BEFORE probe\n");
-        assert!(
-            Instant::now() < deadline,
-            "the change was not applied within 10 s"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    drop(stdin);
-    assert!(child.wait().unwrap().success());
+    let child = ReplayChild::start("\"50ms\"");
+    child.rewrite("AFTER");
+    child.wait_for_after("the watched file");
 }

@@ -10,30 +10,17 @@ pub fn run(file: &Path) -> ExitCode {
     let loaded = match load_file(file, &LoadOptions::default()) {
         Ok(l) => l,
         Err(diags) => {
-            eprint!("{diags}");
-            let n = diags.error_count();
-            eprintln!(
-                "\nerror: {} has {n} error{}",
-                file.display(),
-                if n == 1 { "" } else { "s" }
-            );
-            return ExitCode::from(1);
+            return failed(file, &diags);
         }
     };
     let mut problems = loaded.diagnostics(logconf::compile::check_paths(&loaded));
     problems.items.extend(loaded.warnings.clone());
     problems.sort();
+    if problems.has_errors() {
+        return failed(file, &problems);
+    }
     if !problems.items.is_empty() {
         eprint!("{problems}");
-    }
-    if problems.has_errors() {
-        let n = problems.error_count();
-        eprintln!(
-            "\nerror: {} has {n} error{}",
-            file.display(),
-            if n == 1 { "" } else { "s" }
-        );
-        return ExitCode::from(1);
     }
     let c = &loaded.config;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
@@ -48,4 +35,16 @@ pub fn run(file: &Path) -> ExitCode {
         loaded.base_dir.display()
     );
     ExitCode::SUCCESS
+}
+
+/// Prints every problem and the count; exit 1.
+fn failed(file: &Path, diags: &logconf::diagnostics::Diagnostics) -> ExitCode {
+    eprint!("{diags}");
+    let n = diags.error_count();
+    eprintln!(
+        "\nerror: {} has {n} error{}",
+        file.display(),
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
 }

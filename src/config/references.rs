@@ -94,11 +94,7 @@ fn check_ref(path: &str, value: &Node, known: &[String], what: &str, diags: &mut
         } else {
             format!(
                 "the {what}s are {}",
-                known
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::diagnostics::backticked(known.iter().map(String::as_str))
             )
         }
     });

@@ -438,11 +438,7 @@ impl<'a> Checker<'a> {
                         sorted.sort_unstable();
                         Some(format!(
                             "the keys here are {}",
-                            sorted
-                                .iter()
-                                .map(|k| format!("`{k}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            crate::diagnostics::backticked(sorted.iter().copied())
                         ))
                     });
                     diags.push(
