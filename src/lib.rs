@@ -18,6 +18,7 @@ pub mod filters;
 pub mod format;
 pub mod handlers;
 pub mod http;
+pub mod import;
 pub mod record;
 pub mod redact;
 mod reload;

@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod import;
 mod replay;
 mod test_cmd;
 
@@ -34,6 +35,11 @@ enum Command {
         /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+    /// Convert a Django LOGGING dict, dumped as JSON, into logging.toml (on stdout).
+    Import {
+        /// The JSON file (`python -c 'import json, settings; print(json.dumps(settings.LOGGING))'`).
+        file: PathBuf,
     },
     /// Print the JSON Schema of logging.toml.
     Schema {
@@ -77,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Explain { logger, config: c } => explain::run(&logger, &config(c)),
         Command::Replay { config: c } => replay::run(&config(c)),
         Command::Test { level, config: c } => test_cmd::run(&config(c), level),
+        Command::Import { file } => import::run(&file),
     }
 }
 

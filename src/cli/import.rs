@@ -1,0 +1,38 @@
+//! `logconf import FILE.json`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use logconf::config::{load_str, LoadOptions};
+
+/// Prints the converted file on stdout, notes and any remaining problem on stderr.
+pub fn run(file: &Path) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    let imported = match logconf::import::import(&text) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    print!("{}", imported.toml);
+    for n in &imported.notes {
+        eprintln!("note: {n}");
+    }
+    let options = LoadOptions {
+        custom_filters: Vec::new(),
+        env: Some(std::collections::HashMap::new()),
+        ..LoadOptions::default()
+    };
+    if let Err(d) = load_str(&imported.toml, "logging.toml".as_ref(), &options) {
+        eprint!("{d}");
+        eprintln!("\nwarning: the converted file needs the changes above before it loads");
+    }
+    ExitCode::SUCCESS
+}
