@@ -201,9 +201,14 @@ fn the_request_flow_in_the_real_files() {
         1
     );
     // X-Forwarded-For
+    let spoof = lines_with(&requests, "[req-spoof] API Request started")[0];
     assert!(
-        lines_with(&requests, "[req-spoof] API Request started")[0].contains("IP: 127.0.0.1,"),
-        "spoofed header ignored"
+        spoof.contains("IP: 127.0.0.1,"),
+        "spoofed header ignored: {spoof}"
+    );
+    assert!(
+        spoof.contains("User: anonymous (ID: None),"),
+        "no user extension: anonymous: {spoof}"
     );
     assert!(
         lines_with(&requests, "[req-proxied] API Request started")[0].contains("IP: 203.0.113.7,"),

@@ -56,10 +56,20 @@ filters = ["redact"]
 class = "file"
 filename = "ecs.json"
 formatter = "ecs"
+[formatters.picked]
+class = "json"
+fields = ["levelname", "name", "lineno", "message"]
 [handlers.critical]
 class = "file"
 filename = "critical.log"
 filters = ["only_critical"]
+[handlers.picked]
+class = "file"
+filename = "picked.json"
+formatter = "picked"
+[loggers.guard]
+handlers = ["picked"]
+propagate = false
 [root]
 level = "DEBUG"
 handlers = ["text", "json", "ecs", "critical"]
@@ -141,6 +151,43 @@ handlers = ["text", "json", "ecs", "critical"]
     // secrets never reach the files that redact
     log::info!(target: "billing.api", card = "4111 1111 1111 1111"; "charge card 4111-1111-1111-1111 with password=hunter2 and Bearer abc.def");
     log::warn!(target: "billing", "json \"quotes\"\nand a second line\twith a tab");
+
+    // the plain request guard, for servers without tower
+    use logconf::http::{RequestInfo, RequestLog, RequestLogConfig, RequestUser};
+    let config = RequestLogConfig {
+        logger: "guard".into(),
+        ..RequestLogConfig::default()
+    };
+    let info = RequestInfo {
+        method: "POST".into(),
+        path: "/api/v1/payments/".into(),
+        query: Some("token=abc&page=2".into()),
+        user_agent: Some("curl/8".into()),
+        peer: Some("192.168.1.100".parse().unwrap()),
+        request_id: Some("guard-1".into()),
+        user: Some(RequestUser {
+            id: "123".into(),
+            username: "john_doe".into(),
+        }),
+        ..RequestInfo::default()
+    };
+    let log = RequestLog::start(&config, &info);
+    context::scope(
+        log.context(),
+        || log::info!(target: "guard", "inside the request"),
+    );
+    log.finish(201);
+    let anonymous = RequestInfo {
+        method: "GET".into(),
+        path: "/x".into(),
+        ..RequestInfo::default()
+    };
+    RequestLog::start(&config, &anonymous).fail(&"database down");
+    let dropped = std::panic::catch_unwind(|| {
+        let _log = RequestLog::start(&config, &anonymous);
+        panic!("handler bug");
+    });
+    assert!(dropped.is_err());
     drop(guard);
 
     let text = std::fs::read_to_string(dir.path().join("app.log")).unwrap();
@@ -230,4 +277,60 @@ handlers = ["text", "json", "ecs", "critical"]
         ecs.contains("4111 1111 1111 1111"),
         "the ecs handler has no redact filter: the control case"
     );
+
+    // `fields` picks the attributes; key-values and context follow
+    let picked: Vec<serde_json::Value> = std::fs::read_to_string(dir.path().join("picked.json"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let keys: Vec<&str> = picked[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "levelname",
+            "name",
+            "lineno",
+            "message",
+            "method",
+            "path",
+            "query",
+            "user_agent",
+            "request_id",
+            "user_id",
+            "username",
+            "ip"
+        ]
+    );
+    assert_eq!(picked[0]["message"], "API Request started - User: john_doe (ID: 123), IP: 192.168.1.100, Method: POST, Path: /api/v1/payments/");
+    assert_eq!(picked[0]["query"], "token=[REDACTED]&page=2");
+    assert_eq!(picked[1]["message"], "inside the request");
+    assert_eq!(picked[1]["request_id"], "guard-1");
+    assert!(picked[2]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("API Request completed - Status: 201, Duration: 0.0"));
+    assert_eq!(
+        picked[3]["message"],
+        "API Request started - User: anonymous (ID: None), IP: -, Method: GET, Path: /x"
+    );
+    assert!(picked[4]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("API Request failed - Error: database down, Duration: "));
+    assert_eq!(picked[4]["levelname"], "ERROR");
+    assert!(
+        picked[6]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("API Request failed - Error: the handler panicked"),
+        "{}",
+        picked[6]
+    );
+    assert_eq!(picked.len(), 7);
 }
