@@ -11,7 +11,8 @@ use crate::config::{join_path, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filters::{CustomFilter, Filter};
 use crate::format::{message_only, Formatter};
-use crate::handlers::{ConsoleSink, Handler, Sink};
+use crate::handlers::syslog::Address;
+use crate::handlers::{ConsoleSink, Handler, Sink, SyslogSink};
 use crate::rotation::timed::{parse_at_time, Schedule};
 use crate::rotation::{normalize, FileWriter, Policy, Settings};
 use crate::router::{LoggerNode, Tree};
@@ -258,6 +259,22 @@ fn build_sink(h: &HandlerConfig, base_dir: &Path) -> std::io::Result<Sink> {
     let Some(settings) = file_settings(h, base_dir) else {
         return Ok(match h {
             HandlerConfig::Console { stream, .. } => Sink::Console(ConsoleSink::new(*stream)),
+            HandlerConfig::Syslog {
+                address,
+                facility,
+                protocol,
+                app_name,
+                ..
+            } => {
+                let address = Address::parse(address.as_deref().unwrap_or("/dev/log"))
+                    .map_err(std::io::Error::other)?;
+                Sink::Syslog(SyslogSink::new(
+                    address,
+                    *facility,
+                    *protocol,
+                    app_name.clone(),
+                ))
+            }
             _ => Sink::Null,
         });
     };

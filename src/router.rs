@@ -57,11 +57,12 @@ pub fn logger_name(target: &str) -> std::borrow::Cow<'_, str> {
 
 static GENERATION: AtomicU64 = AtomicU64::new(1);
 
-/// The last route a thread used, keyed by tree generation and target.
+/// The last route a thread used, keyed by tree generation and target. Weak: a thread
+/// that stops logging must not keep a replaced configuration's handlers (and files) open.
 struct LastRoute {
     generation: u64,
     target: Box<str>,
-    route: Arc<Route>,
+    route: std::sync::Weak<Route>,
 }
 
 /// Called with each logger name the first time a record is routed for it.
@@ -188,7 +189,9 @@ impl Tree {
     pub fn route(&self, target: &str) -> Arc<Route> {
         let hit = LAST_ROUTE.with(|last| {
             last.borrow().as_ref().and_then(|l| {
-                (l.generation == self.generation && &*l.target == target).then(|| l.route.clone())
+                (l.generation == self.generation && &*l.target == target)
+                    .then(|| l.route.upgrade())
+                    .flatten()
             })
         });
         if let Some(r) = hit {
@@ -200,7 +203,7 @@ impl Tree {
                 *last = Some(LastRoute {
                     generation: self.generation,
                     target: target.into(),
-                    route: route.clone(),
+                    route: Arc::downgrade(&route),
                 });
             }
         });

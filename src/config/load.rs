@@ -419,14 +419,18 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
     }
     for (name, h) in &c.handlers {
         let base = join_path("handlers", name);
-        if matches!(h, HandlerConfig::Syslog { .. }) {
-            diags.push(
-                Diagnostic::error(
-                    format!("handler `{name}`: class = \"syslog\" is not supported yet"),
-                    span(&format!("{base}.class")),
-                )
-                .label("not implemented in this version"),
-            );
+        if let HandlerConfig::Syslog {
+            address: Some(address),
+            ..
+        } = h
+        {
+            if let Err(e) = crate::handlers::syslog::Address::parse(address) {
+                diags.push(
+                    Diagnostic::error(format!("handler `{name}`: {e}"), span(&format!("{base}.address")))
+                        .label("not a syslog address")
+                        .help("\"/dev/log\" (the default), \"udp://127.0.0.1:514\" or \"tcp://logs.internal:601\""),
+                );
+            }
         }
         if h.filename().is_some_and(|f| f.trim().is_empty()) {
             diags.push(

@@ -3,8 +3,10 @@
 //! to the operating system in one `write` (SPEC §2.9: nothing logged is lost on a crash).
 
 mod console;
+pub mod syslog;
 
 pub use console::ConsoleSink;
+pub use syslog::SyslogSink;
 
 use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
@@ -37,15 +39,18 @@ pub enum Sink {
     Console(ConsoleSink),
     /// A file, shared with every handler that names it.
     File(Arc<FileWriter>),
+    /// A syslog daemon.
+    Syslog(SyslogSink),
     /// Nowhere.
     Null,
 }
 
 impl Sink {
-    fn write(&self, line: &[u8]) -> std::io::Result<()> {
+    fn write(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
         match self {
             Sink::Console(c) => c.write(line),
             Sink::File(f) => f.write(line),
+            Sink::Syslog(s) => s.send(rec.level, crate::format::time::Stamp::of(rec.time), line),
             Sink::Null => Ok(()),
         }
     }
@@ -57,7 +62,7 @@ impl Sink {
                 f.flush();
                 Ok(())
             }
-            Sink::Null => Ok(()),
+            Sink::Syslog(_) | Sink::Null => Ok(()),
         }
     }
 
@@ -130,7 +135,7 @@ impl Handler {
                 line.clear();
                 self.formatter.format(rec, &mut line);
                 line.push('\n');
-                let r = self.sink.write(line.as_bytes());
+                let r = self.sink.write(rec, line.as_bytes());
                 if line.capacity() > 64 * 1024 {
                     *line = String::with_capacity(256);
                 }
@@ -141,7 +146,7 @@ impl Handler {
                 let mut line = String::new();
                 self.formatter.format(rec, &mut line);
                 line.push('\n');
-                self.sink.write(line.as_bytes())
+                self.sink.write(rec, line.as_bytes())
             }
         });
         match result {

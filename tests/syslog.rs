@@ -1,0 +1,136 @@
+//! The syslog handler against real sockets on this machine: UDP and TCP listeners on
+//! 127.0.0.1 and a Unix datagram socket, as a syslog daemon listens.
+
+mod common;
+
+use std::io::Read;
+use std::net::{TcpListener, UdpSocket};
+use std::os::unix::net::UnixDatagram;
+use std::time::{Duration, Instant};
+
+use common::{build, log};
+use logconf::Level;
+
+fn config(address: &str, extra: &str) -> String {
+    format!("version = 1\n[formatters.f]\nformat = \"%(name)s: %(message)s\"\n[handlers.s]\nclass = \"syslog\"\naddress = \"{address}\"\nformatter = \"f\"\n{extra}\n[handlers.file]\nclass = \"file\"\nfilename = \"also.log\"\n[root]\nlevel = \"DEBUG\"\nhandlers = [\"s\", \"file\"]\n")
+}
+
+#[test]
+fn udp_rfc5424_with_facility_and_severity() {
+    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+    server
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let address = format!("udp://{}", server.local_addr().unwrap());
+    let h = build(
+        dir.path(),
+        &config(
+            &address,
+            "facility = \"local0\"\nprotocol = \"rfc5424\"\napp_name = \"billing-api\"",
+        ),
+    )
+    .unwrap();
+    log(
+        &h,
+        "billing.api",
+        Level::WARNING,
+        "Slow API request detected - Duration: 1.877 seconds",
+    );
+    log(&h, "billing", Level::CRITICAL, "Ledger mismatch");
+    let mut buf = [0u8; 2048];
+    let n = server.recv(&mut buf).unwrap();
+    let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+    // local0 (16) * 8 + warning (4) = 132
+    let re = regex::Regex::new(r"^<132>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d \S+ billing-api \d+ - - billing\.api: Slow API request detected - Duration: 1\.877 seconds$").unwrap();
+    assert!(re.is_match(&msg), "{msg:?}");
+    let n = server.recv(&mut buf).unwrap();
+    assert!(
+        String::from_utf8_lossy(&buf[..n]).starts_with("<130>1 "),
+        "critical is severity 2"
+    );
+}
+
+#[test]
+fn tcp_rfc3164_octet_counted() {
+    let server = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let address = format!("tcp://{}", server.local_addr().unwrap());
+    let h = build(dir.path(), &config(&address, "facility = \"daemon\"")).unwrap();
+    log(&h, "app", Level::INFO, "one");
+    log(&h, "app", Level::ERROR, "two");
+    drop(h);
+    let (mut conn, _) = server.accept().unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut text = String::new();
+    conn.read_to_string(&mut text).unwrap();
+    let (len, rest) = text.split_once(' ').unwrap();
+    let first = &rest[..len.parse::<usize>().unwrap()];
+    // daemon (3) * 8 + info (6) = 30
+    let re =
+        regex::Regex::new(r"^<30>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ \S+\[\d+\]: app: one$")
+            .unwrap();
+    assert!(re.is_match(first), "{first:?}");
+    assert!(
+        rest[first.len()..]
+            .trim_start()
+            .split_once(' ')
+            .unwrap()
+            .1
+            .starts_with("<27>"),
+        "error is severity 3: {text:?}"
+    );
+}
+
+#[test]
+fn unix_datagram_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.sock");
+    let server = UnixDatagram::bind(&path).unwrap();
+    server
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let h = build(dir.path(), &config(path.to_str().unwrap(), "")).unwrap();
+    log(&h, "app", Level::DEBUG, "over the local socket");
+    let mut buf = [0u8; 2048];
+    let n = server.recv(&mut buf).unwrap();
+    let msg = String::from_utf8_lossy(&buf[..n]);
+    assert!(
+        msg.starts_with("<15>") && msg.ends_with("]: app: over the local socket"),
+        "user (1) * 8 + debug (7): {msg:?}"
+    );
+}
+
+#[test]
+fn a_daemon_that_is_down_never_blocks_logging() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port(); // closed again
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(dir.path(), &config(&format!("tcp://127.0.0.1:{port}"), "")).unwrap();
+    let start = Instant::now();
+    for i in 0..200 {
+        log(&h, "app", Level::INFO, &format!("record {i}"));
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "logging waited for the daemon: {:?}",
+        start.elapsed()
+    );
+    let other = std::fs::read_to_string(dir.path().join("also.log")).unwrap();
+    assert_eq!(other.lines().count(), 200, "the other handler goes on");
+}
+
+#[test]
+fn a_bad_address_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = build(dir.path(), &config("udp://nohost", ""))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("<string>:6:11") && err.contains("expected host:port"),
+        "{err}"
+    );
+}
