@@ -150,11 +150,8 @@ impl JsonFormatter {
             key(out, name);
             written.push(name);
             match field {
-                Field::Asctime | Field::Created
-                    if name.contains("timestamp")
-                        || self.ecs
-                        || matches!(field, Field::Asctime) =>
-                {
+                // asctime is an RFC 3339 timestamp; so is created when ECS names it @timestamp
+                Field::Asctime | Field::Created if matches!(field, Field::Asctime) || self.ecs => {
                     out.push('"');
                     self.time.write(stamp, out);
                     out.push('"');
