@@ -208,3 +208,28 @@ fn reconfigure_keeps_old_tree_on_error() {
     log(&h, "x", Level::WARNING, "still logging");
     assert_eq!(read(&dir.path().join("f.log")), "still logging\n");
 }
+
+#[test]
+fn rust_paths_in_logger_names_and_a_root_logger_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[handlers.f]\nclass = \"file\"\nfilename = \"f.log\"\n[loggers.\"billing::api\"]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n[loggers.root]\nlevel = \"DEBUG\"\nhandlers = [\"f\"]\n",
+    )
+    .unwrap();
+    let warnings = &h.config().warnings;
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.message.contains("`[loggers.root]` is ignored")),
+        "{warnings:?}"
+    );
+    log(
+        &h,
+        "billing::api::views",
+        Level::INFO,
+        "reaches billing.api",
+    );
+    log(&h, "root", Level::INFO, "root stays at WARNING");
+    assert_eq!(read(&dir.path().join("f.log")), "reaches billing.api\n");
+}

@@ -161,6 +161,7 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     {
         return Err(finish(diags));
     }
+    normalize_logger_names(&mut loaded, &mut diags);
     loaded.warnings = diags;
     Ok(loaded)
 }
@@ -218,6 +219,31 @@ fn resolve_base_and_debug(
         },
     };
     (base, debug)
+}
+
+/// Logger names as the router sees them: `billing::api` is `billing.api`; a
+/// `[loggers.root]` table is the root logger, which `[root]` configures (as in Python,
+/// where the `root` key wins), so it is left out with a warning.
+fn normalize_logger_names(loaded: &mut Loaded, diags: &mut Vec<Diagnostic>) {
+    let loggers = std::mem::take(&mut loaded.config.loggers);
+    for (name, logger) in loggers {
+        if name == "root" {
+            let at = loaded
+                .spans
+                .get(&join_path("loggers", &name))
+                .map(|(k, _)| k.clone());
+            diags.push(
+                Diagnostic::warning("`[loggers.root]` is ignored: it names the root logger", at)
+                    .label("the root logger is configured in [root]")
+                    .help("move its level, handlers and filters to a [root] table"),
+            );
+            continue;
+        }
+        loaded
+            .config
+            .loggers
+            .insert(name.replace("::", "."), logger);
+    }
 }
 
 /// `1 true yes on` / `0 false no off` and empty, in any case.
