@@ -235,7 +235,8 @@ impl Tree {
     /// Routes one record (Python's `Logger.handle` and `callHandlers`).
     pub fn dispatch(&self, target: &str, rec: &Record<'_>) {
         let route = self.route(target);
-        if route.disabled || rec.level < route.level {
+        // Python drops records at level 0 before anything else (`logging.disable`'s floor)
+        if route.disabled || rec.level < route.level || rec.level.0 == 0 {
             return;
         }
         let rec = Record {

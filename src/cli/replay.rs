@@ -57,13 +57,19 @@ fn kv_from_json(obj: Option<&Json>) -> JsonKv {
     JsonKv(out)
 }
 
+/// A record's level: a name, or any integer as Python takes it (a record at 0 or
+/// below is never handled, as Python's `logging.disable` floor drops it; above 50 it is
+/// a custom level such as `Level 60`).
 fn record_level(v: Option<&Json>) -> Result<Level, String> {
     match v {
         Some(Json::String(s)) => Level::parse(s),
-        Some(Json::Number(n)) => n
-            .as_i64()
-            .ok_or_else(|| format!("bad level {n}"))
-            .and_then(Level::from_number),
+        Some(Json::Number(n)) => match n.as_i64() {
+            Some(i) if i <= 0 => Ok(Level::NOTSET),
+            Some(i) if i <= 255 => Ok(Level(i as u8)),
+            _ => Err(format!(
+                "level {n} is out of range: record levels are integers up to 255"
+            )),
+        },
         Some(other) => Err(format!("bad level {other}")),
         None => Err("missing \"level\"".into()),
     }
