@@ -141,13 +141,16 @@ fn replay_logs_records_and_reports_bad_lines() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("r.toml");
     std::fs::write(&cfg, "version = 1\n[formatters.f]\nformat = \"%(levelname)s %(name)s %(user_id)s %(message)s\"\n[handlers.o]\nclass = \"console\"\nstream = \"stdout\"\nformatter = \"f\"\n[root]\nlevel = \"DEBUG\"\nhandlers = [\"o\"]\n").unwrap();
-    let input = "{\"logger\": \"a::b\", \"level\": \"info\", \"msg\": \"hi\", \"kv\": {\"user_id\": 7}}\nnot json\n{\"level\": 25, \"msg\": \"x\"}\n";
+    let input = "{\"logger\": \"a::b\", \"level\": \"info\", \"msg\": \"hi\", \"kv\": {\"user_id\": 7}}\nnot json\n{\"level\": 25, \"msg\": \"x\"}\n{\"level\": 0, \"msg\": \"dropped as in Python\"}\n{\"level\": 60, \"msg\": \"custom\"}\n";
     let out = logconf(
         &["replay", "--config", cfg.to_str().unwrap()],
         dir.path(),
         input,
     );
-    assert_eq!(text(&out.stdout), "INFO a.b 7 hi\nLevel 25 root - x\n");
+    assert_eq!(
+        text(&out.stdout),
+        "INFO a.b 7 hi\nLevel 25 root - x\nLevel 60 root - custom\n"
+    );
     assert!(
         text(&out.stderr).contains("line 2: not JSON"),
         "{}",
