@@ -1,7 +1,7 @@
 //! `init` installs logconf as the `log` logger: macros, key-values, `::` targets,
 //! max level, flush on guard drop. One test: `log` takes one global logger per process.
 
-use std::collections::HashMap;
+mod common;
 
 #[test]
 fn log_macros_reach_the_configured_files() {
@@ -21,14 +21,7 @@ handlers = ["f"]
 [root]
 level = "ERROR"
 "#;
-    let guard = logconf::Builder::new()
-        .text(config)
-        .env(HashMap::from([(
-            "LOG_BASE_DIR".to_string(),
-            dir.path().display().to_string(),
-        )]))
-        .init()
-        .expect("init");
+    let guard = common::builder(dir.path(), config).init().expect("init");
     assert_eq!(
         log::max_level(),
         log::LevelFilter::Debug,

@@ -2,7 +2,7 @@
 //! the event helpers, context on threads and across `.await`, the json formatter and
 //! the redact filter. One test function: `log` takes one global logger per process.
 
-use std::collections::HashMap;
+mod common;
 
 use logconf::context::{self, FutureExt as _, Value};
 use logconf::{
@@ -74,14 +74,7 @@ propagate = false
 level = "DEBUG"
 handlers = ["text", "json", "ecs", "critical"]
 "#;
-    let guard = logconf::Builder::new()
-        .text(config)
-        .env(HashMap::from([(
-            "LOG_BASE_DIR".to_string(),
-            dir.path().display().to_string(),
-        )]))
-        .init()
-        .unwrap();
+    let guard = common::builder(dir.path(), config).init().unwrap();
 
     // CRITICAL from Rust
     critical!(target: "billing.security", "Payment provider unreachable");

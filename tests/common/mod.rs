@@ -6,15 +6,19 @@ use std::time::SystemTime;
 
 use logconf::{Builder, Handle, Level, Message, Record};
 
-/// A configuration built in `base` with an empty environment (no LOG_* leaks in).
-pub fn build(base: &Path, toml: &str) -> Result<Handle, logconf::Error> {
+/// A builder for `toml` with `base` as the only environment (no LOG_* leaks in).
+pub fn builder(base: &Path, toml: &str) -> Builder {
     Builder::new()
         .text(toml)
         .env(std::collections::HashMap::from([(
             "LOG_BASE_DIR".to_string(),
             base.display().to_string(),
         )]))
-        .build()
+}
+
+/// A configuration built in `base`, not installed as the `log` logger.
+pub fn build(base: &Path, toml: &str) -> Result<Handle, logconf::Error> {
+    builder(base, toml).build()
 }
 
 /// Logs `msg` at `level` on `logger` through `handle`.
