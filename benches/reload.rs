@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use logconf::{Builder, Handle, Level, Message, Record};
 
@@ -95,13 +95,8 @@ fn load(h: &Handle, n: usize, reload_every: Option<Duration>) -> Vec<Duration> {
                     let msg =
                         format!("API Request completed - Status: 201, thread {t} request {i}");
                     let rec = Record {
-                        level: Level::INFO,
                         logger: "billing.api",
-                        message: Message::Text(&msg),
-                        kv: &logconf::record::NoKv,
-                        file: None,
-                        line: None,
-                        time: SystemTime::now(),
+                        ..Record::new(Level::INFO, Message::Text(&msg))
                     };
                     let start = Instant::now();
                     h.log("billing::api", &rec);

@@ -20,10 +20,11 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use logconf::http::{IpNet, RequestLoggingLayer, RequestUser};
-use logconf::{
-    log_billing_event, log_performance_metric, log_security_event, Severity, StructuredLogger,
+use logconf::app::{
+    log_billing_event, log_performance_metric, log_security_event, IpNet, RequestLoggingLayer,
+    RequestUser, Severity,
 };
+use logconf::StructuredLogger;
 use serde_json::{json, Value};
 
 /// The service's settings.

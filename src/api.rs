@@ -6,14 +6,14 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::config::{LoadOptions, Loaded};
 use crate::diagnostics::Diagnostics;
-use crate::filters::CustomFilter;
+use crate::load::{LoadOptions, Loaded};
 use crate::record::Record;
 use crate::runtime::{GlobalLogger, Logging, Source, Status, WatchOverride};
 
-/// Why logging could not be set up.
-#[derive(Debug)]
+/// Why logging could not be set up. Its `Debug` prints what `Display` prints (the
+/// located diagnostics), so `fn main() -> Result<(), Box<dyn Error>>` shows them.
+#[non_exhaustive]
 pub enum Error {
     /// The configuration has problems (every one of them, located).
     Config(Diagnostics),
@@ -29,6 +29,12 @@ impl fmt::Display for Error {
                 f.write_str("a `log` logger is already installed in this process")
             }
         }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -58,7 +64,6 @@ pub fn init() -> Result<Guard, Error> {
 pub struct Builder {
     source: Source,
     options: LoadOptions,
-    filters: HashMap<String, CustomFilter>,
     watch: WatchOverride,
     sighup: Option<bool>,
 }
@@ -75,7 +80,6 @@ impl Builder {
         Builder {
             source: Source::Path(default_config_path()),
             options: LoadOptions::default(),
-            filters: HashMap::new(),
             watch: WatchOverride::FromFile,
             sighup: None,
         }
@@ -140,9 +144,7 @@ impl Builder {
     where
         F: Fn(&Record<'_>) -> bool + Send + Sync + 'static,
     {
-        let name = name.into();
-        self.options.custom_filters.push(name.clone());
-        self.filters.insert(name, Arc::new(f));
+        self.options.custom_filters.insert(name.into(), Arc::new(f));
         self
     }
 
@@ -153,12 +155,7 @@ impl Builder {
     }
 
     fn build_with(self, sighup: bool) -> Result<Handle, Error> {
-        let logging = Arc::new(Logging::new(
-            self.source,
-            self.options,
-            self.filters,
-            self.watch,
-        )?);
+        let logging = Arc::new(Logging::new(self.source, self.options, self.watch)?);
         logging.start_triggers(sighup);
         Ok(Handle(logging))
     }
@@ -205,8 +202,13 @@ impl Handle {
             .map_err(Error::Config)
     }
 
-    /// The configuration in force: the typed model, DEBUG mode, base dir, source.
-    pub fn config(&self) -> Arc<Loaded> {
+    /// The configuration in force: its file, text, DEBUG mode, base dir, warnings.
+    pub fn config(&self) -> ActiveConfig {
+        ActiveConfig(self.0.loaded())
+    }
+
+    /// The loaded configuration, for the `logconf` command.
+    pub(crate) fn loaded(&self) -> Arc<Loaded> {
         self.0.loaded()
     }
 
@@ -217,7 +219,7 @@ impl Handle {
     }
 
     /// Where the configuration is read from at a reload.
-    pub fn source(&self) -> &crate::runtime::Source {
+    pub fn source(&self) -> &Source {
         self.0.source()
     }
 
@@ -227,7 +229,7 @@ impl Handle {
             .tree()
             .reached(logger, level)
             .iter()
-            .map(|h| h.name.clone())
+            .map(|h| h.name().to_string())
             .collect()
     }
 
@@ -237,13 +239,68 @@ impl Handle {
             .tree()
             .handlers
             .iter()
-            .filter_map(|h| h.sink.path().map(|p| (h.name.clone(), p.to_path_buf())))
+            .filter_map(|h| {
+                h.sink
+                    .path()
+                    .map(|p| (h.name().to_string(), p.to_path_buf()))
+            })
             .collect()
     }
 
     /// Routes one record through the tree without the `log` facade (any level 0–50).
     pub fn log(&self, target: &str, rec: &Record<'_>) {
         self.0.dispatch(target, rec);
+    }
+}
+
+/// The configuration in force, as [`Handle::config`] shows it.
+#[derive(Clone)]
+pub struct ActiveConfig(Arc<Loaded>);
+
+impl fmt::Debug for ActiveConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActiveConfig")
+            .field("file", &self.file())
+            .field("debug", &self.debug())
+            .field("base_dir", &self.base_dir())
+            .finish()
+    }
+}
+
+impl ActiveConfig {
+    /// The file it was read from (`<string>` for text given from code).
+    pub fn file(&self) -> &std::path::Path {
+        &self.0.file
+    }
+
+    /// Its text, as read.
+    pub fn text(&self) -> &str {
+        &self.0.source
+    }
+
+    /// DEBUG mode, after precedence (env `LOG_DEBUG` > init API > file > false).
+    pub fn debug(&self) -> bool {
+        self.0.debug
+    }
+
+    /// The log base dir, after precedence (env `LOG_BASE_DIR` > init API > file > /tmp).
+    pub fn base_dir(&self) -> &std::path::Path {
+        &self.0.base_dir
+    }
+
+    /// The names of the configured loggers (dotted), in order.
+    pub fn loggers(&self) -> Vec<String> {
+        self.0.config.loggers.keys().cloned().collect()
+    }
+
+    /// The names of the declared handlers, in order (debug_only ones included).
+    pub fn handlers(&self) -> Vec<String> {
+        self.0.config.handlers.keys().cloned().collect()
+    }
+
+    /// The warnings of loading it, each as `logconf check` prints one message.
+    pub fn warnings(&self) -> Vec<String> {
+        self.0.warnings.iter().map(|d| d.message.clone()).collect()
     }
 }
 

@@ -11,76 +11,12 @@
 //! ```
 
 use std::cell::RefCell;
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
-/// A context field's value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    /// A text.
-    Str(String),
-    /// An integer.
-    Int(i64),
-    /// A float.
-    Float(f64),
-    /// A boolean.
-    Bool(bool),
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Str(s) => f.write_str(s),
-            Value::Int(i) => write!(f, "{i}"),
-            Value::Float(x) => {
-                let mut s = String::new();
-                crate::format::value::float_repr(*x, &mut s);
-                f.write_str(&s)
-            }
-            Value::Bool(b) => write!(f, "{b}"),
-        }
-    }
-}
-
-macro_rules! value_from {
-    ($($t:ty => $v:ident $(as $cast:ty)?),*) => {$(
-        impl From<$t> for Value {
-            fn from(x: $t) -> Value {
-                Value::$v(x $(as $cast)?)
-            }
-        }
-    )*};
-}
-value_from!(i64 => Int, i32 => Int as i64, u32 => Int as i64, u16 => Int as i64, f64 => Float, bool => Bool, String => Str);
-
-impl From<u64> for Value {
-    fn from(x: u64) -> Value {
-        i64::try_from(x)
-            .map(Value::Int)
-            .unwrap_or_else(|_| Value::Str(x.to_string()))
-    }
-}
-
-impl From<&str> for Value {
-    fn from(x: &str) -> Value {
-        Value::Str(x.to_string())
-    }
-}
-
-impl Value {
-    /// As a `log` key-value value.
-    pub fn to_kv(&self) -> log::kv::Value<'_> {
-        match self {
-            Value::Str(s) => log::kv::Value::from(s.as_str()),
-            Value::Int(i) => log::kv::Value::from(*i),
-            Value::Float(f) => log::kv::Value::from(*f),
-            Value::Bool(b) => log::kv::Value::from(*b),
-        }
-    }
-}
+pub use crate::value::Value;
 
 /// One scope's fields.
 pub type Fields = Arc<Vec<(String, Value)>>;

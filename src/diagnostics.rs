@@ -69,18 +69,20 @@ impl Diagnostic {
     }
 }
 
-/// All the problems of one configuration source, ready to print.
+/// All the problems of one configuration, each with its file, line, column, the
+/// source line with a caret, and a hint; `Display` prints them as `logconf check` does.
 #[derive(Clone, Debug)]
 pub struct Diagnostics {
-    /// The file the source came from (or a name such as `<string>`).
+    #[doc(hidden)]
     pub file: PathBuf,
-    /// The source text the spans point into.
+    #[doc(hidden)]
     pub source: String,
-    /// The problems, in source order.
+    #[doc(hidden)]
     pub items: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
+    #[doc(hidden)]
     /// A set with no source text (for problems found before a file could be read).
     pub fn without_source(file: &Path, diagnostic: Diagnostic) -> Self {
         Diagnostics {
@@ -88,6 +90,11 @@ impl Diagnostics {
             source: String::new(),
             items: vec![diagnostic],
         }
+    }
+
+    /// The file the problems are in (or a name such as `<string>`).
+    pub fn file(&self) -> &Path {
+        &self.file
     }
 
     /// How many errors (not warnings) there are.
@@ -103,6 +110,7 @@ impl Diagnostics {
         self.error_count() > 0
     }
 
+    #[doc(hidden)]
     /// Sorts the problems into source order and removes exact repeats.
     pub fn sort(&mut self) {
         self.items.sort_by_key(|d| {
@@ -113,6 +121,7 @@ impl Diagnostics {
         self.items.dedup();
     }
 
+    #[doc(hidden)]
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.source, offset.min(self.source.len()));

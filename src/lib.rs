@@ -4,38 +4,47 @@
 //! ```no_run
 //! let _guard = logconf::init().expect("logging.toml");
 //! log::info!(target: "billing.api", user_id = 7; "API Request started");
+//! logconf::critical!(target: "billing", "Ledger mismatch");
 //! ```
+//!
+//! The public API is what an application writes code against: [`init`] and the
+//! [`Builder`], the [`Handle`] and its flush-on-drop [`Guard`], [`Error`], [`Level`],
+//! the [`Record`] a custom filter sees, [`context`] (fields for a scope),
+//! [`StructuredLogger`], [`critical!`], and [`app`] (request logging and the event
+//! helpers). How the pieces fit is in `docs/architecture.md`.
 #![warn(missing_docs)]
 
+// The pipeline, bottom to top: each module uses only those above it in this list.
 mod api;
-pub mod clock;
-pub mod compile;
-pub mod config;
+pub mod app;
+mod clock;
+mod compile;
+mod config;
 pub mod context;
-pub mod diagnostics;
-pub mod events;
-pub mod filters;
-pub mod format;
-pub mod handlers;
-pub mod http;
-pub mod import;
-pub mod record;
-pub mod redact;
-mod reload;
-pub mod rotation;
-pub mod router;
+mod diagnostics;
+mod filters;
+mod format;
+mod handlers;
+mod import;
+mod load;
+mod record;
+mod rotation;
+mod router;
 mod runtime;
-pub mod schema;
-pub mod structured;
+mod structured;
+mod value;
+
+#[doc(hidden)]
+pub mod __cli;
 
 #[doc(hidden)]
 pub mod __private {
     pub use log;
 }
 
-pub use api::{default_config_path, init, Builder, Error, Guard, Handle};
+pub use api::{init, ActiveConfig, Builder, Error, Guard, Handle};
 pub use config::values::Level;
-pub use events::{log_billing_event, log_performance_metric, log_security_event, Severity};
+pub use diagnostics::Diagnostics;
 pub use record::{Message, Record};
 pub use runtime::{Source, Status};
 pub use structured::StructuredLogger;

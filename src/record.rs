@@ -51,7 +51,7 @@ impl log::kv::Source for NoKv {
     }
 }
 
-/// One logging call.
+/// One logging call, as filters see it and [`crate::Handle::log`] takes it.
 pub struct Record<'a> {
     /// Python's level number (CRITICAL is 50).
     pub level: Level,
@@ -67,4 +67,48 @@ pub struct Record<'a> {
     pub line: Option<u32>,
     /// When the call was made.
     pub time: SystemTime,
+}
+
+/// Python's level number of a `log` level.
+pub fn from_log_level(level: log::Level) -> Level {
+    match level {
+        log::Level::Error => Level::ERROR,
+        log::Level::Warn => Level::WARNING,
+        log::Level::Info => Level::INFO,
+        log::Level::Debug => Level::DEBUG,
+        log::Level::Trace => Level::TRACE,
+    }
+}
+
+/// The key-value that carries a Python level number `log` cannot express (CRITICAL).
+pub const LEVEL_KEY: &str = "__logconf_level";
+
+/// The Python level of a `log` record: its `log` level, or the number in
+/// [`LEVEL_KEY`] (how `critical!` reaches CRITICAL).
+pub fn level_of(record: &log::Record<'_>) -> Level {
+    let level = from_log_level(record.level());
+    match record
+        .key_values()
+        .get(log::kv::Key::from_str(LEVEL_KEY))
+        .and_then(|v| v.to_i64())
+    {
+        Some(n) => Level::from_number(n).unwrap_or(level),
+        None => level,
+    }
+}
+
+impl<'a> Record<'a> {
+    /// A record of `message` at `level`, logged now, without key-values or source
+    /// location; set the other fields with struct update syntax.
+    pub fn new(level: Level, message: Message<'a>) -> Record<'a> {
+        Record {
+            level,
+            logger: "",
+            message,
+            kv: &NoKv,
+            file: None,
+            line: None,
+            time: crate::clock::now(),
+        }
+    }
 }

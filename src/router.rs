@@ -24,8 +24,35 @@ pub struct LoggerNode {
     pub propagate: bool,
     /// Its handlers, in order.
     pub handlers: Vec<Arc<Handler>>,
+    /// The names of its handlers as written, including those that do not exist in
+    /// this mode (debug_only ones outside DEBUG mode, which records skip silently).
+    pub handler_names: Vec<String>,
     /// Filters for records created at this logger.
     pub filters: Vec<Arc<Filter>>,
+    /// The names of those filters, as written.
+    pub filter_names: Vec<String>,
+}
+
+/// Where a logger's records go and why, for `logconf explain`: what the router itself
+/// computes, with the logger that decided each part.
+pub struct Explanation {
+    /// The dotted logger name (`root` for the root logger).
+    pub name: String,
+    /// True when the configuration names this logger.
+    pub configured: bool,
+    /// The effective level.
+    pub level: Level,
+    /// The logger whose level that is (`root` when none up the hierarchy sets one).
+    pub level_from: String,
+    /// The names of the logger's own filters.
+    pub filters: Vec<String>,
+    /// Disabled by `disable_existing_loggers`.
+    pub disabled: bool,
+    /// The logger whose `propagate = false` ended the chain, if one did.
+    pub stopped_at: Option<String>,
+    /// Every handler of the chain, in order, with the logger it belongs to; an `Err`
+    /// with its name for a handler that does not exist in this mode (debug_only).
+    pub handlers: Vec<(String, Result<Arc<Handler>, String>)>,
 }
 
 /// Everything a record of one logger name needs, computed once per name.
@@ -83,8 +110,6 @@ pub struct Tree {
     pub root: LoggerNode,
     /// Names disabled when this configuration was applied.
     pub disabled: HashSet<String>,
-    /// DEBUG mode of this configuration.
-    pub debug: bool,
     routes: RwLock<HashMap<Box<str>, Arc<Route>>>,
     /// Called with each logger name the first time a record is routed for it.
     on_new_name: Option<NameObserver>,
@@ -97,7 +122,6 @@ impl Tree {
         loggers: HashMap<String, LoggerNode>,
         root: LoggerNode,
         disabled: HashSet<String>,
-        debug: bool,
     ) -> Tree {
         Tree {
             generation: GENERATION.fetch_add(1, Ordering::Relaxed),
@@ -105,7 +129,6 @@ impl Tree {
             loggers,
             root,
             disabled,
-            debug,
             routes: RwLock::new(HashMap::new()),
             on_new_name: None,
         }
@@ -148,6 +171,77 @@ impl Tree {
         self.root.level
     }
 
+    /// The logger whose level is the effective level of a dotted name.
+    fn level_source(&self, name: &str) -> (Level, String) {
+        let mut current = Some(name);
+        while let Some(n) = current {
+            if let Some(node) = self.loggers.get(n) {
+                if node.level.0 > 0 {
+                    return (node.level, n.to_string());
+                }
+            }
+            current = parent(n);
+        }
+        (self.root.level, "root".to_string())
+    }
+
+    /// The chain of loggers whose handlers a record of `name` reaches, and the logger
+    /// whose `propagate = false` ended it (Python's `callHandlers` walk).
+    fn chain<'a>(&'a self, name: &'a str) -> (Vec<(&'a str, &'a LoggerNode)>, Option<&'a str>) {
+        if name == "root" {
+            return (vec![("root", &self.root)], None);
+        }
+        let mut chain = Vec::new();
+        let mut current = Some(name);
+        while let Some(n) = current {
+            if let Some(node) = self.loggers.get(n) {
+                chain.push((n, node));
+                if !node.propagate {
+                    return (chain, Some(n));
+                }
+            }
+            current = parent(n);
+        }
+        chain.push(("root", &self.root));
+        (chain, None)
+    }
+
+    /// Explains the route of a dotted name: level and where it is set, filters,
+    /// propagation, and every handler reached, each with its logger.
+    pub fn explain(&self, target: &str) -> Explanation {
+        let name = logger_name(target).into_owned();
+        let route = self.compute_route(&name);
+        let (level, level_from) = if name == "root" {
+            (self.root.level, "root".to_string())
+        } else {
+            self.level_source(&name)
+        };
+        let (chain, stopped_at) = self.chain(&name);
+        let mut handlers = Vec::new();
+        for (owner, node) in &chain {
+            for written in &node.handler_names {
+                let built = node.handlers.iter().find(|h| h.name() == written.as_str());
+                let entry = built.cloned().ok_or_else(|| written.clone());
+                handlers.push((owner.to_string(), entry));
+            }
+        }
+        let own = if name == "root" {
+            Some(&self.root)
+        } else {
+            self.loggers.get(&name)
+        };
+        Explanation {
+            configured: own.is_some(),
+            filters: own.map(|n| n.filter_names.clone()).unwrap_or_default(),
+            level,
+            level_from,
+            disabled: route.disabled,
+            stopped_at: stopped_at.map(str::to_string),
+            handlers,
+            name,
+        }
+    }
+
     /// Computes the route of a dotted name (uncached).
     pub fn compute_route(&self, name: &str) -> Route {
         if name == "root" {
@@ -159,22 +253,11 @@ impl Tree {
                 handlers: self.root.handlers.clone(),
             };
         }
-        let mut handlers = Vec::new();
-        let mut current = Some(name);
-        let mut propagate = true;
-        while let Some(n) = current {
-            if let Some(node) = self.loggers.get(n) {
-                handlers.extend(node.handlers.iter().cloned());
-                if !node.propagate {
-                    propagate = false;
-                    break;
-                }
-            }
-            current = parent(n);
-        }
-        if propagate {
-            handlers.extend(self.root.handlers.iter().cloned());
-        }
+        let (chain, _) = self.chain(name);
+        let handlers = chain
+            .iter()
+            .flat_map(|(_, node)| node.handlers.iter().cloned())
+            .collect();
         let own = self.loggers.get(name);
         Route {
             name: name.into(),
@@ -243,16 +326,7 @@ impl Tree {
             logger: &route.name,
             ..*rec
         };
-        if !route.filters.iter().all(|f| f.passes(&rec)) {
-            return;
-        }
-        if route.filters.iter().any(|f| f.redactor().is_some()) {
-            let redactors: Vec<&crate::redact::Redactor> =
-                route.filters.iter().filter_map(|f| f.redactor()).collect();
-            crate::filters::with_redacted(&rec, &redactors, |r| call_handlers(&route, r));
-        } else {
-            call_handlers(&route, &rec);
-        }
+        crate::filters::apply(&route.filters, &rec, |r| call_handlers(&route, r));
     }
 
     /// The handlers a record of `target` at `level` would be written by (levels and
@@ -322,16 +396,5 @@ pub fn to_level_filter(level: Level) -> log::LevelFilter {
         11..=20 => log::LevelFilter::Info,
         21..=30 => log::LevelFilter::Warn,
         _ => log::LevelFilter::Error,
-    }
-}
-
-/// Python's level number of a `log` level.
-pub fn from_log_level(level: log::Level) -> Level {
-    match level {
-        log::Level::Error => Level::ERROR,
-        log::Level::Warn => Level::WARNING,
-        log::Level::Info => Level::INFO,
-        log::Level::Debug => Level::DEBUG,
-        log::Level::Trace => Level::TRACE,
     }
 }

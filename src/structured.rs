@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::context::Value;
-use crate::runtime::LEVEL_KEY;
+use crate::record::LEVEL_KEY;
 use crate::Level;
 
 /// Fields of a structured record, in order: `&[("payment_id", 456.into())]`.

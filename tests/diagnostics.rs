@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use logconf::config::{load_str, LoadOptions};
+use logconf::__cli::{load_str, LoadOptions};
 
 fn summary(text: &str, name: &str) -> String {
     let options = LoadOptions {

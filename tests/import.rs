@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use logconf::config::model::{FilterConfig, HandlerConfig, Stream, When};
-use logconf::config::{load_str, LoadOptions};
+use logconf::__cli::{load_str, FilterConfig, HandlerConfig, LoadOptions, Stream, When};
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/configs/django_logging.json")
@@ -12,7 +11,7 @@ fn fixture() -> PathBuf {
 
 #[test]
 fn a_django_dict_converts_key_by_key_and_loads() {
-    let imported = logconf::import::import(&std::fs::read_to_string(fixture()).unwrap()).unwrap();
+    let imported = logconf::__cli::import(&std::fs::read_to_string(fixture()).unwrap()).unwrap();
     let options = LoadOptions {
         env: Some(Default::default()),
         ..LoadOptions::default()
@@ -26,12 +25,8 @@ fn a_django_dict_converts_key_by_key_and_loads() {
         Some("{levelname} {asctime} {module} {process:d} {thread:d} {message}")
     );
     match &c.handlers["file"] {
-        HandlerConfig::RotatingFile {
-            filename,
-            max_bytes,
-            backup_count,
-            ..
-        } => {
+        HandlerConfig::RotatingFile(h) => {
+            let (filename, max_bytes, backup_count) = (&h.filename, &h.max_bytes, &h.backup_count);
             assert_eq!(
                 (filename.as_str(), max_bytes.0, *backup_count),
                 ("/tmp/billing_api.log", 10 << 20, 5)
@@ -41,19 +36,12 @@ fn a_django_dict_converts_key_by_key_and_loads() {
     }
     assert!(matches!(
         &c.handlers["console"],
-        HandlerConfig::Console {
-            stream: Stream::Stdout,
-            ..
-        }
+        HandlerConfig::Console(h) if h.stream == Stream::Stdout
     ));
     assert!(matches!(
         &c.handlers["daily"],
-        HandlerConfig::TimedRotatingFile {
-            when: When::Midnight,
-            utc: true,
-            backup_count: 7,
-            ..
-        }
+        HandlerConfig::TimedRotatingFile(h)
+            if h.when == When::Midnight && h.utc && h.backup_count == 7
     ));
     assert!(matches!(
         &c.filters["require_debug_true"],

@@ -23,13 +23,8 @@ fn four_threads_every_record_once_in_order_no_torn_line() {
                     use std::fmt::Write;
                     let _ = write!(msg, "t{t} n{i:07} payload-{}", "x".repeat(i % 17));
                     let rec = Record {
-                        level: Level::INFO,
                         logger: "stress",
-                        message: Message::Text(&msg),
-                        kv: &logconf::record::NoKv,
-                        file: None,
-                        line: None,
-                        time: std::time::SystemTime::now(),
+                        ..Record::new(Level::INFO, Message::Text(&msg))
                     };
                     h.log("stress", &rec);
                 }

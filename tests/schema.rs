@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use logconf::config::{load_str, LoadOptions};
+use logconf::__cli::{load_str, LoadOptions};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,14 +20,14 @@ fn committed_schema() -> serde_json::Value {
 fn committed_schema_matches_the_model() {
     let committed = std::fs::read_to_string(root().join("schema/logging.schema.json")).unwrap();
     assert!(
-        committed == logconf::schema::schema_text(),
+        committed == logconf::__cli::schema_text(),
         "schema/logging.schema.json is stale: run `cargo run -- schema > schema/logging.schema.json`"
     );
 }
 
 #[test]
 fn schema_has_no_shapes_that_break_editor_completion() {
-    let text = logconf::schema::schema_text();
+    let text = logconf::__cli::schema_text();
     assert!(
         !text.contains("\"allOf\""),
         "allOf wrappers break taplo's completion"
@@ -156,7 +156,7 @@ fn configuration_reference_is_generated_from_the_schema() {
         + "<!-- reference:start -->\n".len();
     let end = doc.find("<!-- reference:end -->").expect("end marker");
     assert!(
-        doc[start..end] == logconf::schema::reference_markdown(),
+        doc[start..end] == logconf::__cli::reference_markdown(),
         "docs/configuration.md is stale: regenerate the part between the markers with `logconf schema --markdown`"
     );
 }

@@ -4,11 +4,9 @@
 
 mod common;
 
+use logconf::app::{log_billing_event, log_performance_metric, log_security_event, Severity};
 use logconf::context::{self, FutureExt as _, Value};
-use logconf::{
-    critical, log_billing_event, log_performance_metric, log_security_event, Severity,
-    StructuredLogger,
-};
+use logconf::{critical, StructuredLogger};
 
 #[derive(Debug)]
 struct GatewayError(Option<Box<GatewayError>>, &'static str);
@@ -146,7 +144,7 @@ handlers = ["text", "json", "ecs", "critical"]
     log::warn!(target: "billing", "json \"quotes\"\nand a second line\twith a tab");
 
     // the plain request guard, for servers without tower
-    use logconf::http::{RequestInfo, RequestLog, RequestLogConfig, RequestUser};
+    use logconf::app::{RequestInfo, RequestLog, RequestLogConfig, RequestUser};
     let config = RequestLogConfig {
         logger: "guard".into(),
         ..RequestLogConfig::default()

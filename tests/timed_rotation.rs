@@ -19,7 +19,7 @@ fn at(rfc3339: &str) -> SystemTime {
 }
 
 fn set(t: &str) {
-    logconf::clock::set_for_tests(Some(at(t)));
+    logconf::__cli::set_for_tests(Some(at(t)));
 }
 
 fn config(keys: &str) -> String {
@@ -29,7 +29,7 @@ fn config(keys: &str) -> String {
 struct Reset;
 impl Drop for Reset {
     fn drop(&mut self) {
-        logconf::clock::set_for_tests(None);
+        logconf::__cli::set_for_tests(None);
     }
 }
 
@@ -81,13 +81,13 @@ fn rolls_over_at_each_unit_with_python_suffixes() {
         log(&h, "app", Level::INFO, "before");
         // one second before the rollover: nothing happens
         let later_t = at(later);
-        logconf::clock::set_for_tests(Some(later_t - Duration::from_secs(1)));
+        logconf::__cli::set_for_tests(Some(later_t - Duration::from_secs(1)));
         log(&h, "app", Level::INFO, "still before");
         assert!(
             files_containing(dir.path(), "app.log.").is_empty(),
             "{when}: rolled over early"
         );
-        logconf::clock::set_for_tests(Some(later_t));
+        logconf::__cli::set_for_tests(Some(later_t));
         log(&h, "app", Level::INFO, "after");
         let backup = dir.path().join(format!("app.log.{suffix}"));
         assert_eq!(

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use logconf::config::{load_file, LoadOptions};
+use logconf::__cli::{check_paths, load_file, LoadOptions};
 
 /// Validates `file`: diagnostics on stderr and exit 1, or a one-line summary.
 pub fn run(file: &Path) -> ExitCode {
@@ -13,7 +13,7 @@ pub fn run(file: &Path) -> ExitCode {
             return failed(file, &diags);
         }
     };
-    let mut problems = loaded.diagnostics(logconf::compile::check_paths(&loaded));
+    let mut problems = loaded.diagnostics(check_paths(&loaded));
     problems.items.extend(loaded.warnings.clone());
     problems.sort();
     if problems.has_errors() {
@@ -38,7 +38,7 @@ pub fn run(file: &Path) -> ExitCode {
 }
 
 /// Prints every problem and the count; exit 1.
-fn failed(file: &Path, diags: &logconf::diagnostics::Diagnostics) -> ExitCode {
+fn failed(file: &Path, diags: &logconf::Diagnostics) -> ExitCode {
     eprint!("{diags}");
     let n = diags.error_count();
     eprintln!(

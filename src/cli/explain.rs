@@ -1,13 +1,10 @@
-//! `logconf explain LOGGER`: where a logger's records go, computed from the file
-//! without opening any handler.
+//! `logconf explain LOGGER`: where a logger's records go, as the router computes it on
+//! a tree compiled without opening any handler.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use logconf::compile::resolve_filename;
-use logconf::config::model::{HandlerConfig, Stream};
-use logconf::config::{load_file, LoadOptions, Loaded};
-use logconf::router::{logger_name, parent};
+use logconf::__cli::{load_file, quote_key, Explanation, LoadOptions, Loaded};
 use logconf::Level;
 
 /// Prints the route of `logger` under the configuration at `file`.
@@ -23,135 +20,82 @@ pub fn run(logger: &str, file: &Path) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    print!("{}", explain(&loaded, logger));
-    ExitCode::SUCCESS
+    match logconf::__cli::explain(&loaded, logger) {
+        Ok(explanation) => {
+            print!("{}", render(&loaded, &explanation));
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            eprint!("{diags}");
+            ExitCode::from(1)
+        }
+    }
 }
 
-fn explain(loaded: &Loaded, logger: &str) -> String {
-    let c = &loaded.config;
-    let name = logger_name(logger).into_owned();
-    let is_root = name == "root";
+fn render(loaded: &Loaded, e: &Explanation) -> String {
     let mut out = String::new();
     let mut line = |s: String| {
         out.push_str(&s);
         out.push('\n');
     };
-    line(format!("logger {name}"));
-    // effective level and where it is set
-    let (level, from) = if is_root {
-        (c.root.level, "root".to_string())
-    } else {
-        let mut cur = Some(name.as_str());
-        let mut found = None;
-        while let Some(n) = cur {
-            if let Some(l) = c.loggers.get(n) {
-                if l.level.0 > 0 {
-                    found = Some((l.level, n.to_string()));
-                    break;
-                }
-            }
-            cur = parent(n);
-        }
-        found.unwrap_or((c.root.level, "root".to_string()))
-    };
-    let configured = is_root || c.loggers.contains_key(&name);
+    line(format!("logger {}", e.name));
     line(format!(
         "  configured:      {}",
-        if is_root {
+        if e.name == "root" {
             "[root]".to_string()
-        } else if configured {
-            format!("[loggers.{}]", logconf::config::quote_key(&name))
+        } else if e.configured {
+            format!("[loggers.{}]", quote_key(&e.name))
         } else {
             "no (defaults: level NOTSET, propagate true)".to_string()
         }
     ));
-    line(format!("  effective level: {level} (from {from})"));
-    let own_filters = if is_root {
-        c.root.filters.clone()
-    } else {
-        c.loggers
-            .get(&name)
-            .map(|l| l.filters.clone())
-            .unwrap_or_default()
-    };
-    line(format!("  filters:         {}", list_or_none(&own_filters)));
+    line(format!(
+        "  effective level: {} (from {})",
+        e.level, e.level_from
+    ));
+    line(format!("  filters:         {}", list_or_none(&e.filters)));
     line(format!(
         "  debug mode:      {}",
         if loaded.debug { "on" } else { "off" }
     ));
-    // the chain of handlers
-    let mut chain: Vec<(String, Vec<String>)> = Vec::new();
-    if is_root {
-        chain.push(("root".into(), c.root.handlers.clone()));
-    } else {
-        let mut cur = Some(name.as_str());
-        let mut propagate = true;
-        while let Some(n) = cur {
-            if let Some(l) = c.loggers.get(n) {
-                chain.push((n.to_string(), l.handlers.clone()));
-                if !l.propagate {
-                    propagate = false;
-                    line(format!(
-                        "  propagation:     stops at {n} (propagate = false)"
-                    ));
-                    break;
-                }
-            }
-            cur = parent(n);
-        }
-        if propagate {
-            chain.push(("root".into(), c.root.handlers.clone()));
-        }
+    if e.disabled {
+        line("  disabled:        yes (disable_existing_loggers)".to_string());
+    }
+    if let Some(at) = &e.stopped_at {
+        line(format!(
+            "  propagation:     stops at {at} (propagate = false)"
+        ));
     }
     line("  handlers reached:".to_string());
     let mut any = false;
-    for (owner, handlers) in &chain {
-        for h in handlers {
-            let Some(cfg) = c.handlers.get(h) else {
-                continue;
-            };
-            let common = cfg.common();
-            if common.debug_only && !loaded.debug {
+    for (owner, handler) in &e.handlers {
+        let h = match handler {
+            Ok(h) => h,
+            Err(name) => {
                 line(format!(
-                    "    {h:<16} (debug_only: skipped outside DEBUG mode; via {owner})"
+                    "    {name:<16} (debug_only: skipped outside DEBUG mode; via {owner})"
                 ));
                 continue;
             }
-            any = true;
-            let dest = match cfg {
-                HandlerConfig::Console {
-                    stream: Stream::Stderr,
-                    ..
-                } => "stderr".to_string(),
-                HandlerConfig::Console {
-                    stream: Stream::Stdout,
-                    ..
-                } => "stdout".to_string(),
-                HandlerConfig::Null { .. } => "discarded".to_string(),
-                HandlerConfig::Syslog { address, .. } => {
-                    format!("syslog {}", address.as_deref().unwrap_or("/dev/log"))
-                }
-                other => resolve_filename(&loaded.base_dir, other.filename().unwrap_or_default())
-                    .display()
-                    .to_string(),
-            };
-            let filters = if common.filters.is_empty() {
-                String::new()
-            } else {
-                format!(", filters {}", common.filters.join(", "))
-            };
-            let formatter = common.formatter.as_deref().unwrap_or("(message only)");
-            let reach = if common.level > level {
-                format!("level {} (records below are skipped)", common.level)
-            } else {
-                format!("level {}", common.level)
-            };
-            line(format!(
-                "    {h:<16} {:<20} {reach}, formatter {formatter}{filters}; via {owner}",
-                cfg.class_name()
-            ));
-            line(format!("    {:<16} -> {dest}", ""));
-        }
+        };
+        any = true;
+        let plan = &h.plan;
+        let filters = if plan.common.filters.is_empty() {
+            String::new()
+        } else {
+            format!(", filters {}", plan.common.filters.join(", "))
+        };
+        let formatter = plan.common.formatter.as_deref().unwrap_or("(message only)");
+        let reach = if plan.common.level > e.level {
+            format!("level {} (records below are skipped)", plan.common.level)
+        } else {
+            format!("level {}", plan.common.level)
+        };
+        line(format!(
+            "    {:<16} {:<20} {reach}, formatter {formatter}{filters}; via {owner}",
+            plan.name, plan.class
+        ));
+        line(format!("    {:<16} -> {}", "", plan.output.destination()));
     }
     if !any {
         line(format!(

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use logconf::config::{load_str, LoadOptions};
+use logconf::__cli::{load_str, LoadOptions};
 
 /// Prints the converted file on stdout, notes and any remaining problem on stderr.
 pub fn run(file: &Path) -> ExitCode {
@@ -14,7 +14,7 @@ pub fn run(file: &Path) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let imported = match logconf::import::import(&text) {
+    let imported = match logconf::__cli::import(&text) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());
@@ -26,7 +26,6 @@ pub fn run(file: &Path) -> ExitCode {
         eprintln!("note: {n}");
     }
     let options = LoadOptions {
-        custom_filters: Vec::new(),
         env: Some(std::collections::HashMap::new()),
         ..LoadOptions::default()
     };

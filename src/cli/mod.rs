@@ -69,14 +69,14 @@ enum Command {
 /// Runs the command line.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = |c: Option<PathBuf>| c.unwrap_or_else(logconf::default_config_path);
+    let config = |c: Option<PathBuf>| c.unwrap_or_else(logconf::__cli::default_config_path);
     match cli.command {
         Command::Check { file } => check::run(&config(file)),
         Command::Schema { markdown } => {
             if markdown {
-                print!("{}", logconf::schema::reference_markdown());
+                print!("{}", logconf::__cli::reference_markdown());
             } else {
-                print!("{}", logconf::schema::schema_text());
+                print!("{}", logconf::__cli::schema_text());
             }
             ExitCode::SUCCESS
         }

@@ -65,7 +65,7 @@ fn record_level(v: Option<&Json>) -> Result<Level, String> {
         Some(Json::String(s)) => Level::parse(s),
         Some(Json::Number(n)) => match n.as_i64() {
             Some(i) if i <= 0 => Ok(Level::NOTSET),
-            Some(i) if i <= 255 => Ok(Level(i as u8)),
+            Some(i) if i <= 255 => Ok(Level::custom(i as u8)),
             _ => Err(format!(
                 "level {n} is out of range: record levels are integers up to 255"
             )),
@@ -139,13 +139,9 @@ pub fn run(config: &Path) -> ExitCode {
         };
         let kv = kv_from_json(obj.get("kv"));
         let rec = Record {
-            level,
             logger,
-            message: Message::Text(&msg),
             kv: &kv,
-            file: None,
-            line: None,
-            time: logconf::clock::now(),
+            ..Record::new(level, Message::Text(&msg))
         };
         handle.log(logger, &rec);
     }

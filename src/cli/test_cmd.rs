@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use logconf::{
-    log_billing_event, log_performance_metric, log_security_event, Builder, Level, Severity,
-};
+use logconf::app::{self, log_billing_event, log_performance_metric, log_security_event, Severity};
+use logconf::{Builder, Level};
 
 fn size(p: &Path) -> Option<u64> {
     std::fs::metadata(p).ok().map(|m| m.len())
@@ -52,7 +51,7 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         }
     };
     let handle = guard.handle().clone();
-    let loaded = handle.config();
+    let loaded = logconf::__cli::loaded(&handle);
     let files: BTreeMap<String, PathBuf> = handle.files().into_iter().collect();
     let before: BTreeMap<String, Option<u64>> =
         files.iter().map(|(n, p)| (n.clone(), size(p))).collect();
@@ -80,7 +79,7 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
     println!("{:<24} test record", "logger");
     for name in &loggers {
         let reached = reach(name, level, name);
-        logconf::structured::emit(
+        logconf::__cli::emit(
             name,
             level,
             &format!("logconf test: a {level} record from {name}"),
@@ -94,13 +93,9 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         println!("{name:<24} {note}");
     }
     let helpers = [
-        ("log_billing_event", logconf::events::EVENTS, Level::INFO),
-        ("log_security_event", logconf::events::SECURITY, Level::INFO),
-        (
-            "log_performance_metric",
-            logconf::events::PERFORMANCE,
-            Level::INFO,
-        ),
+        ("log_billing_event", app::EVENTS, Level::INFO),
+        ("log_security_event", app::SECURITY, Level::INFO),
+        ("log_performance_metric", app::PERFORMANCE, Level::INFO),
     ];
     for (helper, logger, lvl) in helpers {
         reach(logger, lvl, helper);
@@ -129,17 +124,11 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         let now = size(path);
         let wanted = expected.get(name);
         let result = match (now, wanted) {
-            (None, _)
-                if loaded.config.handlers.get(name).is_some_and(|h| {
-                    matches!(
-                        h,
-                        logconf::config::model::HandlerConfig::File { delay: true, .. }
-                            | logconf::config::model::HandlerConfig::RotatingFile {
-                                delay: true,
-                                ..
-                            }
-                    ) && wanted.is_none()
-                }) =>
+            (None, None)
+                if loaded
+                    .handlers
+                    .get(name)
+                    .is_some_and(|h| h.output.opens_lazily()) =>
             {
                 "OK (delayed, no record at this level)".to_string()
             }
@@ -169,8 +158,8 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         };
         println!("{name:<16} {:<42} {result}", path.display().to_string());
     }
-    for (name, h) in &loaded.config.handlers {
-        if h.common().debug_only && !loaded.debug {
+    for (name, plan) in &loaded.handlers {
+        if !logconf::__cli::is_active(plan, loaded.debug) {
             println!(
                 "{name:<16} {:<42} skipped (debug_only, DEBUG mode off)",
                 "-"

@@ -1,13 +1,12 @@
-//! Reading `logging.toml`: the model, its values, and the loading pipeline.
+//! The bottom layer of configuration: value types (levels, sizes, durations, syslog
+//! addresses), the spanned TOML tree every diagnostic points into, `${...}`
+//! interpolation, and checking a tree against the JSON Schema. It depends on nothing
+//! else of logconf but diagnostics; the model of the file lives in [`crate::load`].
 
 pub mod interpolate;
-pub mod load;
-pub mod model;
-mod references;
 pub mod source;
+pub mod validate;
 pub mod values;
-
-pub use load::{load_file, load_str, LoadOptions, Loaded};
 
 /// A table key as a dotted path writes it: bare when it can be, quoted otherwise.
 pub fn quote_key(key: &str) -> String {

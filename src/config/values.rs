@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::path::PathBuf;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, Visitor};
@@ -28,7 +29,7 @@ pub const INTERPOLATED_PATTERN: &str = r"\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}"
 
 /// A logging level: a name (`"DEBUG"`, `"info"`, `"WARN"`, ...) or a number 0–50.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Level(pub u8);
+pub struct Level(pub(crate) u8);
 
 impl Level {
     /// NOTSET (0): inherit from the parent logger, or pass everything on a handler.
@@ -63,7 +64,19 @@ impl Level {
             })
     }
 
-    /// A number 0–50.
+    /// Python's level number.
+    pub const fn number(self) -> u8 {
+        self.0
+    }
+
+    /// The level of a record logged at any number, as Python takes it: above 50 a
+    /// custom level that prints as `Level 60` (a configuration's levels are 0–50, see
+    /// [`Level::from_number`]).
+    pub const fn custom(n: u8) -> Level {
+        Level(n)
+    }
+
+    /// A configuration level: a number 0–50.
     pub fn from_number(n: i64) -> Result<Level, String> {
         if (0..=50).contains(&n) {
             Ok(Level(n as u8))
@@ -265,6 +278,74 @@ impl JsonSchema for Duration {
             ]
         })
     }
+}
+
+/// Where a `syslog` handler sends its messages: a local socket, UDP or TCP.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyslogAddress {
+    /// A local socket such as `/dev/log`.
+    Unix(PathBuf),
+    /// `udp://host:port`.
+    Udp(String),
+    /// `tcp://host:port`.
+    Tcp(String),
+}
+
+impl SyslogAddress {
+    /// Parses `/dev/log`, `udp://host:port` or `tcp://host:port`.
+    pub fn parse(text: &str) -> Result<SyslogAddress, String> {
+        let hostport = |rest: &str| -> Result<String, String> {
+            match rest.rsplit_once(':') {
+                Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => {
+                    Ok(rest.to_string())
+                }
+                _ => Err(format!(
+                    "`{text}`: expected host:port after the scheme, such as udp://127.0.0.1:514"
+                )),
+            }
+        };
+        if let Some(rest) = text.strip_prefix("udp://") {
+            return hostport(rest).map(SyslogAddress::Udp);
+        }
+        if let Some(rest) = text.strip_prefix("tcp://") {
+            return hostport(rest).map(SyslogAddress::Tcp);
+        }
+        if text.starts_with('/') {
+            return Ok(SyslogAddress::Unix(PathBuf::from(text)));
+        }
+        Err(format!("`{text}` is not a syslog address: use a socket path such as /dev/log, udp://host:port or tcp://host:port"))
+    }
+}
+
+/// The unit of a timed rotation.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+pub enum When {
+    /// Seconds.
+    S,
+    /// Minutes.
+    M,
+    /// Hours (the default).
+    #[default]
+    H,
+    /// Days.
+    D,
+    /// Every midnight (or `at_time`).
+    #[serde(rename = "midnight")]
+    Midnight,
+    /// Mondays.
+    W0,
+    /// Tuesdays.
+    W1,
+    /// Wednesdays.
+    W2,
+    /// Thursdays.
+    W3,
+    /// Fridays.
+    W4,
+    /// Saturdays.
+    W5,
+    /// Sundays.
+    W6,
 }
 
 #[cfg(test)]

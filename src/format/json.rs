@@ -8,7 +8,7 @@ use super::template::{Field, RECORD_ATTRIBUTES};
 use super::time::{Rfc3339, Stamp};
 use super::value::FieldValue;
 use super::TextFormatter;
-use crate::config::model::FormatterConfig;
+use super::{template, FormatterConfig};
 use crate::record::Record;
 
 /// The ECS version written with `ecs = true`.
@@ -120,15 +120,11 @@ impl JsonFormatter {
                 (key, field)
             })
             .collect();
-        let mut values_config = config.clone();
-        values_config.format = Some("%(message)s".into());
-        values_config.style = crate::config::model::Style::Percent;
         JsonFormatter {
             fields,
             ecs,
             time: Rfc3339::new(config.utc),
-            values: TextFormatter::compile(&values_config)
-                .unwrap_or_else(|_| super::message_only()),
+            values: TextFormatter::with_format(template::message_only_pieces(), config),
         }
     }
 

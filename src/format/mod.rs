@@ -2,6 +2,7 @@
 //! builds it. The format is parsed once at load; formatting a record walks the parsed
 //! pieces and appends to a reused buffer.
 
+mod config;
 pub mod json;
 pub mod spec;
 pub mod template;
@@ -15,9 +16,12 @@ use std::time::SystemTime;
 
 use once_cell::sync::Lazy;
 
-use crate::config::model::{DefaultValue, FormatterConfig, Style};
+pub use config::{FormatterClass, FormatterConfig, Style};
+
 use crate::record::Record;
+use crate::value::Value;
 use template::{Field, Piece};
+
 use time::{AsctimeRenderer, Stamp};
 use value::FieldValue;
 
@@ -49,15 +53,24 @@ pub enum Formatter {
 }
 
 impl Formatter {
-    /// Compiles a `[formatters.NAME]` table.
-    pub fn compile(config: &FormatterConfig) -> Result<Formatter, template::FormatError> {
+    /// Compiles a `[formatters.NAME]` table; the error names the key at fault.
+    pub fn compile(config: &FormatterConfig) -> Result<Formatter, FormatterError> {
         Ok(match config.class {
-            crate::config::model::FormatterClass::Text => {
-                Formatter::Text(TextFormatter::compile(config)?)
+            FormatterClass::Text => {
+                if let Some(datefmt) = &config.datefmt {
+                    time::check_datefmt(datefmt).map_err(|message| FormatterError {
+                        key: "datefmt",
+                        message,
+                        label: "strftime specifiers are %Y %m %d %H %M %S %b %a %j %z ...".into(),
+                        help: None,
+                    })?;
+                }
+                Formatter::Text(TextFormatter::compile(config).map_err(|e| {
+                    let text = config.format.as_deref().unwrap_or_default();
+                    FormatterError::in_format(text, e)
+                })?)
             }
-            crate::config::model::FormatterClass::Json => {
-                Formatter::Json(json::JsonFormatter::compile(config))
-            }
+            FormatterClass::Json => Formatter::Json(json::JsonFormatter::compile(config)),
         })
     }
 
@@ -70,13 +83,47 @@ impl Formatter {
     }
 }
 
-/// A context value as a field value.
-pub fn context_value(v: &crate::context::Value) -> FieldValue<'static> {
+/// Why a `[formatters.NAME]` table cannot be compiled: the key at fault and what is wrong.
+#[derive(Clone, Debug)]
+pub struct FormatterError {
+    /// `format` or `datefmt`.
+    pub key: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The short text under the caret.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl FormatterError {
+    fn in_format(text: &str, e: template::FormatError) -> FormatterError {
+        FormatterError {
+            key: "format",
+            message: e.message,
+            label: if e.offset > 0 {
+                let snippet: String = text
+                    .get(e.offset..)
+                    .unwrap_or("")
+                    .chars()
+                    .take(12)
+                    .collect();
+                format!("at `{snippet}`")
+            } else {
+                "in this format".to_string()
+            },
+            help: e.help,
+        }
+    }
+}
+
+/// A value (context field, formatter default) as a field value.
+pub fn context_value(v: &Value) -> FieldValue<'static> {
     match v {
-        crate::context::Value::Str(s) => FieldValue::Str(Cow::Owned(s.clone())),
-        crate::context::Value::Int(i) => FieldValue::Int(*i),
-        crate::context::Value::Float(f) => FieldValue::Float(*f),
-        crate::context::Value::Bool(b) => FieldValue::Bool(*b),
+        Value::Str(s) => FieldValue::Str(Cow::Owned(s.clone())),
+        Value::Int(i) => FieldValue::Int(*i),
+        Value::Float(f) => FieldValue::Float(*f),
+        Value::Bool(b) => FieldValue::Bool(*b),
     }
 }
 
@@ -90,11 +137,7 @@ pub struct TextFormatter {
 /// Python's default formatter: `%(message)s`.
 pub fn message_only() -> TextFormatter {
     TextFormatter {
-        pieces: vec![Piece::Field {
-            field: Field::Message,
-            spec: spec::Spec::default(),
-            repr: false,
-        }],
+        pieces: template::message_only_pieces(),
         asctime: AsctimeRenderer::new(None, false),
         defaults: HashMap::new(),
     }
@@ -109,25 +152,24 @@ impl TextFormatter {
         } else {
             Style::Percent
         };
-        let pieces = template::parse(format, style)?;
+        Ok(TextFormatter::with_format(
+            template::parse(format, style)?,
+            config,
+        ))
+    }
+
+    /// A formatter of parsed `pieces` with the rest of `config` (datefmt, utc, defaults).
+    pub fn with_format(pieces: Vec<Piece>, config: &FormatterConfig) -> TextFormatter {
         let defaults = config
             .defaults
             .iter()
-            .map(|(k, v)| {
-                let v = match v {
-                    DefaultValue::Text(s) => FieldValue::Str(Cow::Owned(s.clone())),
-                    DefaultValue::Integer(i) => FieldValue::Int(*i),
-                    DefaultValue::Float(f) => FieldValue::Float(*f),
-                    DefaultValue::Bool(b) => FieldValue::Bool(*b),
-                };
-                (k.clone(), v)
-            })
+            .map(|(k, v)| (k.clone(), context_value(v)))
             .collect();
-        Ok(TextFormatter {
+        TextFormatter {
             pieces,
             asctime: AsctimeRenderer::new(config.datefmt.clone(), config.utc),
             defaults,
-        })
+        }
     }
 
     /// Appends the formatted record (without the line terminator) to `out`.

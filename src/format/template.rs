@@ -2,7 +2,7 @@
 //! Python's three styles: `%(name)s`, `{name}` and `${name}`.
 
 use super::spec::Spec;
-use crate::config::model::Style;
+use super::Style;
 
 /// A record attribute or a custom field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,6 +131,15 @@ fn err(message: impl Into<String>, offset: usize, help: Option<&str>) -> FormatE
         offset,
         help: help.map(str::to_string),
     }
+}
+
+/// `%(message)s`, parsed: Python's default format.
+pub fn message_only_pieces() -> Vec<Piece> {
+    vec![Piece::Field {
+        field: Field::Message,
+        spec: Spec::default(),
+        repr: false,
+    }]
 }
 
 /// Parses `format` in `style`; a format without any field is an error (Python's

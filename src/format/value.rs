@@ -19,50 +19,7 @@ pub enum FieldValue<'a> {
     Bool(bool),
 }
 
-/// Python's `repr(float)`: the shortest text that reads back, `1.0`, `1e+16`, `1e-05`.
-pub fn float_repr(v: f64, out: &mut String) {
-    if v.is_nan() {
-        out.push_str("nan");
-        return;
-    }
-    if v.is_infinite() {
-        out.push_str(if v > 0.0 { "inf" } else { "-inf" });
-        return;
-    }
-    // Rust's `{:e}` gives the shortest round-trip digits: d.ddddde[-]X
-    let sci = format!("{v:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let decpt = exp + 1; // value = 0.DIGITS * 10^decpt
-    if negative {
-        out.push('-');
-    }
-    if !(-4 < decpt && decpt <= 16) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    } else if decpt <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-decpt) as usize));
-        out.push_str(&digits);
-    } else {
-        let d = decpt as usize;
-        if digits.len() <= d {
-            out.push_str(&digits);
-            out.extend(std::iter::repeat_n('0', d - digits.len()));
-            out.push_str(".0");
-        } else {
-            out.push_str(&digits[..d]);
-            out.push('.');
-            out.push_str(&digits[d..]);
-        }
-    }
-}
+pub use crate::value::float_repr;
 
 /// `%e` with Python's two-digit exponent.
 fn exp_format(v: f64, precision: usize, upper: bool, alternate: bool) -> String {

@@ -1,8 +1,48 @@
-//! `console`: stderr or stdout (Python's `StreamHandler`).
+//! `class = "console"`: stderr or stdout (Python's `logging.StreamHandler`).
 
 use std::io::Write;
 
-use crate::config::model::Stream;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{HandlerClass, HandlerCommon, Output, PlanContext};
+use crate::diagnostics::Diagnostic;
+
+/// Writes to the process's stderr or stdout (Python's `logging.StreamHandler`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+pub struct ConsoleConfig {
+    /// Level, formatter, filters, debug_only.
+    #[serde(flatten)]
+    pub common: HandlerCommon,
+    /// "stderr" (the default) or "stdout".
+    #[serde(default)]
+    pub stream: Stream,
+}
+
+/// A console handler's stream.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    /// The process's standard error (the default).
+    #[default]
+    Stderr,
+    /// The process's standard output.
+    Stdout,
+}
+
+impl HandlerClass for ConsoleConfig {
+    fn name(&self) -> &'static str {
+        "console"
+    }
+
+    fn common(&self) -> &HandlerCommon {
+        &self.common
+    }
+
+    fn plan(&self, _: &PlanContext<'_>, _: &mut Vec<Diagnostic>) -> Option<Output> {
+        Some(Output::Console(self.stream))
+    }
+}
 
 /// Writes lines to stdout or stderr.
 pub struct ConsoleSink {

@@ -1,86 +1,176 @@
-//! Handlers: where records go. Each has a level, filters, a formatter and a sink;
-//! formatting happens into a reused per-thread buffer, and the finished line is handed
+//! Handlers: where records go. Each class lives in one file of this folder with its
+//! whole story: its `[handlers.NAME]` keys (whose doc comments feed the schema), their
+//! checks, and the [`Output`] it plans. [`HandlerConfig::class`] is the one place that
+//! maps a `class = "..."` to its file; adding a class is one file and one line there.
+//!
+//! Formatting happens into a reused per-thread buffer, and the finished line is handed
 //! to the operating system in one `write` (SPEC §2.9: nothing logged is lost on a crash).
 
 mod console;
-pub mod syslog;
+mod file;
+mod files;
+mod null;
+mod output;
+mod rotating_file;
+mod syslog;
+mod timed_rotating_file;
+mod watched_file;
 
-pub use console::ConsoleSink;
-pub use syslog::SyslogSink;
+pub use console::{ConsoleConfig, Stream};
+pub use file::FileConfig;
+pub use files::{Compress, FileMode};
+pub use null::NullConfig;
+pub use output::{Output, Sink};
+pub use rotating_file::RotatingFileConfig;
+pub use syslog::SyslogConfig;
+pub use timed_rotating_file::TimedRotatingFileConfig;
+pub use watched_file::WatchedFileConfig;
 
 use std::cell::RefCell;
-use std::fs::{File, OpenOptions};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::config::source::Span;
 use crate::config::values::Level;
+use crate::diagnostics::Diagnostic;
 use crate::filters::Filter;
 use crate::format::Formatter;
 use crate::record::Record;
-use crate::rotation::FileWriter;
 
-/// Opens `path` for appending, creating it; truncates it first when `truncate`.
-pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
-    let file = OpenOptions::new().create(true).append(true).open(path)?;
-    if truncate {
-        file.set_len(0)?;
+/// A handler `[handlers.NAME]`: where records go, chosen by `class`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(tag = "class", rename_all = "snake_case")]
+pub enum HandlerConfig {
+    /// Writes to the process's stderr or stdout (Python's `logging.StreamHandler`).
+    Console(ConsoleConfig),
+    /// Appends to (or rewrites) one file (Python's `logging.FileHandler`).
+    File(FileConfig),
+    /// A file that rolls over at a size into backups NAME.1 … NAME.N
+    /// (Python's `logging.handlers.RotatingFileHandler`).
+    RotatingFile(RotatingFileConfig),
+    /// A file that is reopened when it is moved or removed, for external logrotate
+    /// (Python's `logging.handlers.WatchedFileHandler`).
+    WatchedFile(WatchedFileConfig),
+    /// A file that rolls over at times (Python's
+    /// `logging.handlers.TimedRotatingFileHandler`).
+    TimedRotatingFile(TimedRotatingFileConfig),
+    /// Sends records to a syslog daemon (Python's `logging.handlers.SysLogHandler`).
+    Syslog(SyslogConfig),
+    /// Discards records; keeps a logger from falling back to stderr
+    /// (Python's `logging.NullHandler`).
+    Null(NullConfig),
+}
+
+impl HandlerConfig {
+    /// The class behind this table: the one `match` over handler classes.
+    fn class(&self) -> &dyn HandlerClass {
+        match self {
+            HandlerConfig::Console(c) => c,
+            HandlerConfig::File(c) => c,
+            HandlerConfig::RotatingFile(c) => c,
+            HandlerConfig::WatchedFile(c) => c,
+            HandlerConfig::TimedRotatingFile(c) => c,
+            HandlerConfig::Syslog(c) => c,
+            HandlerConfig::Null(c) => c,
+        }
     }
-    Ok(file)
+
+    /// The keys that every handler class has.
+    pub fn common(&self) -> &HandlerCommon {
+        self.class().common()
+    }
+
+    /// The `class` value of this handler, as written in the file.
+    pub fn class_name(&self) -> &'static str {
+        self.class().name()
+    }
+
+    /// Checks the class's own keys and plans its output (paths resolved, addresses
+    /// parsed); every problem is pushed, located, onto `diags`.
+    pub fn plan(&self, cx: &PlanContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<HandlerPlan> {
+        let output = self.class().plan(cx, diags)?;
+        Some(HandlerPlan {
+            name: cx.name.to_string(),
+            class: self.class_name(),
+            common: self.common().clone(),
+            output,
+        })
+    }
+}
+
+/// What a handler class implements; see [`HandlerConfig::class`].
+trait HandlerClass {
+    /// The `class` value, as written in the file.
+    fn name(&self) -> &'static str;
+    /// The keys every class has.
+    fn common(&self) -> &HandlerCommon;
+    /// Checks the class's keys and plans where its lines go.
+    fn plan(&self, cx: &PlanContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<Output>;
+}
+
+/// Keys that every handler has.
+#[derive(Clone, Debug, Deserialize, JsonSchema, Default)]
+pub struct HandlerCommon {
+    /// Records below this level are not handled. Default NOTSET (all).
+    #[serde(default)]
+    pub level: Level,
+    /// The formatter's name. Default: the bare message (`%(message)s`).
+    pub formatter: Option<String>,
+    /// Filter names; a record must pass each of them.
+    #[serde(default)]
+    pub filters: Vec<String>,
+    /// The handler exists only in DEBUG mode: outside it no file is created and loggers'
+    /// references to it are skipped silently. Default false.
+    #[serde(default)]
+    pub debug_only: bool,
+}
+
+/// What planning a handler needs: its name, the base dir, and where its keys are
+/// written (for diagnostics).
+pub struct PlanContext<'a> {
+    /// The handler's name in `[handlers]`.
+    pub name: &'a str,
+    /// The log base dir relative filenames resolve against.
+    pub base_dir: &'a Path,
+    /// The span of the value of a key of this handler's table.
+    pub span: &'a dyn Fn(&str) -> Option<Span>,
+}
+
+impl PlanContext<'_> {
+    /// An error about `key` of this handler.
+    pub fn error(&self, key: &str, message: impl std::fmt::Display) -> Diagnostic {
+        Diagnostic::error(
+            format!("handler `{}`: {message}", self.name),
+            (self.span)(key),
+        )
+    }
+}
+
+/// A handler checked and planned at load: everything needed to build it, nothing opened.
+#[derive(Clone, Debug)]
+pub struct HandlerPlan {
+    /// Its name in `[handlers]`.
+    pub name: String,
+    /// Its class, as written in the file.
+    pub class: &'static str,
+    /// Level, formatter and filter names, debug_only.
+    pub common: HandlerCommon,
+    /// Where its lines go.
+    pub output: Output,
 }
 
 thread_local! {
     static LINE: RefCell<String> = RefCell::new(String::with_capacity(256));
 }
 
-/// Where a handler's lines go.
-pub enum Sink {
-    /// stdout or stderr.
-    Console(ConsoleSink),
-    /// A file, shared with every handler that names it.
-    File(Arc<FileWriter>),
-    /// A syslog daemon.
-    Syslog(SyslogSink),
-    /// Nowhere.
-    Null,
-}
-
-impl Sink {
-    fn write(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
-        match self {
-            Sink::Console(c) => c.write(line),
-            Sink::File(f) => f.write(line),
-            Sink::Syslog(s) => s.send(rec.level, crate::format::time::Stamp::of(rec.time), line),
-            Sink::Null => Ok(()),
-        }
-    }
-
-    fn flush(&self) -> std::io::Result<()> {
-        match self {
-            Sink::Console(c) => c.flush(),
-            Sink::File(f) => {
-                f.flush();
-                Ok(())
-            }
-            Sink::Syslog(_) | Sink::Null => Ok(()),
-        }
-    }
-
-    /// The file this sink writes, if any.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Sink::File(f) => Some(f.path()),
-            _ => None,
-        }
-    }
-}
-
 /// A compiled handler.
 pub struct Handler {
-    /// Its name in `[handlers]`.
-    pub name: String,
-    /// The class, as written in the file.
-    pub class: &'static str,
+    /// Its plan: name, class, level, formatter and filter names, output.
+    pub plan: HandlerPlan,
     /// Records below this level are skipped.
     pub level: Level,
     /// Filters a record must pass.
@@ -93,19 +183,16 @@ pub struct Handler {
 }
 
 impl Handler {
-    /// Assembles a handler.
+    /// Assembles a handler from its plan and its opened sink.
     pub fn new(
-        name: String,
-        class: &'static str,
-        level: Level,
+        plan: HandlerPlan,
         filters: Vec<Arc<Filter>>,
         formatter: Arc<Formatter>,
         sink: Sink,
     ) -> Self {
         Handler {
-            name,
-            class,
-            level,
+            level: plan.common.level,
+            plan,
             filters,
             formatter,
             sink,
@@ -113,20 +200,17 @@ impl Handler {
         }
     }
 
+    /// Its name in `[handlers]`.
+    pub fn name(&self) -> &str {
+        &self.plan.name
+    }
+
     /// Python's `Handler.handle`: filters, then format and emit.
     pub fn handle(&self, rec: &Record<'_>) {
-        if !self.filters.iter().all(|f| f.passes(rec)) {
-            return;
-        }
         if matches!(self.sink, Sink::Null) {
             return;
         }
-        if self.filters.iter().any(|f| f.redactor().is_some()) {
-            let redactors: Vec<&crate::redact::Redactor> =
-                self.filters.iter().filter_map(|f| f.redactor()).collect();
-            return crate::filters::with_redacted(rec, &redactors, |r| self.emit(r));
-        }
-        self.emit(rec);
+        crate::filters::apply(&self.filters, rec, |r| self.emit(r));
     }
 
     fn emit(&self, rec: &Record<'_>) {
@@ -165,7 +249,10 @@ impl Handler {
                 .path()
                 .map(|p| format!(" to {}", p.display()))
                 .unwrap_or_default();
-            eprintln!("logconf: handler `{}` cannot write{target}: {e}", self.name);
+            eprintln!(
+                "logconf: handler `{}` cannot write{target}: {e}",
+                self.plan.name
+            );
         }
     }
 

@@ -8,54 +8,118 @@
 use std::io::Write;
 use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::unix::net::{UnixDatagram, UnixStream};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::{Local, TimeZone};
 use parking_lot::Mutex;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-use crate::config::model::{Facility, SyslogProtocol};
+use super::{HandlerClass, HandlerCommon, Output, PlanContext};
+use crate::config::values::{Level, SyslogAddress};
+use crate::diagnostics::Diagnostic;
 use crate::format::time::Stamp;
-use crate::Level;
 
-const TIMEOUT: Duration = Duration::from_secs(1);
-
-/// Where the messages go.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Address {
-    /// A local socket such as `/dev/log`.
-    Unix(PathBuf),
-    /// `udp://host:port`.
-    Udp(String),
-    /// `tcp://host:port`.
-    Tcp(String),
+/// Sends records to a syslog daemon (Python's `logging.handlers.SysLogHandler`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+pub struct SyslogConfig {
+    /// Level, formatter, filters, debug_only.
+    #[serde(flatten)]
+    pub common: HandlerCommon,
+    /// "/dev/log" (the default), "udp://host:port" or "tcp://host:port".
+    pub address: Option<String>,
+    /// The syslog facility, such as "user" (the default), "daemon", "local0".
+    pub facility: Option<Facility>,
+    /// "rfc5424" or "rfc3164" (the default).
+    pub protocol: Option<SyslogProtocol>,
+    /// The APP-NAME / TAG. Default: the executable's name.
+    pub app_name: Option<String>,
 }
 
-impl Address {
-    /// Parses `/dev/log`, `udp://host:port` or `tcp://host:port`.
-    pub fn parse(text: &str) -> Result<Address, String> {
-        let hostport = |rest: &str| -> Result<String, String> {
-            match rest.rsplit_once(':') {
-                Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => {
-                    Ok(rest.to_string())
-                }
-                _ => Err(format!(
-                    "`{text}`: expected host:port after the scheme, such as udp://127.0.0.1:514"
-                )),
+/// A syslog facility.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum Facility {
+    Kern,
+    User,
+    Mail,
+    Daemon,
+    Auth,
+    Syslog,
+    Lpr,
+    News,
+    Uucp,
+    Cron,
+    Authpriv,
+    Ftp,
+    Local0,
+    Local1,
+    Local2,
+    Local3,
+    Local4,
+    Local5,
+    Local6,
+    Local7,
+}
+
+/// The syslog message format.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SyslogProtocol {
+    /// RFC 5424 (structured, with a full timestamp).
+    Rfc5424,
+    /// RFC 3164 (BSD syslog).
+    Rfc3164,
+}
+
+/// Where and how a syslog handler sends, as planned at load (the address parsed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyslogTarget {
+    /// The parsed address.
+    pub address: SyslogAddress,
+    /// The address as written (or the default `/dev/log`).
+    pub address_text: String,
+    /// The facility.
+    pub facility: Facility,
+    /// The message format.
+    pub protocol: SyslogProtocol,
+    /// The APP-NAME / TAG.
+    pub app_name: Option<String>,
+}
+
+impl HandlerClass for SyslogConfig {
+    fn name(&self) -> &'static str {
+        "syslog"
+    }
+
+    fn common(&self) -> &HandlerCommon {
+        &self.common
+    }
+
+    fn plan(&self, cx: &PlanContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<Output> {
+        let text = self.address.as_deref().unwrap_or("/dev/log");
+        match SyslogAddress::parse(text) {
+            Ok(address) => Some(Output::Syslog(SyslogTarget {
+                address,
+                address_text: text.to_string(),
+                facility: self.facility.unwrap_or(Facility::User),
+                protocol: self.protocol.unwrap_or(SyslogProtocol::Rfc3164),
+                app_name: self.app_name.clone(),
+            })),
+            Err(e) => {
+                diags.push(
+                    cx.error("address", e)
+                        .label("not a syslog address")
+                        .help("\"/dev/log\" (the default), \"udp://127.0.0.1:514\" or \"tcp://logs.internal:601\""),
+                );
+                None
             }
-        };
-        if let Some(rest) = text.strip_prefix("udp://") {
-            return hostport(rest).map(Address::Udp);
         }
-        if let Some(rest) = text.strip_prefix("tcp://") {
-            return hostport(rest).map(Address::Tcp);
-        }
-        if text.starts_with('/') {
-            return Ok(Address::Unix(PathBuf::from(text)));
-        }
-        Err(format!("`{text}` is not a syslog address: use a socket path such as /dev/log, udp://host:port or tcp://host:port"))
     }
 }
+
+const TIMEOUT: Duration = Duration::from_secs(1);
 
 enum Connection {
     None,
@@ -72,7 +136,7 @@ struct State {
 
 /// Sends lines to syslog.
 pub struct SyslogSink {
-    address: Address,
+    address: SyslogAddress,
     facility: u8,
     protocol: SyslogProtocol,
     app_name: String,
@@ -134,22 +198,17 @@ fn hostname() -> String {
 
 impl SyslogSink {
     /// A sink; nothing is connected until the first record.
-    pub fn new(
-        address: Address,
-        facility: Option<Facility>,
-        protocol: Option<SyslogProtocol>,
-        app_name: Option<String>,
-    ) -> SyslogSink {
-        let app_name = app_name.unwrap_or_else(|| {
+    pub fn new(target: &SyslogTarget) -> SyslogSink {
+        let app_name = target.app_name.clone().unwrap_or_else(|| {
             std::env::current_exe()
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "logconf".into())
         });
         SyslogSink {
-            address,
-            facility: facility_code(facility.unwrap_or(Facility::User)),
-            protocol: protocol.unwrap_or(SyslogProtocol::Rfc3164),
+            address: target.address.clone(),
+            facility: facility_code(target.facility),
+            protocol: target.protocol,
             app_name,
             hostname: hostname(),
             state: Mutex::new(State {
@@ -188,7 +247,7 @@ impl SyslogSink {
 
     fn connect(&self) -> std::io::Result<Connection> {
         Ok(match &self.address {
-            Address::Unix(path) => {
+            SyslogAddress::Unix(path) => {
                 let dgram = UnixDatagram::unbound()?;
                 match dgram.connect(path) {
                     Ok(()) => {
@@ -204,7 +263,7 @@ impl SyslogSink {
                     Err(e) => return Err(e),
                 }
             }
-            Address::Udp(hostport) => {
+            SyslogAddress::Udp(hostport) => {
                 let target = hostport
                     .to_socket_addrs()?
                     .next()
@@ -219,7 +278,7 @@ impl SyslogSink {
                 s.set_write_timeout(Some(TIMEOUT))?;
                 Connection::Udp(s)
             }
-            Address::Tcp(hostport) => {
+            SyslogAddress::Tcp(hostport) => {
                 let target = hostport
                     .to_socket_addrs()?
                     .next()
@@ -277,15 +336,15 @@ mod tests {
     #[test]
     fn addresses_and_severities() {
         assert_eq!(
-            Address::parse("/dev/log"),
-            Ok(Address::Unix("/dev/log".into()))
+            SyslogAddress::parse("/dev/log"),
+            Ok(SyslogAddress::Unix("/dev/log".into()))
         );
         assert_eq!(
-            Address::parse("udp://127.0.0.1:514"),
-            Ok(Address::Udp("127.0.0.1:514".into()))
+            SyslogAddress::parse("udp://127.0.0.1:514"),
+            Ok(SyslogAddress::Udp("127.0.0.1:514".into()))
         );
-        assert!(Address::parse("udp://nohost").is_err());
-        assert!(Address::parse("http://x:1").is_err());
+        assert!(SyslogAddress::parse("udp://nohost").is_err());
+        assert!(SyslogAddress::parse("http://x:1").is_err());
         assert_eq!(severity(Level::CRITICAL), 2);
         assert_eq!(severity(Level::WARNING), 4);
         assert_eq!(severity(Level(15)), 7);

@@ -192,7 +192,7 @@ fn process(settings: &Settings) -> std::io::Result<()> {
             .filter(|n| schedule.is_backup(&base, n) && !n.ends_with(".gz"))
             .map(|n| dir.join(n))
             .collect(),
-        _ => Vec::new(),
+        Policy::Append { .. } | Policy::Watched { .. } => Vec::new(),
     };
     for src in leftovers {
         compress_in_place(&src, level)?;
@@ -215,7 +215,7 @@ fn process(settings: &Settings) -> std::io::Result<()> {
                 shift_up(&settings.path, *backup_count)?;
                 target
             }
-            _ => {
+            Policy::Time { .. } | Policy::Append { .. } | Policy::Watched { .. } => {
                 // NAME.SUFFIX.pending-SEQ -> NAME.SUFFIX.gz
                 let cut = pname
                     .rfind(&format!(".{PENDING_MARK}"))

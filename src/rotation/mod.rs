@@ -31,7 +31,7 @@ pub const PENDING_MARK: &str = "pending-";
 pub const TMP_SUFFIX: &str = ".tmp";
 
 /// How a file is rolled over.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Policy {
     /// Never (`file`); `truncate` is mode "w".
     Append {
@@ -59,8 +59,10 @@ pub enum Policy {
     },
 }
 
-/// Everything that decides how a file is written.
-#[derive(Clone, Debug)]
+/// Everything that decides how a file is written. Two handlers whose settings are
+/// equal share one writer; handlers that name one file with different settings are an
+/// error at load. Derived: a new key here takes part in both without further code.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     /// The file.
     pub path: PathBuf,
@@ -73,23 +75,6 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Two handlers with the same identity share one writer.
-    pub fn identity(&self) -> String {
-        let policy = match &self.policy {
-            Policy::Append { truncate } => format!("file truncate={truncate}"),
-            Policy::Watched { truncate } => format!("watched truncate={truncate}"),
-            Policy::Size {
-                max_bytes,
-                backup_count,
-            } => format!("size {max_bytes} {backup_count}"),
-            Policy::Time {
-                schedule,
-                backup_count,
-            } => format!("time {schedule:?} {backup_count}"),
-        };
-        format!("{policy} compress={:?} delay={}", self.compress, self.delay)
-    }
-
     fn base_name(&self) -> String {
         self.path
             .file_name()
@@ -160,7 +145,7 @@ impl FileWriter {
         let key = normalize(&settings.path);
         let mut registry = REGISTRY.lock();
         if let Some(existing) = registry.get(&key).and_then(Weak::upgrade) {
-            if existing.settings.identity() == settings.identity() {
+            if *existing.settings == settings {
                 return Ok(existing);
             }
         }
@@ -399,10 +384,22 @@ fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).map_or(true, |m| m.is_file())
 }
 
+/// Opens `path` for appending, creating it; truncates it first when `truncate`.
+pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    if truncate {
+        file.set_len(0)?;
+    }
+    Ok(file)
+}
+
 static OPEN_SEQ: AtomicU64 = AtomicU64::new(0);
 
 fn open_into(path: &Path, state: &mut State, truncate: bool) -> std::io::Result<()> {
-    let file = crate::handlers::open_append(path, truncate)?;
+    let file = open_append(path, truncate)?;
     let meta = file.metadata()?;
     state.size = meta.len();
     state.identity = Some((meta.dev(), meta.ino()));

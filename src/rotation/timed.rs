@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, Local, Offset, TimeZone, Timelike, Utc};
 use regex::Regex;
 
-use crate::config::model::When;
+use crate::config::values::When;
 
 const DAY: i64 = 86_400;
 
@@ -34,6 +34,16 @@ pub fn parse_at_time(text: &str) -> Option<i64> {
         .then_some(h * 3600 + m * 60 + s)
 }
 
+/// Two schedules are equal when their parameters are: the backup regex follows from `when`.
+impl PartialEq for Schedule {
+    fn eq(&self, other: &Schedule) -> bool {
+        self.when == other.when
+            && self.interval == other.interval
+            && self.utc == other.utc
+            && self.at_time == other.at_time
+    }
+}
+
 impl Schedule {
     /// A schedule for `when` every `interval` units.
     pub fn new(when: When, interval: u32, utc: bool, at_time: Option<i64>) -> Schedule {
@@ -46,7 +56,9 @@ impl Schedule {
             When::M => (60, "%Y-%m-%d_%H-%M", r"^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}$"),
             When::H => (3600, "%Y-%m-%d_%H", r"^\d{4}-\d{2}-\d{2}_\d{2}$"),
             When::D | When::Midnight => (DAY, "%Y-%m-%d", r"^\d{4}-\d{2}-\d{2}$"),
-            _ => (7 * DAY, "%Y-%m-%d", r"^\d{4}-\d{2}-\d{2}$"),
+            When::W0 | When::W1 | When::W2 | When::W3 | When::W4 | When::W5 | When::W6 => {
+                (7 * DAY, "%Y-%m-%d", r"^\d{4}-\d{2}-\d{2}$")
+            }
         };
         let units = i64::from(interval.max(1));
         Schedule {
@@ -69,7 +81,7 @@ impl Schedule {
             When::W4 => 4,
             When::W5 => 5,
             When::W6 => 6,
-            _ => return None,
+            When::S | When::M | When::H | When::D | When::Midnight => return None,
         })
     }
 

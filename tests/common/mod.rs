@@ -24,13 +24,11 @@ pub fn build(base: &Path, toml: &str) -> Result<Handle, logconf::Error> {
 /// Logs `msg` at `level` on `logger` through `handle`.
 pub fn log(handle: &Handle, logger: &str, level: Level, msg: &str) {
     let rec = Record {
-        level,
         logger,
-        message: Message::Text(msg),
-        kv: &logconf::record::NoKv,
         file: Some("src/billing/views.rs"),
         line: Some(42),
         time: SystemTime::now(),
+        ..Record::new(level, Message::Text(msg))
     };
     handle.log(logger, &rec);
 }

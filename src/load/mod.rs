@@ -1,15 +1,26 @@
 //! Loading a configuration: parse, check against the schema, interpolate, check again,
-//! build the typed model, check references and formats — reporting every problem of
-//! every stage at once, each pointing at the input.
+//! build the typed model, check references, then compile formatters and filters and
+//! plan every handler — reporting every problem of every stage at once, each pointing
+//! at the input. What loads is what runs: compiling the tree consumes these results and
+//! cannot fail on them.
 
-use std::collections::HashMap;
+pub mod model;
+mod reference;
+mod references;
+pub mod schema;
+
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::interpolate::interpolate;
-use super::join_path;
-use super::model::{Config, FilterConfig, FormatterClass, HandlerConfig};
-use super::source::{self, Node, NodeValue, Span};
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::config::interpolate::interpolate;
+use crate::config::join_path;
+use crate::config::source::{self, Node, NodeValue, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::filters::{CustomFilter, Filter};
+use crate::format::{Formatter, FormatterClass, FormatterConfig};
+use crate::handlers::{HandlerPlan, PlanContext};
+use model::Config;
 
 /// Where settings come from besides the file: the init API's overrides and the
 /// environment.
@@ -19,8 +30,8 @@ pub struct LoadOptions {
     pub base_dir: Option<PathBuf>,
     /// DEBUG mode set from code (env `LOG_DEBUG` still wins).
     pub debug: Option<bool>,
-    /// Names of the custom filters registered from code.
-    pub custom_filters: Vec<String>,
+    /// The custom filters registered from code, by name.
+    pub custom_filters: HashMap<String, CustomFilter>,
     /// The environment; None reads the process environment.
     pub env: Option<HashMap<String, String>>,
 }
@@ -34,8 +45,9 @@ impl LoadOptions {
     }
 }
 
-/// A configuration that passed every check.
-#[derive(Clone, Debug)]
+/// A configuration that passed every check, with its formatters and filters compiled
+/// and its handlers planned (nothing opened yet).
+#[derive(Clone)]
 pub struct Loaded {
     /// The typed, interpolated configuration.
     pub config: Config,
@@ -51,6 +63,23 @@ pub struct Loaded {
     pub spans: HashMap<String, (Span, Span)>,
     /// Problems that do not stop loading.
     pub warnings: Vec<Diagnostic>,
+    /// The compiled formatters, by name.
+    pub formatters: BTreeMap<String, Arc<Formatter>>,
+    /// The compiled filters, by name.
+    pub filters: BTreeMap<String, Arc<Filter>>,
+    /// Every handler, checked and planned, by name (debug_only ones included).
+    pub handlers: BTreeMap<String, HandlerPlan>,
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("file", &self.file)
+            .field("debug", &self.debug)
+            .field("base_dir", &self.base_dir)
+            .field("handlers", &self.handlers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Loaded {
@@ -87,8 +116,8 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     let mut diags = Vec::new();
     let (mut root, syntax) = source::parse(text);
     diags.extend(syntax);
-    let schema = crate::schema::schema();
-    crate::schema::validate(&schema, &root, &mut diags);
+    let schema = schema::schema();
+    crate::config::validate::validate(&schema, &root, &mut diags);
 
     let (base_dir, debug) = resolve_base_and_debug(&root, options, &mut diags);
     let lookup = |name: &str| -> Option<String> {
@@ -101,7 +130,7 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     interpolate_tree(&mut root, "", Place::Top, &lookup, &mut changed, &mut diags);
     if !changed.is_empty() {
         let mut again = Vec::new();
-        crate::schema::validate(&schema, &root, &mut again);
+        crate::config::validate::validate(&schema, &root, &mut again);
         for d in again
             .into_iter()
             .filter(|d| d.span.as_ref().is_some_and(|s| changed.contains(s)))
@@ -118,7 +147,8 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     }
     let mut spans = HashMap::new();
     index_spans(&root, "", &mut spans);
-    super::references::check(&root, &mut diags);
+    references::check(&root, &mut diags);
+    let formatters = compile_formatters(&root, &spans, &mut diags);
 
     let finish = |diags: Vec<Diagnostic>| {
         let mut all = Diagnostics {
@@ -153,8 +183,14 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
         source: text.to_string(),
         spans,
         warnings: Vec::new(),
+        formatters,
+        filters: BTreeMap::new(),
+        handlers: BTreeMap::new(),
     };
-    check_semantics(&loaded, options, &mut diags);
+    check_semantics(&loaded, &mut diags);
+    loaded.filters = build_filters(&loaded, options, &mut diags);
+    loaded.handlers = plan_handlers(&loaded, &mut diags);
+    check_shared_files(&loaded, &mut diags);
     if diags
         .iter()
         .any(|d| d.severity == crate::diagnostics::Severity::Error)
@@ -322,7 +358,7 @@ fn interpolate_tree(
                     (Place::Formatter, "format" | "datefmt") => continue,
                     _ => Place::Other,
                 };
-                let p = super::join_path(path, &e.key);
+                let p = join_path(path, &e.key);
                 interpolate_tree(&mut e.value, &p, inner, lookup, changed, diags);
             }
         }
@@ -334,7 +370,7 @@ fn index_spans(node: &Node, path: &str, out: &mut HashMap<String, (Span, Span)>)
     match &node.value {
         NodeValue::Table(entries) => {
             for e in entries {
-                let p = super::join_path(path, &e.key);
+                let p = join_path(path, &e.key);
                 out.insert(p.clone(), (e.key_span.clone(), e.value.span.clone()));
                 index_spans(&e.value, &p, out);
             }
@@ -350,8 +386,8 @@ fn index_spans(node: &Node, path: &str, out: &mut HashMap<String, (Span, Span)>)
     }
 }
 
-/// Cross-references, formats, and rules the schema cannot say.
-fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagnostic>) {
+/// Rules the schema cannot say about the top level, formatters and loggers.
+fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     let c = &loaded.config;
     let span = |p: &str| loaded.value_span(p);
     if c.incremental {
@@ -381,93 +417,6 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
             }
         }
     }
-    for (name, f) in &c.filters {
-        let base = join_path("filters", name);
-        match f {
-            FilterConfig::LevelRange {
-                min: Some(a),
-                max: Some(b),
-            } if a > b => {
-                diags.push(
-                    Diagnostic::error(
-                        format!("filter `{name}`: min {a} is above max {b}"),
-                        span(&format!("{base}.min")),
-                    )
-                    .label("no record can pass"),
-                );
-            }
-            FilterConfig::Custom { function }
-                if !options.custom_filters.iter().any(|f| f == function) =>
-            {
-                let hint = did_you_mean(
-                    function,
-                    options.custom_filters.iter().map(String::as_str),
-                )
-                .unwrap_or_else(|| {
-                    "register it from Rust with `logconf::Builder::filter(name, fn)` before init"
-                        .to_string()
-                });
-                diags.push(
-                    Diagnostic::error(
-                        format!("filter `{name}`: no custom filter `{function}` is registered"),
-                        span(&format!("{base}.function")),
-                    )
-                    .label("not registered")
-                    .help(hint),
-                );
-            }
-            FilterConfig::Redact {
-                patterns: Some(patterns),
-                ..
-            } => {
-                for (i, p) in patterns.iter().enumerate() {
-                    if crate::redact::BUILTIN.contains(&p.as_str()) {
-                        continue;
-                    }
-                    if let Err(e) = regex::Regex::new(p) {
-                        let first = e
-                            .to_string()
-                            .lines()
-                            .last()
-                            .unwrap_or_default()
-                            .trim()
-                            .to_string();
-                        diags.push(
-                            Diagnostic::error(format!("filter `{name}`: pattern `{p}` is neither a built-in name nor a valid regular expression"), span(&format!("{base}.patterns[{i}]")))
-                                .label(first)
-                                .help(format!("built-in patterns are {}", crate::redact::BUILTIN.join(", "))),
-                        );
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for (name, h) in &c.handlers {
-        let base = join_path("handlers", name);
-        if let HandlerConfig::Syslog {
-            address: Some(address),
-            ..
-        } = h
-        {
-            if let Err(e) = crate::handlers::syslog::Address::parse(address) {
-                diags.push(
-                    Diagnostic::error(format!("handler `{name}`: {e}"), span(&format!("{base}.address")))
-                        .label("not a syslog address")
-                        .help("\"/dev/log\" (the default), \"udp://127.0.0.1:514\" or \"tcp://logs.internal:601\""),
-                );
-            }
-        }
-        if h.filename().is_some_and(|f| f.trim().is_empty()) {
-            diags.push(
-                Diagnostic::error(
-                    format!("handler `{name}`: `filename` is empty"),
-                    span(&format!("{base}.filename")),
-                )
-                .label("expected a file path"),
-            );
-        }
-    }
     for name in c.loggers.keys().filter(|n| n.is_empty()) {
         diags.push(
             Diagnostic::error(
@@ -480,4 +429,148 @@ fn check_semantics(loaded: &Loaded, options: &LoadOptions, diags: &mut Vec<Diagn
             .label("the root logger is configured in [root]"),
         );
     }
+}
+
+/// Compiles every `[formatters.NAME]` table that is well-formed, straight from the
+/// spanned tree, so a bad format is reported beside problems elsewhere in the file.
+fn compile_formatters(
+    root: &Node,
+    spans: &HashMap<String, (Span, Span)>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Arc<Formatter>> {
+    let mut out = BTreeMap::new();
+    let Some(NodeValue::Table(entries)) = root.get("formatters").map(|e| &e.value.value) else {
+        return out;
+    };
+    for e in entries {
+        // a table the schema rejected is reported already
+        let Ok(config) = serde_json::from_value::<FormatterConfig>(e.value.to_json()) else {
+            continue;
+        };
+        match Formatter::compile(&config) {
+            Ok(f) => {
+                out.insert(e.key.clone(), Arc::new(f));
+            }
+            Err(err) => {
+                let path = join_path(&join_path("formatters", &e.key), err.key);
+                diags.push(
+                    Diagnostic::error(
+                        format!("`{path}`: {}", err.message),
+                        spans.get(&path).map(|(_, v)| v.clone()),
+                    )
+                    .label(err.label)
+                    .maybe_help(err.help),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Builds every filter; a filter that cannot be built is a located error.
+fn build_filters(
+    loaded: &Loaded,
+    options: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Arc<Filter>> {
+    let mut out = BTreeMap::new();
+    for (name, f) in &loaded.config.filters {
+        match Filter::build(f, loaded.debug, &options.custom_filters) {
+            Ok(filter) => {
+                out.insert(name.clone(), Arc::new(filter));
+            }
+            Err(e) => {
+                let path = format!("{}.{}", join_path("filters", name), e.key);
+                diags.push(
+                    Diagnostic::error(
+                        format!("filter `{name}`: {}", e.message),
+                        loaded.value_span(&path),
+                    )
+                    .label(e.label)
+                    .maybe_help(e.help),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Checks and plans every handler (its class decides how).
+fn plan_handlers(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, HandlerPlan> {
+    let mut out = BTreeMap::new();
+    for (name, h) in &loaded.config.handlers {
+        let base = join_path("handlers", name);
+        let span = |key: &str| loaded.value_span(&join_path(&base, key));
+        let cx = PlanContext {
+            name,
+            base_dir: &loaded.base_dir,
+            span: &span,
+        };
+        if let Some(plan) = h.plan(&cx, diags) {
+            out.insert(name.clone(), plan);
+        }
+    }
+    out
+}
+
+/// True when the handler exists in this configuration's DEBUG mode.
+pub fn is_active(plan: &HandlerPlan, debug: bool) -> bool {
+    debug || !plan.common.debug_only
+}
+
+/// Two handlers that write one file must agree on how (they share one writer).
+fn check_shared_files(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<PathBuf, &HandlerPlan> = HashMap::new();
+    for plan in loaded.handlers.values() {
+        if !is_active(plan, loaded.debug) {
+            continue;
+        }
+        let Some(settings) = plan.output.file_settings() else {
+            continue;
+        };
+        let key = crate::rotation::normalize(&settings.path);
+        match seen.get(&key) {
+            Some(other) if other.output.file_settings() != Some(settings) => {
+                let (other, name) = (&other.name, &plan.name);
+                diags.push(
+                    Diagnostic::error(
+                        format!("handlers `{other}` and `{name}` write {} with different settings", settings.path.display()),
+                        loaded.value_span(&join_path(&join_path("handlers", name), "filename")),
+                    )
+                    .label("the same file as another handler")
+                    .help(format!("handlers that name one file share one writer: give `{name}` the class, rotation and mode of `{other}`, or another file")),
+                );
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, plan);
+            }
+        }
+    }
+}
+
+/// Checks, without creating or opening anything, that every active handler's output
+/// could be opened: a file's directory exists or can be created, and is writable.
+pub fn check_paths(loaded: &Loaded) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for plan in loaded.handlers.values() {
+        if !is_active(plan, loaded.debug) {
+            continue;
+        }
+        if let Err(problem) = plan.output.check_writable() {
+            let name = &plan.name;
+            let span_path = join_path(&join_path("handlers", name), "filename");
+            diags.push(
+                Diagnostic::error(
+                    format!("handler `{name}`: {problem}"),
+                    loaded.value_span(&span_path),
+                )
+                .label(format!("resolves to {}", plan.output.destination()))
+                .help(
+                    "make the directory writable, or point LOG_BASE_DIR / log_base_dir elsewhere",
+                ),
+            );
+        }
+    }
+    diags
 }

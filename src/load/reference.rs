@@ -138,7 +138,7 @@ fn variants(out: &mut String, union: &Value, heading: &str) {
 
 /// The reference, one section per table of `logging.toml`.
 pub fn markdown() -> String {
-    let schema = super::schema();
+    let schema = super::schema::schema();
     let defs = &schema["definitions"];
     let mut out = String::new();
     out.push_str("## Top level\n\n");

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::config::source::{Node, NodeValue, Span};
+use super::source::{Node, NodeValue, Span};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 
 /// Checks `node` (the whole document) against `root` (the whole schema), appending one
@@ -73,14 +73,14 @@ fn describe_path(path: &str) -> String {
     }
 }
 
-use crate::config::join_path as join;
+use super::join_path as join;
 
 impl<'a> Checker<'a> {
     fn deref(&self, schema: &'a Value) -> &'a Value {
         let mut s = schema;
         for _ in 0..16 {
             match s.get("$ref").and_then(Value::as_str) {
-                Some(r) => match super::resolve(self.root, r) {
+                Some(r) => match resolve(self.root, r) {
                     Some(t) => s = t,
                     None => return s,
                 },
@@ -508,4 +508,10 @@ fn describe_alternatives(alts: &[&Value]) -> Option<String> {
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join(", or "))
+}
+
+/// Looks up a `$ref` such as `#/definitions/Level` in the root schema.
+fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    let path = reference.strip_prefix("#")?;
+    root.pointer(path)
 }

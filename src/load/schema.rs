@@ -1,20 +1,15 @@
 //! The JSON Schema of `logging.toml`, generated from the configuration model.
 //!
 //! The same schema drives editors (taplo: validation, completion, hover) and the
-//! structural validation that [`crate::config::load`] runs on every file, so the two
-//! can never disagree.
-
-mod reference;
-mod validate;
-
-pub use reference::markdown as reference_markdown;
-
-pub use validate::validate;
+//! structural validation that [`crate::load`] runs on every file, so the two can never
+//! disagree.
 
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
-use crate::config::model::Config;
+use super::model::Config;
+
+pub use super::reference::markdown as reference_markdown;
 
 /// The schema as a JSON value (draft-07, the dialect taplo validates with).
 pub fn schema() -> Value {
@@ -23,6 +18,7 @@ pub fn schema() -> Value {
     let mut value = schema.to_value();
     let definitions = value.get("definitions").cloned().unwrap_or(Value::Null);
     simplify(&mut value, &definitions);
+    prune_definitions(&mut value);
     close_objects(&mut value);
     value
 }
@@ -110,17 +106,51 @@ fn simplify(value: &mut Value, definitions: &Value) {
     }
 }
 
-/// Adds the keys of `lower` that `map` does not have (the outer description wins).
+/// Adds the keys of `lower` that `map` does not have (the outer description wins);
+/// `properties` and `required` are united (a tagged variant's `class` beside the keys
+/// of the table it refers to).
 fn merge_under(map: &mut Map<String, Value>, lower: Value) {
     if let Value::Object(lower) = lower {
         for (k, v) in lower {
-            map.entry(k).or_insert(v);
+            match (k.as_str(), map.get_mut(&k), v) {
+                ("properties", Some(Value::Object(outer)), Value::Object(inner)) => {
+                    for (name, schema) in inner {
+                        outer.entry(name).or_insert(schema);
+                    }
+                }
+                ("required", Some(Value::Array(outer)), Value::Array(inner)) => {
+                    for name in inner {
+                        if !outer.contains(&name) {
+                            outer.push(name);
+                        }
+                    }
+                }
+                (_, Some(_), _) => {}
+                (_, None, v) => {
+                    map.insert(k, v);
+                }
+            }
         }
     }
 }
 
-/// Looks up a `$ref` such as `#/definitions/Level` in the root schema.
-pub(crate) fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
-    let path = reference.strip_prefix("#")?;
-    root.pointer(path)
+/// Drops the definitions nothing refers to any more (those merged into their place).
+fn prune_definitions(value: &mut Value) {
+    loop {
+        let text = serde_json::to_string(value).unwrap_or_default();
+        let Some(Value::Object(defs)) = value.get_mut("definitions") else {
+            return;
+        };
+        let unused: Vec<String> = defs
+            .keys()
+            .filter(|name| !text.contains(&format!("\"#/definitions/{name}\"")))
+            .cloned()
+            .collect();
+        if unused.is_empty() {
+            return;
+        }
+        for name in unused {
+            defs.remove(&name);
+        }
+    }
 }

@@ -61,18 +61,42 @@ pub fn luhn(digits: &str) -> bool {
 }
 
 impl Redactor {
-    /// Compiles built-in names and regular expressions; an error names the bad pattern.
-    pub fn new(patterns: Option<&[String]>, replacement: Option<&str>) -> Result<Redactor, String> {
+    /// Compiles built-in names and regular expressions; an error gives the index of
+    /// the bad pattern in `patterns` and the regex engine's one-line complaint.
+    pub fn new(
+        patterns: Option<&[String]>,
+        replacement: Option<&str>,
+    ) -> Result<Redactor, (usize, String)> {
         let names: Vec<String> = match patterns {
             Some(p) => p.to_vec(),
             None => BUILTIN.iter().map(|s| s.to_string()).collect(),
         };
         let mut compiled = Vec::new();
         // bearer before jwt: a bearer token is often a JWT
-        let mut ordered: Vec<&String> = names.iter().filter(|n| n.as_str() == "bearer").collect();
-        ordered.extend(names.iter().filter(|n| n.as_str() != "bearer"));
-        for name in ordered {
-            let re = |s: &str| Regex::new(s).map_err(|e| e.to_string());
+        let mut ordered: Vec<(usize, &String)> = names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.as_str() == "bearer")
+            .collect();
+        ordered.extend(
+            names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.as_str() != "bearer"),
+        );
+        for (i, name) in ordered {
+            let re = |s: &str| {
+                Regex::new(s).map_err(|e| {
+                    let last = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    (i, last)
+                })
+            };
             compiled.push(match name.as_str() {
                 "card" => Pattern::Card(re(r"\b\d(?:[ -]?\d){12,18}\b")?),
                 "password" => Pattern::Password(re(
@@ -80,7 +104,7 @@ impl Redactor {
                 )?),
                 "bearer" => Pattern::Replace(re(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+")?),
                 "jwt" => Pattern::Replace(re(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")?),
-                custom => Pattern::Replace(Regex::new(custom).map_err(|e| format!("pattern `{custom}` is not a valid regular expression: {e}"))?),
+                custom => Pattern::Replace(re(custom)?),
             });
         }
         Ok(Redactor {

@@ -17,7 +17,7 @@ use notify::{RecursiveMode, Watcher};
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 
-use crate::runtime::{Logging, Source};
+use super::{Logging, Source};
 
 /// Settle time after a file event before the file is read (editors write in steps).
 const DEBOUNCE: Duration = Duration::from_millis(50);

@@ -1,7 +1,7 @@
 //! The running configuration: the current tree behind an atomic pointer, the set of
 //! logger names that exist, reconfiguration, and the `log::Log` implementation.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -10,16 +10,18 @@ use std::time::{Duration, SystemTime};
 use arc_swap::ArcSwap;
 use parking_lot::Mutex;
 
+mod reload;
+
 use crate::compile::{compile, CompileContext};
-use crate::config::model::Watch;
-use crate::config::{load_file, load_str, LoadOptions, Loaded};
 use crate::diagnostics::Diagnostics;
-use crate::filters::CustomFilter;
-use crate::record::{Message, Record};
-use crate::router::{from_log_level, Tree};
+use crate::load::model::Watch;
+use crate::load::{load_file, load_str, LoadOptions, Loaded};
+use crate::record::{from_log_level, level_of, Message, Record};
+use crate::router::Tree;
 
 /// Where the configuration comes from.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Source {
     /// A file, read at load and at every reload.
     Path(PathBuf),
@@ -29,6 +31,7 @@ pub enum Source {
 
 /// What an operator wants to know about the configuration in force.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Status {
     /// Where the configuration is read from.
     pub source: Source,
@@ -62,7 +65,6 @@ pub struct Logging {
     loaded: Mutex<Arc<Loaded>>,
     existing: Arc<Mutex<HashSet<String>>>,
     options: LoadOptions,
-    custom_filters: HashMap<String, CustomFilter>,
     source: Source,
     installed: AtomicBool,
     status: Mutex<Status>,
@@ -78,19 +80,17 @@ impl Logging {
     pub fn new(
         source: Source,
         options: LoadOptions,
-        custom_filters: HashMap<String, CustomFilter>,
         watch_override: WatchOverride,
     ) -> Result<Logging, Diagnostics> {
         let _ = *crate::format::START;
         let existing = Arc::new(Mutex::new(HashSet::new()));
         let loaded = load(&source, &options)?;
-        let tree = build(&loaded, &existing, &custom_filters)?;
+        let tree = build(&loaded, &existing)?;
         Ok(Logging {
             tree: ArcSwap::from_pointee(tree),
             loaded: Mutex::new(Arc::new(loaded)),
             existing,
             options,
-            custom_filters,
             status: Mutex::new(Status {
                 source: source.clone(),
                 loaded_at: SystemTime::now(),
@@ -157,7 +157,7 @@ impl Logging {
         );
         eprintln!("logconf: {message}");
         let rec = Record {
-            level: crate::Level::ERROR,
+            level: crate::config::values::Level::ERROR,
             logger: "logconf",
             message: Message::Text(&message),
             kv: &crate::record::NoKv,
@@ -196,7 +196,7 @@ impl Logging {
 
     fn apply(&self, loaded: Loaded) -> Result<(), Diagnostics> {
         let _one_at_a_time = self.reload_lock.lock();
-        let tree = build(&loaded, &self.existing, &self.custom_filters)?;
+        let tree = build(&loaded, &self.existing)?;
         let max = tree.max_level();
         let old = self.tree.swap(Arc::new(tree));
         old.flush();
@@ -212,7 +212,7 @@ impl Logging {
             status.last_error = None;
         }
         if let Some(me) = self.this.get().and_then(std::sync::Weak::upgrade) {
-            crate::reload::ensure_watcher(&me);
+            reload::ensure_watcher(&me);
         }
         Ok(())
     }
@@ -220,9 +220,9 @@ impl Logging {
     /// Starts the triggers of hot reload that apply to this configuration.
     pub(crate) fn start_triggers(self: &Arc<Self>, sighup: bool) {
         let _ = self.this.set(Arc::downgrade(self));
-        crate::reload::ensure_watcher(self);
+        reload::ensure_watcher(self);
         if sighup {
-            crate::reload::reload_on_sighup(self);
+            reload::reload_on_sighup(self);
         }
     }
 
@@ -255,17 +255,13 @@ fn load(source: &Source, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
     }
 }
 
-fn build(
-    loaded: &Loaded,
-    existing: &Arc<Mutex<HashSet<String>>>,
-    custom_filters: &HashMap<String, CustomFilter>,
-) -> Result<Tree, Diagnostics> {
+fn build(loaded: &Loaded, existing: &Arc<Mutex<HashSet<String>>>) -> Result<Tree, Diagnostics> {
     let snapshot = existing.lock().clone();
     let tree = compile(
         loaded,
         &CompileContext {
             existing: &snapshot,
-            custom_filters,
+            dry_run: false,
         },
     )?;
     {
@@ -305,22 +301,5 @@ impl log::Log for GlobalLogger {
 
     fn flush(&self) {
         self.0.flush();
-    }
-}
-
-/// The key-value that carries a Python level number `log` cannot express (CRITICAL).
-pub const LEVEL_KEY: &str = "__logconf_level";
-
-/// The Python level of a `log` record: its `log` level, or the number in
-/// [`LEVEL_KEY`] (how `critical!` reaches CRITICAL).
-pub fn level_of(record: &log::Record<'_>) -> crate::Level {
-    let level = from_log_level(record.level());
-    match record
-        .key_values()
-        .get(log::kv::Key::from_str(LEVEL_KEY))
-        .and_then(|v| v.to_i64())
-    {
-        Some(n) => crate::Level::from_number(n).unwrap_or(level),
-        None => level,
     }
 }

@@ -11,11 +11,6 @@
 //! named like secrets are replaced by `[REDACTED]`, a client-sent `X-Request-ID` is used
 //! only when short and plain, and `X-Forwarded-For` only from a trusted proxy.
 
-#[cfg(feature = "tower")]
-mod tower;
-#[cfg(feature = "tower")]
-pub use self::tower::{RequestLogging, RequestLoggingLayer};
-
 use std::borrow::Cow;
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -117,7 +112,7 @@ pub struct RequestLogConfig {
 impl Default for RequestLogConfig {
     fn default() -> Self {
         RequestLogConfig {
-            logger: crate::events::API.to_string(),
+            logger: super::events::API.to_string(),
             slow_threshold: Duration::from_secs(1),
             trusted_proxies: Vec::new(),
         }
@@ -165,7 +160,7 @@ pub fn redact_query(query: &str) -> String {
 fn is_secret_param(name: &str) -> bool {
     let decoded = name.replace("%5F", "_").replace("%5f", "_");
     let n = decoded.to_ascii_lowercase();
-    crate::redact::is_secret_name(&n)
+    crate::filters::redact::is_secret_name(&n)
         || ["key", "auth", "cvv", "cvc", "pin", "ssn", "cc"]
             .iter()
             .any(|s| n == *s)

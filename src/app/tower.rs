@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use http::{HeaderValue, Request, Response, StatusCode};
 
-use super::{IpNet, PeerAddr, RequestInfo, RequestLog, RequestLogConfig, RequestUser};
+use super::http::{IpNet, PeerAddr, RequestInfo, RequestLog, RequestLogConfig, RequestUser};
 use crate::context;
 
 type PeerFn = Arc<dyn Fn(&http::Extensions) -> Option<SocketAddr> + Send + Sync>;

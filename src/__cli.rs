@@ -1,0 +1,57 @@
+//! What the `logconf` command (and logconf's own tests) use beyond the public API:
+//! loading without installing, the dry-run tree `explain` asks, the schema text, the
+//! Django import. Not a stable API: applications use the crate root.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use crate::clock::{now, set_for_tests};
+pub use crate::config::quote_key;
+pub use crate::config::values::{Duration, Size, When};
+pub use crate::diagnostics::{Diagnostic, Severity};
+pub use crate::filters::FilterConfig;
+pub use crate::format::{FormatterClass, FormatterConfig, Style};
+pub use crate::handlers::{
+    Compress, ConsoleConfig, FileConfig, FileMode, HandlerConfig, HandlerPlan, NullConfig, Output,
+    RotatingFileConfig, Stream, SyslogConfig, TimedRotatingFileConfig, WatchedFileConfig,
+};
+pub use crate::import::{import, Imported};
+pub use crate::load::model::{Config, LoggerConfig, RootConfig, Watch};
+pub use crate::load::schema::{reference_markdown, schema_text};
+pub use crate::load::{check_paths, is_active, load_file, load_str, LoadOptions, Loaded};
+pub use crate::record::NoKv;
+pub use crate::rotation::opens_for_tests;
+pub use crate::router::{logger_name, Explanation};
+pub use crate::structured::emit;
+
+use crate::compile::{compile, CompileContext};
+use crate::diagnostics::Diagnostics;
+
+/// The configuration file `init()` reads: env `LOG_CONFIG`, else `./logging.toml`.
+pub fn default_config_path() -> PathBuf {
+    crate::api::default_config_path()
+}
+
+/// The loaded configuration in force behind a handle.
+pub fn loaded(handle: &crate::Handle) -> Arc<Loaded> {
+    handle.loaded()
+}
+
+/// Explains where records of `logger` go under `loaded`, asking a tree compiled
+/// without opening anything.
+pub fn explain(loaded: &Loaded, logger: &str) -> Result<Explanation, Diagnostics> {
+    let existing = Default::default();
+    let tree = compile(
+        loaded,
+        &CompileContext {
+            existing: &existing,
+            dry_run: true,
+        },
+    )?;
+    Ok(tree.explain(logger))
+}
+
+/// The plan of a handler, by name.
+pub fn handler_plan<'a>(loaded: &'a Loaded, name: &str) -> Option<&'a HandlerPlan> {
+    loaded.handlers.get(name)
+}

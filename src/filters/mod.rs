@@ -1,0 +1,280 @@
+//! Filters: the `[filters.NAME]` table, and the compiled filter that decides per record
+//! whether a logger or handler goes on with it.
+
+pub mod redact;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::config::values::Level;
+use crate::diagnostics::did_you_mean;
+use crate::format::value::FieldValue;
+use crate::record::{Message, Record};
+use redact::Redactor;
+
+/// A filter `[filters.NAME]`, chosen by `class`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(tag = "class", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FilterConfig {
+    /// Passes records of the logger `name` and its descendants (Python's `logging.Filter`).
+    Name {
+        /// The logger name; "" passes every record.
+        #[serde(default)]
+        name: String,
+    },
+    /// Passes records only in DEBUG mode (Django's `RequireDebugTrue`).
+    RequireDebugTrue {},
+    /// Passes records only outside DEBUG mode (Django's `RequireDebugFalse`).
+    RequireDebugFalse {},
+    /// Passes records with `min <= level <= max`.
+    LevelRange {
+        /// The lowest level passed. Default NOTSET.
+        min: Option<Level>,
+        /// The highest level passed. Default CRITICAL.
+        max: Option<Level>,
+    },
+    /// Passes every record, with secrets (card numbers, passwords, bearer tokens, JWTs)
+    /// rewritten in the message and the key-values.
+    Redact {
+        /// Built-in pattern names ("card", "password", "bearer", "jwt") and/or regular
+        /// expressions. Default: all built-in patterns.
+        patterns: Option<Vec<String>>,
+        /// The text a secret is replaced with. Default `"[REDACTED]"`.
+        replacement: Option<String>,
+    },
+    /// A filter registered by name from Rust code at init (`Builder::filter`).
+    Custom {
+        /// The name the filter was registered under.
+        function: String,
+    },
+}
+
+/// A filter registered from Rust code, referenced as `class = "custom"`.
+pub type CustomFilter = Arc<dyn Fn(&Record<'_>) -> bool + Send + Sync>;
+
+/// Why a `[filters.NAME]` table cannot be built: the key at fault and what is wrong.
+#[derive(Clone, Debug)]
+pub struct FilterError {
+    /// The key inside the filter's table (`function`, `patterns[1]`, ...).
+    pub key: String,
+    /// What is wrong.
+    pub message: String,
+    /// The short text under the caret.
+    pub label: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// A compiled filter.
+#[derive(Clone)]
+pub enum Filter {
+    /// Python's `logging.Filter(name)`.
+    Name(String),
+    /// `require_debug_true` / `require_debug_false`, decided at configuration time.
+    Constant(bool),
+    /// `level_range`.
+    LevelRange(Level, Level),
+    /// A registered function.
+    Custom(CustomFilter),
+    /// `redact`: passes every record, rewriting its secrets.
+    Redact(Arc<Redactor>),
+}
+
+impl Filter {
+    /// Builds the runtime filter from a checked `[filters.NAME]` table; `debug` is the
+    /// DEBUG mode of the configuration, `custom` the filters registered from code. The
+    /// error is the problem and the key it is about.
+    pub fn build(
+        config: &FilterConfig,
+        debug: bool,
+        custom: &HashMap<String, CustomFilter>,
+    ) -> Result<Filter, FilterError> {
+        Ok(match config {
+            FilterConfig::Name { name } => Filter::Name(name.clone()),
+            FilterConfig::RequireDebugTrue {} => Filter::Constant(debug),
+            FilterConfig::RequireDebugFalse {} => Filter::Constant(!debug),
+            FilterConfig::LevelRange { min, max } => {
+                let (min, max) = (min.unwrap_or(Level::NOTSET), max.unwrap_or(Level::CRITICAL));
+                if min > max {
+                    return Err(FilterError {
+                        key: "min".into(),
+                        message: format!("min {min} is above max {max}"),
+                        label: "no record can pass".into(),
+                        help: None,
+                    });
+                }
+                Filter::LevelRange(min, max)
+            }
+            FilterConfig::Custom { function } => match custom.get(function) {
+                Some(f) => Filter::Custom(f.clone()),
+                None => {
+                    let help = did_you_mean(function, custom.keys().map(String::as_str))
+                        .unwrap_or_else(|| {
+                            "register it from Rust with `logconf::Builder::filter(name, fn)` before init"
+                                .to_string()
+                        });
+                    return Err(FilterError {
+                        key: "function".into(),
+                        message: format!("no custom filter `{function}` is registered"),
+                        label: "not registered".into(),
+                        help: Some(help),
+                    });
+                }
+            },
+            FilterConfig::Redact {
+                patterns,
+                replacement,
+            } => match Redactor::new(patterns.as_deref(), replacement.as_deref()) {
+                Ok(r) => Filter::Redact(Arc::new(r)),
+                Err((i, message)) => return Err(FilterError {
+                    key: format!("patterns[{i}]"),
+                    message: format!(
+                        "pattern `{}` is neither a built-in name nor a valid regular expression",
+                        patterns
+                            .as_deref()
+                            .and_then(|p| p.get(i))
+                            .map_or("", String::as_str)
+                    ),
+                    label: message,
+                    help: Some(format!(
+                        "built-in patterns are {}",
+                        redact::BUILTIN.join(", ")
+                    )),
+                }),
+            },
+        })
+    }
+
+    /// True when the record passes.
+    pub fn passes(&self, rec: &Record<'_>) -> bool {
+        match self {
+            Filter::Name(name) => {
+                name.is_empty()
+                    || rec.logger == name
+                    || (rec.logger.starts_with(name.as_str())
+                        && rec.logger.as_bytes().get(name.len()) == Some(&b'.'))
+            }
+            Filter::Constant(pass) => *pass,
+            Filter::LevelRange(min, max) => *min <= rec.level && rec.level <= *max,
+            Filter::Redact(_) => true,
+            Filter::Custom(f) => {
+                // A panicking user filter must not take the logging call down.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(rec))).unwrap_or(true)
+            }
+        }
+    }
+}
+
+impl Filter {
+    /// The redactor of a `redact` filter.
+    pub fn redactor(&self) -> Option<&Redactor> {
+        match self {
+            Filter::Redact(r) => Some(r),
+            Filter::Name(_) | Filter::Constant(_) | Filter::LevelRange(..) | Filter::Custom(_) => {
+                None
+            }
+        }
+    }
+}
+
+/// Python's filter step for a logger or a handler: every filter must pass, then the
+/// `redact` filters rewrite the record. Calls `then` with the record to go on with,
+/// unless a filter refused it.
+pub fn apply(filters: &[Arc<Filter>], rec: &Record<'_>, then: impl FnOnce(&Record<'_>)) {
+    if !filters.iter().all(|f| f.passes(rec)) {
+        return;
+    }
+    if filters.iter().any(|f| f.redactor().is_some()) {
+        let redactors: Vec<&Redactor> = filters.iter().filter_map(|f| f.redactor()).collect();
+        with_redacted(rec, &redactors, then);
+    } else {
+        then(rec);
+    }
+}
+
+/// Key-values with their text values redacted.
+struct RedactedKv(Vec<(String, FieldValue<'static>)>);
+
+impl log::kv::Source for RedactedKv {
+    fn visit<'kvs>(
+        &'kvs self,
+        visitor: &mut dyn log::kv::VisitSource<'kvs>,
+    ) -> Result<(), log::kv::Error> {
+        for (k, v) in &self.0 {
+            let value = match v {
+                FieldValue::Str(s) => log::kv::Value::from(s.as_ref()),
+                FieldValue::Int(i) => log::kv::Value::from(*i),
+                FieldValue::Float(f) => log::kv::Value::from(*f),
+                FieldValue::Bool(b) => log::kv::Value::from(*b),
+            };
+            visitor.visit_pair(log::kv::Key::from_str(k), value)?;
+        }
+        Ok(())
+    }
+}
+
+struct Collect(Vec<(String, FieldValue<'static>)>);
+
+impl<'kvs> log::kv::VisitSource<'kvs> for Collect {
+    fn visit_pair(
+        &mut self,
+        key: log::kv::Key<'kvs>,
+        value: log::kv::Value<'kvs>,
+    ) -> Result<(), log::kv::Error> {
+        self.0
+            .push((key.as_str().to_string(), crate::format::kv_value(&value)));
+        Ok(())
+    }
+}
+
+/// Calls `f` with a copy of `rec` whose message and key-values went through every
+/// redactor (a key that names a secret has its whole value replaced).
+pub fn with_redacted<R>(
+    rec: &Record<'_>,
+    redactors: &[&Redactor],
+    f: impl FnOnce(&Record<'_>) -> R,
+) -> R {
+    let mut message = String::new();
+    rec.message.write_to(&mut message);
+    for r in redactors {
+        if let Cow::Owned(s) = r.redact(&message) {
+            message = s;
+        }
+    }
+    let mut kv = Collect(Vec::new());
+    let _ = rec.kv.visit(&mut kv);
+    for (k, v) in kv.0.iter_mut() {
+        if k.starts_with("__logconf") {
+            continue;
+        }
+        let text = match &*v {
+            FieldValue::Str(s) => s.to_string(),
+            other if redact::is_secret_name(k) => {
+                let mut s = String::new();
+                other.write_str(&mut s);
+                s
+            }
+            _ => continue,
+        };
+        let mut redacted = text.clone();
+        for r in redactors {
+            if let Cow::Owned(s) = r.redact_value(k, &redacted) {
+                redacted = s;
+            }
+        }
+        if redacted != text {
+            *v = FieldValue::Str(Cow::Owned(redacted));
+        }
+    }
+    let kv = RedactedKv(kv.0);
+    let copy = Record {
+        message: Message::Text(&message),
+        kv: &kv,
+        ..*rec
+    };
+    f(&copy)
+}

@@ -1,0 +1,122 @@
+//! Where a handler's lines go: the planned [`Output`] (checked at load, nothing opened)
+//! and the opened [`Sink`].
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::console::{ConsoleSink, Stream};
+use super::files;
+use super::syslog::{SyslogSink, SyslogTarget};
+use crate::format::time::Stamp;
+use crate::record::Record;
+use crate::rotation::{FileWriter, Settings};
+
+/// Where a handler's lines go, as planned at load.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// stdout or stderr.
+    Console(Stream),
+    /// A file; handlers whose settings are equal share one writer.
+    File(Settings),
+    /// A syslog daemon.
+    Syslog(SyslogTarget),
+    /// Nowhere.
+    Null,
+}
+
+impl Output {
+    /// Opens it: creates a file's directory and opens the file (unless delayed), or
+    /// reuses the writer already open for the same file and settings.
+    pub fn open(&self) -> std::io::Result<Sink> {
+        Ok(match self {
+            Output::Console(stream) => Sink::Console(ConsoleSink::new(*stream)),
+            Output::File(settings) => Sink::File(files::open(settings)?),
+            Output::Syslog(target) => Sink::Syslog(SyslogSink::new(target)),
+            Output::Null => Sink::Null,
+        })
+    }
+
+    /// The file written, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Output::File(s) => Some(&s.path),
+            Output::Console(_) | Output::Syslog(_) | Output::Null => None,
+        }
+    }
+
+    /// The file's settings, for a file output.
+    pub fn file_settings(&self) -> Option<&Settings> {
+        match self {
+            Output::File(s) => Some(s),
+            Output::Console(_) | Output::Syslog(_) | Output::Null => None,
+        }
+    }
+
+    /// Where lines end up, in words: `stderr`, a path, `syslog udp://...`, `discarded`.
+    pub fn destination(&self) -> String {
+        match self {
+            Output::Console(Stream::Stderr) => "stderr".to_string(),
+            Output::Console(Stream::Stdout) => "stdout".to_string(),
+            Output::File(s) => s.path.display().to_string(),
+            Output::Syslog(t) => format!("syslog {}", t.address_text),
+            Output::Null => "discarded".to_string(),
+        }
+    }
+
+    /// True when the file is opened only at the first record (`delay = true`), so it
+    /// may rightly not exist yet.
+    pub fn opens_lazily(&self) -> bool {
+        matches!(self, Output::File(s) if s.delay)
+    }
+
+    /// Checks, without creating or opening anything, that the output could be opened
+    /// (a file's directory exists or can be created, and is writable).
+    pub fn check_writable(&self) -> Result<(), String> {
+        match self {
+            Output::File(s) => files::writable(&s.path),
+            Output::Console(_) | Output::Syslog(_) | Output::Null => Ok(()),
+        }
+    }
+}
+
+/// Where a handler's lines go, opened.
+pub enum Sink {
+    /// stdout or stderr.
+    Console(ConsoleSink),
+    /// A file, shared with every handler that names it.
+    File(Arc<FileWriter>),
+    /// A syslog daemon.
+    Syslog(SyslogSink),
+    /// Nowhere.
+    Null,
+}
+
+impl Sink {
+    pub(super) fn write(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Console(c) => c.write(line),
+            Sink::File(f) => f.write(line),
+            Sink::Syslog(s) => s.send(rec.level, Stamp::of(rec.time), line),
+            Sink::Null => Ok(()),
+        }
+    }
+
+    pub(super) fn flush(&self) -> std::io::Result<()> {
+        match self {
+            Sink::Console(c) => c.flush(),
+            Sink::File(f) => {
+                f.flush();
+                Ok(())
+            }
+            Sink::Syslog(_) | Sink::Null => Ok(()),
+        }
+    }
+
+    /// The file this sink writes, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Sink::File(f) => Some(f.path()),
+            Sink::Console(_) | Sink::Syslog(_) | Sink::Null => None,
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! `class = "watched_file"`: a file reopened when it is moved or removed, for external
+//! logrotate (Python's `logging.handlers.WatchedFileHandler`).
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::files::{self, FileMode};
+use super::{HandlerClass, HandlerCommon, Output, PlanContext};
+use crate::diagnostics::Diagnostic;
+use crate::rotation::Policy;
+
+/// A file that is reopened when it is moved or removed, for external logrotate
+/// (Python's `logging.handlers.WatchedFileHandler`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+pub struct WatchedFileConfig {
+    /// Level, formatter, filters, debug_only.
+    #[serde(flatten)]
+    pub common: HandlerCommon,
+    /// The file. A relative path resolves against the log base dir.
+    pub filename: String,
+    /// "a" appends (the default), "w" truncates the file when the handler is created.
+    #[serde(default)]
+    pub mode: FileMode,
+    /// Open the file at the first record instead of at startup. Default false.
+    #[serde(default)]
+    pub delay: bool,
+}
+
+impl HandlerClass for WatchedFileConfig {
+    fn name(&self) -> &'static str {
+        "watched_file"
+    }
+
+    fn common(&self) -> &HandlerCommon {
+        &self.common
+    }
+
+    fn plan(&self, cx: &PlanContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<Output> {
+        let policy = Policy::Watched {
+            truncate: self.mode == FileMode::Write,
+        };
+        files::plan(cx, &self.filename, policy, None, self.delay, diags).map(Output::File)
+    }
+}
