@@ -8,6 +8,7 @@ use crate::config::values::Level;
 
 /// The text of a record: `log`'s format arguments, or a ready string.
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub enum Message<'a> {
     /// From a `log` macro.
     Args(fmt::Arguments<'a>),

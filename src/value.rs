@@ -11,6 +11,7 @@ use serde::Deserialize;
 /// (a string, an integer, a float or a boolean).
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Value {
     /// A text.
     Str(String),

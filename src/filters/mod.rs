@@ -128,24 +128,25 @@ impl Filter {
             FilterConfig::Redact {
                 patterns,
                 replacement,
-            } => match Redactor::new(patterns.as_deref(), replacement.as_deref()) {
-                Ok(r) => Filter::Redact(Arc::new(r)),
-                Err((i, message)) => return Err(FilterError {
-                    key: format!("patterns[{i}]"),
-                    message: format!(
-                        "pattern `{}` is neither a built-in name nor a valid regular expression",
-                        patterns
-                            .as_deref()
-                            .and_then(|p| p.get(i))
-                            .map_or("", String::as_str)
-                    ),
-                    label: message,
-                    help: Some(format!(
-                        "built-in patterns are {}",
-                        redact::BUILTIN.join(", ")
-                    )),
-                }),
-            },
+            } => {
+                let redactor = Redactor::new(patterns.as_deref(), replacement.as_deref())
+                    .map_err(|(i, label)| {
+                        let pattern = patterns.as_deref().and_then(|p| p.get(i));
+                        FilterError {
+                            key: format!("patterns[{i}]"),
+                            message: format!(
+                                "pattern `{}` is neither a built-in name nor a valid regular expression",
+                                pattern.map_or("", String::as_str)
+                            ),
+                            label,
+                            help: Some(format!(
+                                "built-in patterns are {}",
+                                redact::BUILTIN.join(", ")
+                            )),
+                        }
+                    })?;
+                Filter::Redact(Arc::new(redactor))
+            }
         })
     }
 

@@ -212,7 +212,7 @@ impl Logging {
             status.last_error = None;
         }
         if let Some(me) = self.this.get().and_then(std::sync::Weak::upgrade) {
-            reload::ensure_watcher(&me);
+            reload::ensure_watcher(reload::ReloadTarget::of(&me));
         }
         Ok(())
     }
@@ -220,9 +220,9 @@ impl Logging {
     /// Starts the triggers of hot reload that apply to this configuration.
     pub(crate) fn start_triggers(self: &Arc<Self>, sighup: bool) {
         let _ = self.this.set(Arc::downgrade(self));
-        reload::ensure_watcher(self);
+        reload::ensure_watcher(reload::ReloadTarget::of(self));
         if sighup {
-            reload::reload_on_sighup(self);
+            reload::reload_on_sighup(reload::ReloadTarget::of(self));
         }
     }
 

@@ -37,28 +37,84 @@ fn text_hash(text: &str) -> u64 {
     h.finish()
 }
 
-/// Starts the watcher of `logging` when its configuration asks for one and none runs.
-pub fn ensure_watcher(logging: &Arc<Logging>) {
-    let Source::Path(path) = logging.source().clone() else {
+/// A running configuration as the reload triggers see it: the one type this module
+/// uses. It holds the configuration weakly, so a trigger never keeps it alive.
+#[derive(Clone)]
+pub struct ReloadTarget(Weak<Logging>);
+
+impl ReloadTarget {
+    /// The trigger's view of `logging`.
+    pub fn of(logging: &Arc<Logging>) -> ReloadTarget {
+        ReloadTarget(Arc::downgrade(logging))
+    }
+
+    /// The file to watch, while the configuration lives, is read from a file and has
+    /// hot reload on; with the poll interval.
+    fn watched(&self) -> Option<(PathBuf, Duration)> {
+        let logging = self.0.upgrade()?;
+        let Source::Path(path) = logging.source() else {
+            return None;
+        };
+        Some((path.clone(), logging.watch_interval()?))
+    }
+
+    /// A hash of the text in force.
+    fn text_hash(&self) -> Option<u64> {
+        self.0.upgrade().map(|l| text_hash(&l.loaded().source))
+    }
+
+    /// Reloads after `trigger`, reporting a failure; false when the configuration is gone.
+    fn reload_after(&self, trigger: &str) -> bool {
+        match self.0.upgrade() {
+            Some(l) => {
+                l.reload_and_report(trigger);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Marks the watcher as running; false when one runs already.
+    fn claim_watcher(&self) -> bool {
+        self.0
+            .upgrade()
+            .is_some_and(|l| !l.watcher_running.swap(true, Ordering::SeqCst))
+    }
+
+    /// Marks the watcher as stopped.
+    fn release_watcher(&self) {
+        if let Some(l) = self.0.upgrade() {
+            l.watcher_running.store(false, Ordering::SeqCst);
+        }
+    }
+
+    fn is_alive(&self) -> bool {
+        self.0.strong_count() > 0
+    }
+}
+
+/// Starts the watcher of `target` when its configuration asks for one and none runs.
+pub fn ensure_watcher(target: ReloadTarget) {
+    let Some((path, _)) = target.watched() else {
         return;
     };
-    if logging.watch_interval().is_none() || logging.watcher_running.swap(true, Ordering::SeqCst) {
+    if !target.claim_watcher() {
         return;
     }
-    let weak = Arc::downgrade(logging);
-    let seen = Some(text_hash(&logging.loaded().source));
+    let seen = target.text_hash();
+    let thread_target = target.clone();
     let spawned = std::thread::Builder::new()
         .name("logconf-watch".into())
-        .spawn(move || watch_loop(weak, path, seen));
+        .spawn(move || watch_loop(thread_target, path, seen));
     if let Err(e) = spawned {
-        logging.watcher_running.store(false, Ordering::SeqCst);
+        target.release_watcher();
         eprintln!(
             "logconf: cannot start the configuration watcher: {e}; use SIGHUP or Handle::reload"
         );
     }
 }
 
-fn watch_loop(weak: Weak<Logging>, path: PathBuf, mut seen: Option<u64>) {
+fn watch_loop(target: ReloadTarget, path: PathBuf, mut seen: Option<u64>) {
     let (tx, rx) = channel::<()>();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -72,7 +128,7 @@ fn watch_loop(weak: Weak<Logging>, path: PathBuf, mut seen: Option<u64>) {
     .and_then(|mut w| w.watch(&dir, RecursiveMode::NonRecursive).map(|()| w))
     .ok();
     let mut missing_reported = false;
-    while let Some(poll) = weak.upgrade().and_then(|l| l.watch_interval()) {
+    while let Some((_, poll)) = target.watched() {
         match rx.recv_timeout(poll) {
             Ok(()) => {
                 std::thread::sleep(DEBOUNCE);
@@ -80,9 +136,10 @@ fn watch_loop(weak: Weak<Logging>, path: PathBuf, mut seen: Option<u64>) {
             }
             Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {}
         }
-        let Some(logging) = weak.upgrade() else { break };
-        let now = content_hash(&path);
-        match now {
+        if !target.is_alive() {
+            break;
+        }
+        match content_hash(&path) {
             None => {
                 if !missing_reported {
                     eprintln!("logconf: {} cannot be read; the current configuration stays, and the file is watched for", path.display());
@@ -92,27 +149,24 @@ fn watch_loop(weak: Weak<Logging>, path: PathBuf, mut seen: Option<u64>) {
             Some(hash) if Some(hash) != seen => {
                 missing_reported = false;
                 seen = Some(hash);
-                logging.reload_and_report("a change of the file");
+                if !target.reload_after("a change of the file") {
+                    break;
+                }
             }
             Some(_) => missing_reported = false,
         }
-        if logging.watch_interval().is_none() {
-            break;
-        }
     }
-    if let Some(l) = weak.upgrade() {
-        l.watcher_running.store(false, Ordering::SeqCst);
-    }
+    target.release_watcher();
 }
 
-static SIGHUP_TARGETS: Lazy<Mutex<Vec<Weak<Logging>>>> = Lazy::new(|| Mutex::new(Vec::new()));
+static SIGHUP_TARGETS: Lazy<Mutex<Vec<ReloadTarget>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
-/// Reloads `logging` on SIGHUP (Unix), as `systemctl reload` and `kill -HUP` expect.
-pub fn reload_on_sighup(logging: &Arc<Logging>) {
+/// Reloads `target` on SIGHUP (Unix), as `systemctl reload` and `kill -HUP` expect.
+pub fn reload_on_sighup(target: ReloadTarget) {
     let mut targets = SIGHUP_TARGETS.lock();
-    targets.retain(|w| w.strong_count() > 0);
+    targets.retain(ReloadTarget::is_alive);
     let first = targets.is_empty();
-    targets.push(Arc::downgrade(logging));
+    targets.push(target);
     drop(targets);
     static STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if !first || STARTED.swap(true, Ordering::SeqCst) {
@@ -124,13 +178,9 @@ pub fn reload_on_sighup(logging: &Arc<Logging>) {
                 .name("logconf-sighup".into())
                 .spawn(move || {
                     for _ in signals.forever() {
-                        let live: Vec<Arc<Logging>> = SIGHUP_TARGETS
-                            .lock()
-                            .iter()
-                            .filter_map(Weak::upgrade)
-                            .collect();
-                        for l in live {
-                            l.reload_and_report("SIGHUP");
+                        let live: Vec<ReloadTarget> = SIGHUP_TARGETS.lock().clone();
+                        for t in live {
+                            t.reload_after("SIGHUP");
                         }
                     }
                 });
