@@ -3,6 +3,7 @@
 //! cross-references, interpolation and environment errors alike.
 
 use std::fmt;
+use std::io::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -68,6 +69,23 @@ impl Diagnostic {
         self
     }
 }
+
+/// Writes `logconf: MESSAGE` and a newline to stderr in one write. Never panics and
+/// never fails, whatever stderr is (closed, a full disk, a pipe nobody reads): what
+/// logconf has to say about its own trouble must not become the application's.
+pub fn report(message: fmt::Arguments<'_>) {
+    let mut line = String::with_capacity(128);
+    let _ = fmt::Write::write_fmt(&mut line, format_args!("logconf: {message}\n"));
+    let _ = std::io::stderr().write_all(line.as_bytes());
+}
+
+/// `report!("...", args)`: [`report`] with `format!` arguments.
+macro_rules! report {
+    ($($arg:tt)*) => {
+        $crate::diagnostics::report(format_args!($($arg)*))
+    };
+}
+pub(crate) use report;
 
 /// All the problems of one configuration, each with its file, line, column, the
 /// source line with a caret, and a hint; `Display` prints them as `logconf check` does.

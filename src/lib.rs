@@ -14,7 +14,8 @@
 //! helpers). How the pieces fit is in `docs/architecture.md`.
 #![warn(missing_docs)]
 
-// The pipeline, bottom to top: each module uses only those above it in this list.
+// The layers, bottom to top, are listed in docs/architecture.md and checked by
+// tests/architecture.rs: each module uses only those below it.
 mod api;
 pub mod app;
 mod clock;
@@ -45,6 +46,7 @@ pub mod __private {
 pub use api::{init, ActiveConfig, Builder, Error, Guard, Handle};
 pub use config::values::Level;
 pub use diagnostics::Diagnostics;
+pub use handlers::HandlerHealth;
 pub use record::{Message, Record};
 pub use runtime::{Source, Status};
 pub use structured::StructuredLogger;

@@ -87,21 +87,36 @@ pub fn run(config: &Path) -> ExitCode {
     };
     let dir = config.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut failed = false;
-    let stdin = std::io::stdin();
-    for (i, line) in stdin.lock().lines().enumerate() {
-        let lineno = i + 1;
-        let line = match line {
-            Ok(l) => l,
+    let mut stdin = std::io::stdin().lock();
+    let mut bytes = Vec::new();
+    let mut lineno = 0;
+    loop {
+        bytes.clear();
+        match stdin.read_until(b'\n', &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
             Err(e) => {
                 eprintln!("logconf replay: stdin: {e}");
                 failed = true;
                 break;
             }
+        }
+        lineno += 1;
+        let line = match std::str::from_utf8(&bytes) {
+            Ok(l) => l.trim_end_matches(['\n', '\r']),
+            Err(e) => {
+                eprintln!(
+                    "logconf replay: line {lineno}: not UTF-8 (an invalid byte at column {}); skipped",
+                    e.valid_up_to() + 1
+                );
+                failed = true;
+                continue;
+            }
         };
         if line.trim().is_empty() {
             continue;
         }
-        let obj: Json = match serde_json::from_str(&line) {
+        let obj: Json = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
                 eprintln!("logconf replay: line {lineno}: not JSON: {e}");
@@ -146,6 +161,14 @@ pub fn run(config: &Path) -> ExitCode {
         handle.log(logger, &rec);
     }
     handle.flush();
+    let dropped = handle.status().records_dropped;
+    if dropped > 0 {
+        eprintln!(
+            "logconf replay: {dropped} record{} could not be written (see the errors above)",
+            if dropped == 1 { "" } else { "s" }
+        );
+        failed = true;
+    }
     if failed {
         ExitCode::from(1)
     } else {

@@ -166,6 +166,19 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
             );
         }
     }
+    for h in handle.status().handlers {
+        if h.records_dropped > 0 {
+            failures += 1;
+            let why = h.last_error.map(|(_, e)| e).unwrap_or_default();
+            println!(
+                "{:<16} {:<42} FAILED: {} record{} not written: {why}",
+                h.name,
+                "-",
+                h.records_dropped,
+                if h.records_dropped == 1 { "" } else { "s" }
+            );
+        }
+    }
     drop(guard);
     if failures > 0 {
         println!("\nresult: FAILED ({failures} of {} files)", files.len());

@@ -28,8 +28,11 @@ pub use watched_file::WatchedFileConfig;
 
 use std::cell::RefCell;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::SystemTime;
+
+use parking_lot::Mutex;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -180,6 +183,21 @@ pub struct Handler {
     /// Where lines go.
     pub sink: Sink,
     failed: AtomicBool,
+    dropped: AtomicU64,
+    last_error: Mutex<Option<(SystemTime, String)>>,
+}
+
+/// How a handler has fared since it was created: what [`crate::Handle::status`] shows
+/// for each handler.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct HandlerHealth {
+    /// The handler's name in `[handlers]`.
+    pub name: String,
+    /// Records it could not write (a full disk, a closed pipe, an unreachable daemon).
+    pub records_dropped: u64,
+    /// When it last failed, and why.
+    pub last_error: Option<(SystemTime, String)>,
 }
 
 impl Handler {
@@ -197,6 +215,17 @@ impl Handler {
             formatter,
             sink,
             failed: AtomicBool::new(false),
+            dropped: AtomicU64::new(0),
+            last_error: Mutex::new(None),
+        }
+    }
+
+    /// How it has fared: records dropped, the last error.
+    pub fn health(&self) -> HandlerHealth {
+        HandlerHealth {
+            name: self.plan.name.clone(),
+            records_dropped: self.dropped.load(Ordering::Relaxed),
+            last_error: self.last_error.lock().clone(),
         }
     }
 
@@ -235,22 +264,30 @@ impl Handler {
         });
         match result {
             Ok(()) => {
-                self.failed.store(false, Ordering::Relaxed);
+                // a load, not a store, on the hot path: the flag's cache line stays shared
+                if self.failed.load(Ordering::Relaxed) {
+                    self.failed.store(false, Ordering::Relaxed);
+                }
             }
-            Err(e) => self.report(&e),
+            Err(e) => {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                self.report(&e);
+            }
         }
     }
 
-    /// Reports a failing write once on stderr (until a write succeeds again).
+    /// Records a failure, and reports it on stderr once per failure streak (until a
+    /// write succeeds again).
     fn report(&self, e: &std::io::Error) {
+        *self.last_error.lock() = Some((SystemTime::now(), e.to_string()));
         if !self.failed.swap(true, Ordering::Relaxed) {
             let target = self
                 .sink
                 .path()
                 .map(|p| format!(" to {}", p.display()))
                 .unwrap_or_default();
-            eprintln!(
-                "logconf: handler `{}` cannot write{target}: {e}",
+            crate::diagnostics::report!(
+                "handler `{}` cannot write{target}: {e}",
                 self.plan.name
             );
         }

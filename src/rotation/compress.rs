@@ -89,12 +89,12 @@ pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
                 }));
                 match result {
                     Ok(Ok(())) => {}
-                    Ok(Err(e)) => eprintln!(
-                        "logconf: compressing backups of {}: {e}; uncompressed files are kept",
+                    Ok(Err(e)) => crate::diagnostics::report!(
+                        "compressing backups of {}: {e}; uncompressed files are kept",
                         job.settings.path.display()
                     ),
-                    Err(_) => eprintln!(
-                        "logconf: compressing backups of {} failed; uncompressed files are kept",
+                    Err(_) => crate::diagnostics::report!(
+                        "compressing backups of {} failed; uncompressed files are kept",
                         job.settings.path.display()
                     ),
                 }
@@ -107,8 +107,8 @@ pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
             *queue = Some(tx);
         }
         Err(e) => {
-            eprintln!(
-                "logconf: cannot start the compression thread: {e}; backups stay uncompressed"
+            crate::diagnostics::report!(
+                "cannot start the compression thread: {e}; backups stay uncompressed"
             );
             job.pending.done();
         }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -42,6 +42,12 @@ pub struct Status {
     /// The last failed reload: when, and every problem, as `logconf check` prints them.
     /// Cleared by the next successful one.
     pub last_error: Option<(SystemTime, String)>,
+    /// Each handler of the configuration in force: records it could not write, its
+    /// last error.
+    pub handlers: Vec<crate::handlers::HandlerHealth>,
+    /// Records no handler could write since logging started, replaced configurations
+    /// included (a write that failed on two handlers counts twice).
+    pub records_dropped: u64,
 }
 
 /// How hot reload is set from code (wins over the file's `watch`).
@@ -73,6 +79,8 @@ pub struct Logging {
     pub(crate) watcher_running: AtomicBool,
     this: once_cell::sync::OnceCell<std::sync::Weak<Logging>>,
     last_reported: Mutex<Option<u64>>,
+    /// Records dropped by the handlers of replaced configurations.
+    retired_dropped: AtomicU64,
 }
 
 impl Logging {
@@ -96,7 +104,10 @@ impl Logging {
                 loaded_at: SystemTime::now(),
                 generation: 1,
                 last_error: None,
+                handlers: Vec::new(),
+                records_dropped: 0,
             }),
+            retired_dropped: AtomicU64::new(0),
             source,
             installed: AtomicBool::new(false),
             reload_lock: Mutex::new(()),
@@ -109,7 +120,12 @@ impl Logging {
 
     /// The status of the configuration in force.
     pub fn status(&self) -> Status {
-        self.status.lock().clone()
+        let mut status = self.status.lock().clone();
+        let tree = self.tree.load();
+        status.handlers = tree.handlers.iter().map(|h| h.health()).collect();
+        status.records_dropped = self.retired_dropped.load(Ordering::Relaxed)
+            + status.handlers.iter().map(|h| h.records_dropped).sum::<u64>();
+        status
     }
 
     /// The poll interval of hot reload, None when it is off.
@@ -155,7 +171,7 @@ impl Logging {
             "reload after {trigger} failed; the previous configuration stays in force\n{}",
             text.trim_end()
         );
-        eprintln!("logconf: {message}");
+        crate::diagnostics::report!("{message}");
         let rec = Record {
             level: crate::config::values::Level::ERROR,
             logger: "logconf",
@@ -200,6 +216,8 @@ impl Logging {
         let max = tree.max_level();
         let old = self.tree.swap(Arc::new(tree));
         old.flush();
+        let dropped: u64 = old.handlers.iter().map(|h| h.health().records_dropped).sum();
+        self.retired_dropped.fetch_add(dropped, Ordering::Relaxed);
         drop(old);
         if self.installed.load(Ordering::Relaxed) {
             log::set_max_level(max);

@@ -108,8 +108,8 @@ pub fn ensure_watcher(target: ReloadTarget) {
         .spawn(move || watch_loop(thread_target, path, seen));
     if let Err(e) = spawned {
         target.release_watcher();
-        eprintln!(
-            "logconf: cannot start the configuration watcher: {e}; use SIGHUP or Handle::reload"
+        crate::diagnostics::report!(
+            "cannot start the configuration watcher: {e}; use SIGHUP or Handle::reload"
         );
     }
 }
@@ -142,7 +142,7 @@ fn watch_loop(target: ReloadTarget, path: PathBuf, mut seen: Option<u64>) {
         match content_hash(&path) {
             None => {
                 if !missing_reported {
-                    eprintln!("logconf: {} cannot be read; the current configuration stays, and the file is watched for", path.display());
+                    crate::diagnostics::report!("{} cannot be read; the current configuration stays, and the file is watched for", path.display());
                     missing_reported = true;
                 }
             }
@@ -185,9 +185,9 @@ pub fn reload_on_sighup(target: ReloadTarget) {
                     }
                 });
             if let Err(e) = spawned {
-                eprintln!("logconf: cannot listen for SIGHUP: {e}");
+                crate::diagnostics::report!("cannot listen for SIGHUP: {e}");
             }
         }
-        Err(e) => eprintln!("logconf: cannot listen for SIGHUP: {e}"),
+        Err(e) => crate::diagnostics::report!("cannot listen for SIGHUP: {e}"),
     }
 }
