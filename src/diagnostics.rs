@@ -73,16 +73,16 @@ impl Diagnostic {
 /// Writes `logconf: MESSAGE` and a newline to stderr in one write. Never panics and
 /// never fails, whatever stderr is (closed, a full disk, a pipe nobody reads): what
 /// logconf has to say about its own trouble must not become the application's.
-pub fn report(message: fmt::Arguments<'_>) {
+pub fn report_to_stderr(message: fmt::Arguments<'_>) {
     let mut line = String::with_capacity(128);
     let _ = fmt::Write::write_fmt(&mut line, format_args!("logconf: {message}\n"));
     let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
-/// `report!("...", args)`: [`report`] with `format!` arguments.
+/// `report!("...", args)`: [`report_to_stderr`] with `format!` arguments.
 macro_rules! report {
     ($($arg:tt)*) => {
-        $crate::diagnostics::report(format_args!($($arg)*))
+        $crate::diagnostics::report_to_stderr(format_args!($($arg)*))
     };
 }
 pub(crate) use report;

@@ -171,8 +171,13 @@ fn a_failing_write_is_reported_once_and_other_handlers_go_on() {
         dir.path(),
         input,
     );
-    assert!(out.status.success());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "records that could not be written fail the replay"
+    );
     let err = text(&out.stderr);
+    assert!(err.contains("2 records could not be written"), "{err}");
     assert_eq!(
         err.matches("handler `full` cannot write to /dev/full")
             .count(),

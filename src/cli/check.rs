@@ -20,11 +20,11 @@ pub fn run(file: &Path) -> ExitCode {
         return failed(file, &problems);
     }
     if !problems.items.is_empty() {
-        eprint!("{problems}");
+        err!("{problems}");
     }
     let c = &loaded.config;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    println!(
+    outln!(
         "{}: OK ({}, {}, {}, {}; debug {}, base dir {})",
         file.display(),
         plural(c.formatters.len(), "formatter"),
@@ -39,9 +39,9 @@ pub fn run(file: &Path) -> ExitCode {
 
 /// Prints every problem and the count; exit 1.
 fn failed(file: &Path, diags: &logconf::Diagnostics) -> ExitCode {
-    eprint!("{diags}");
+    err!("{diags}");
     let n = diags.error_count();
-    eprintln!(
+    errln!(
         "\nerror: {} has {n} error{}",
         file.display(),
         if n == 1 { "" } else { "s" }

@@ -12,8 +12,8 @@ pub fn run(logger: &str, file: &Path) -> ExitCode {
     let loaded = match load_file(file, &LoadOptions::default()) {
         Ok(l) => l,
         Err(diags) => {
-            eprint!("{diags}");
-            eprintln!(
+            err!("{diags}");
+            errln!(
                 "\nerror: {} does not load; fix it first (logconf check)",
                 file.display()
             );
@@ -22,11 +22,11 @@ pub fn run(logger: &str, file: &Path) -> ExitCode {
     };
     match logconf::__cli::explain(&loaded, logger) {
         Ok(explanation) => {
-            print!("{}", render(&loaded, &explanation));
+            out!("{}", render(&loaded, &explanation));
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            eprint!("{diags}");
+            err!("{diags}");
             ExitCode::from(1)
         }
     }

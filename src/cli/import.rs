@@ -10,28 +10,28 @@ pub fn run(file: &Path) -> ExitCode {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
+            errln!("error: cannot read {}: {e}", file.display());
             return ExitCode::from(1);
         }
     };
     let imported = match logconf::__cli::import(&text) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("error: {}: {e}", file.display());
+            errln!("error: {}: {e}", file.display());
             return ExitCode::from(1);
         }
     };
-    print!("{}", imported.toml);
+    out!("{}", imported.toml);
     for n in &imported.notes {
-        eprintln!("note: {n}");
+        errln!("note: {n}");
     }
     let options = LoadOptions {
         env: Some(std::collections::HashMap::new()),
         ..LoadOptions::default()
     };
     if let Err(d) = load_str(&imported.toml, "logging.toml".as_ref(), &options) {
-        eprint!("{d}");
-        eprintln!("\nwarning: the converted file needs the changes above before it loads");
+        err!("{d}");
+        errln!("\nwarning: the converted file needs the changes above before it loads");
     }
     ExitCode::SUCCESS
 }

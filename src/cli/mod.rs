@@ -1,5 +1,32 @@
 //! The `logconf` command line: `check`, `schema`, `explain`, `replay`.
 
+/// Output that never panics: a closed pipe or a full disk on stdout or stderr must not
+/// turn into a panic of the command (`logconf check | head`, `2>/dev/full`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod check;
 mod explain;
 mod import;
@@ -74,9 +101,9 @@ pub fn main() -> ExitCode {
         Command::Check { file } => check::run(&config(file)),
         Command::Schema { markdown } => {
             if markdown {
-                print!("{}", logconf::__cli::reference_markdown());
+                out!("{}", logconf::__cli::reference_markdown());
             } else {
-                print!("{}", logconf::__cli::schema_text());
+                out!("{}", logconf::__cli::schema_text());
             }
             ExitCode::SUCCESS
         }

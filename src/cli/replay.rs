@@ -80,8 +80,8 @@ pub fn run(config: &Path) -> ExitCode {
     let handle = match Builder::new().path(config).reload_on_sighup(true).build() {
         Ok(h) => h,
         Err(e) => {
-            eprint!("{e}");
-            eprintln!("\nerror: {} does not load", config.display());
+            err!("{e}");
+            errln!("\nerror: {} does not load", config.display());
             return ExitCode::from(1);
         }
     };
@@ -96,7 +96,7 @@ pub fn run(config: &Path) -> ExitCode {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                eprintln!("logconf replay: stdin: {e}");
+                errln!("logconf replay: stdin: {e}");
                 failed = true;
                 break;
             }
@@ -105,7 +105,7 @@ pub fn run(config: &Path) -> ExitCode {
         let line = match std::str::from_utf8(&bytes) {
             Ok(l) => l.trim_end_matches(['\n', '\r']),
             Err(e) => {
-                eprintln!(
+                errln!(
                     "logconf replay: line {lineno}: not UTF-8 (an invalid byte at column {}); skipped",
                     e.valid_up_to() + 1
                 );
@@ -119,21 +119,21 @@ pub fn run(config: &Path) -> ExitCode {
         let obj: Json = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
-                eprintln!("logconf replay: line {lineno}: not JSON: {e}");
+                errln!("logconf replay: line {lineno}: not JSON: {e}");
                 failed = true;
                 continue;
             }
         };
         if let Some(target) = obj.get("reconfigure") {
             let Some(p) = target.as_str() else {
-                eprintln!("logconf replay: line {lineno}: \"reconfigure\" must be a path string");
+                errln!("logconf replay: line {lineno}: \"reconfigure\" must be a path string");
                 failed = true;
                 continue;
             };
             let path = dir.join(p);
             if let Err(e) = handle.reconfigure_file(&path) {
-                eprint!("{e}");
-                eprintln!("logconf replay: line {lineno}: reconfigure failed; the previous configuration stays");
+                err!("{e}");
+                errln!("logconf replay: line {lineno}: reconfigure failed; the previous configuration stays");
                 failed = true;
             }
             continue;
@@ -141,7 +141,7 @@ pub fn run(config: &Path) -> ExitCode {
         let level = match record_level(obj.get("level")) {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("logconf replay: line {lineno}: {e}");
+                errln!("logconf replay: line {lineno}: {e}");
                 failed = true;
                 continue;
             }
@@ -163,7 +163,7 @@ pub fn run(config: &Path) -> ExitCode {
     handle.flush();
     let dropped = handle.status().records_dropped;
     if dropped > 0 {
-        eprintln!(
+        errln!(
             "logconf replay: {dropped} record{} could not be written (see the errors above)",
             if dropped == 1 { "" } else { "s" }
         );

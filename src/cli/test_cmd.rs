@@ -42,8 +42,8 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
     let guard = match Builder::new().path(file).reload_on_sighup(false).init() {
         Ok(g) => g,
         Err(e) => {
-            eprint!("{e}");
-            eprintln!(
+            err!("{e}");
+            errln!(
                 "\nerror: logging could not be set up from {}; nothing was tested",
                 file.display()
             );
@@ -70,13 +70,13 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         reached
     };
 
-    println!(
+    outln!(
         "logconf test: {} at {level} (debug {}, base dir {})\n",
         file.display(),
         if loaded.debug { "on" } else { "off" },
         loaded.base_dir.display()
     );
-    println!("{:<24} test record", "logger");
+    outln!("{:<24} test record", "logger");
     for name in &loggers {
         let reached = reach(name, level, name);
         logconf::__cli::emit(
@@ -90,7 +90,7 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         } else {
             format!("-> {}", reached.join(", "))
         };
-        println!("{name:<24} {note}");
+        outln!("{name:<24} {note}");
     }
     let helpers = [
         ("log_billing_event", app::EVENTS, Level::INFO),
@@ -112,13 +112,13 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         "seconds",
         &[("source", "logconf test".into())],
     );
-    println!(
+    outln!(
         "{:<24} -> billing.events, billing.security, billing.performance",
         "event helpers"
     );
     handle.flush();
 
-    println!("\n{:<16} {:<42} result", "handler", "file");
+    outln!("\n{:<16} {:<42} result", "handler", "file");
     let mut failures = 0;
     for (name, path) in &files {
         let now = size(path);
@@ -156,11 +156,11 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
             }
             (Some(_), None) => "OK (created; no test record at this level reaches it)".to_string(),
         };
-        println!("{name:<16} {:<42} {result}", path.display().to_string());
+        outln!("{name:<16} {:<42} {result}", path.display().to_string());
     }
     for (name, plan) in &loaded.handlers {
         if !logconf::__cli::is_active(plan, loaded.debug) {
-            println!(
+            outln!(
                 "{name:<16} {:<42} skipped (debug_only, DEBUG mode off)",
                 "-"
             );
@@ -170,7 +170,7 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         if h.records_dropped > 0 {
             failures += 1;
             let why = h.last_error.map(|(_, e)| e).unwrap_or_default();
-            println!(
+            outln!(
                 "{:<16} {:<42} FAILED: {} record{} not written: {why}",
                 h.name,
                 "-",
@@ -181,10 +181,10 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
     }
     drop(guard);
     if failures > 0 {
-        println!("\nresult: FAILED ({failures} of {} files)", files.len());
+        outln!("\nresult: FAILED ({failures} of {} files)", files.len());
         ExitCode::from(1)
     } else {
-        println!("\nresult: OK ({} files checked)", files.len());
+        outln!("\nresult: OK ({} files checked)", files.len());
         ExitCode::SUCCESS
     }
 }

@@ -286,10 +286,7 @@ impl Handler {
                 .path()
                 .map(|p| format!(" to {}", p.display()))
                 .unwrap_or_default();
-            crate::diagnostics::report!(
-                "handler `{}` cannot write{target}: {e}",
-                self.plan.name
-            );
+            crate::diagnostics::report!("handler `{}` cannot write{target}: {e}", self.plan.name);
         }
     }
 

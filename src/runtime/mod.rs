@@ -124,7 +124,11 @@ impl Logging {
         let tree = self.tree.load();
         status.handlers = tree.handlers.iter().map(|h| h.health()).collect();
         status.records_dropped = self.retired_dropped.load(Ordering::Relaxed)
-            + status.handlers.iter().map(|h| h.records_dropped).sum::<u64>();
+            + status
+                .handlers
+                .iter()
+                .map(|h| h.records_dropped)
+                .sum::<u64>();
         status
     }
 
@@ -216,7 +220,11 @@ impl Logging {
         let max = tree.max_level();
         let old = self.tree.swap(Arc::new(tree));
         old.flush();
-        let dropped: u64 = old.handlers.iter().map(|h| h.health().records_dropped).sum();
+        let dropped: u64 = old
+            .handlers
+            .iter()
+            .map(|h| h.health().records_dropped)
+            .sum();
         self.retired_dropped.fetch_add(dropped, Ordering::Relaxed);
         drop(old);
         if self.installed.load(Ordering::Relaxed) {

@@ -1,0 +1,121 @@
+//! Faults around a logging call, as real processes meet them: stderr closed or on a
+//! full device, input that is not UTF-8, a handler that cannot write. Logging goes on
+//! where it can, never panics, and says what was lost.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{build, log, read};
+use logconf::Level;
+
+const CONSOLE_AND_FILE: &str = "version = 1\n[handlers.console]\nclass = \"console\"\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"console\", \"file\"]\n";
+
+fn records(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("{{\"level\": \"WARNING\", \"msg\": \"record {i}\"}}\n"))
+        .collect()
+}
+
+fn replay(dir: &Path, stderr: Stdio, close_stderr: bool, input: &[u8]) -> std::process::ExitStatus {
+    let cfg = dir.join("logging.toml");
+    std::fs::write(&cfg, CONSOLE_AND_FILE).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logconf"))
+        .args(["replay", "--config", cfg.to_str().unwrap()])
+        .env("LOG_BASE_DIR", dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    if close_stderr {
+        // the reader of the child's stderr goes away: its writes fail with EPIPE
+        drop(child.stderr.take());
+    }
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait().unwrap()
+}
+
+fn expected(n: usize) -> String {
+    (0..n).map(|i| format!("record {i}\n")).collect()
+}
+
+#[test]
+fn a_child_whose_stderr_is_closed_keeps_logging_to_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = replay(dir.path(), Stdio::piped(), true, records(200).as_bytes());
+    assert_ne!(
+        status.code(),
+        Some(101),
+        "a logging call panicked: {status}"
+    );
+    assert!(status.code().is_some(), "killed by a signal: {status}");
+    assert_eq!(read(&dir.path().join("app.log")), expected(200));
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "records the console could not write are reported in the exit status"
+    );
+}
+
+#[test]
+fn a_child_whose_stderr_is_a_full_device_keeps_logging_to_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = replay(dir.path(), Stdio::from(full), false, records(50).as_bytes());
+    assert_eq!(status.code(), Some(1), "{status}");
+    assert_eq!(read(&dir.path().join("app.log")), expected(50));
+}
+
+#[test]
+fn replay_skips_a_line_that_is_not_utf8_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = b"{\"level\": \"WARNING\", \"msg\": \"before\"}\n".to_vec();
+    input.extend_from_slice(b"{\"level\": \"WARNING\", \"msg\": \"caf\xe9\"}\n");
+    input.extend_from_slice(b"{\"level\": \"WARNING\", \"msg\": \"after\"}\n");
+    let cfg = dir.path().join("logging.toml");
+    std::fs::write(&cfg, CONSOLE_AND_FILE.replace("\"console\", ", "")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logconf"))
+        .args(["replay", "--config", cfg.to_str().unwrap()])
+        .env("LOG_BASE_DIR", dir.path())
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2: not UTF-8"), "{err}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(read(&dir.path().join("app.log")), "before\nafter\n");
+}
+
+#[test]
+fn status_counts_the_records_a_handler_could_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[handlers.full]\nclass = \"file\"\nfilename = \"/dev/full\"\n[handlers.ok]\nclass = \"file\"\nfilename = \"ok.log\"\n[root]\nhandlers = [\"full\", \"ok\"]\n",
+    )
+    .unwrap();
+    for i in 0..3 {
+        log(&h, "app", Level::ERROR, &format!("r{i}"));
+    }
+    let status = h.status();
+    let full = status.handlers.iter().find(|h| h.name == "full").unwrap();
+    let ok = status.handlers.iter().find(|h| h.name == "ok").unwrap();
+    assert_eq!(full.records_dropped, 3);
+    assert!(full
+        .last_error
+        .as_ref()
+        .is_some_and(|(_, e)| e.contains("No space left")));
+    assert_eq!(ok.records_dropped, 0);
+    assert!(ok.last_error.is_none());
+    assert_eq!(status.records_dropped, 3);
+    assert_eq!(read(&dir.path().join("ok.log")), "r0\nr1\nr2\n");
+}
