@@ -308,3 +308,83 @@ fn replay_honours_watch() {
     child.rewrite("AFTER");
     child.wait_for_after("the watched file");
 }
+
+/// With the default `disable_existing_loggers = true`, a hot reload gives what a
+/// restart gives: loggers that exist only because they logged keep logging (through the
+/// root), under load, while the file changes only a format.
+#[test]
+fn reload_with_default_disable_existing_loggers_loses_nothing() {
+    let text = |tag: &str| {
+        format!(
+            "version = 1\n[formatters.f]\nformat = \"{tag}|%(name)s|%(message)s\"\n[handlers.out]\nclass = \"file\"\nfilename = \"out.log\"\nformatter = \"f\"\n[handlers.own]\nclass = \"file\"\nfilename = \"own.log\"\n[loggers.logconf]\nhandlers = [\"own\"]\npropagate = false\n[root]\nlevel = \"INFO\"\nhandlers = [\"out\"]\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let h = start(dir.path(), &text("A"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let workers: Vec<_> = (0..2)
+        .map(|t| {
+            let (h, stop) = (h.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) || n < 200 {
+                    log(&h, &format!("app.worker{t}"), Level::INFO, &format!("{t}-{n}"));
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let path = dir.path().join("logging.toml");
+    for i in 0..10 {
+        replace_atomically(&path, &text(if i % 2 == 0 { "B" } else { "A" }));
+        h.reload().unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    stop.store(true, Ordering::Relaxed);
+    let counts: Vec<usize> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    h.flush();
+    let out = read(&dir.path().join("out.log"));
+    for (t, n) in counts.iter().enumerate() {
+        let mine: Vec<&str> = out
+            .lines()
+            .filter(|l| l[2..].starts_with(&format!("app.worker{t}|")))
+            .collect();
+        assert_eq!(mine.len(), *n, "worker {t} lost records across reloads");
+    }
+    // only formats changed: no logger was disabled or re-routed, so nothing is said
+    assert_eq!(read(&dir.path().join("own.log")), "");
+
+    // an explicit reconfiguration is Python's second dictConfig: the workers that
+    // logged exist, are not named, and are disabled
+    h.reconfigure_file(&path).unwrap();
+    log(&h, "app.worker0", Level::WARNING, "after reconfigure");
+    h.flush();
+    assert!(!read(&dir.path().join("out.log")).contains("after reconfigure"));
+}
+
+/// A hot reload that disables a configured logger or sends a logger's records to other
+/// handlers says so in one line on the `logconf` logger.
+#[test]
+fn a_reload_that_disables_or_reroutes_says_so() {
+    let with = |extra: &str, root: &str| {
+        format!(
+            "version = 1\n[handlers.a]\nclass = \"file\"\nfilename = \"a.log\"\n[handlers.b]\nclass = \"file\"\nfilename = \"b.log\"\n[handlers.own]\nclass = \"file\"\nfilename = \"own.log\"\n[loggers.logconf]\nhandlers = [\"own\"]\npropagate = false\n{extra}[root]\nlevel = \"INFO\"\nhandlers = [\"{root}\"]\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let h = start(dir.path(), &with("[loggers.billing]\nlevel = \"INFO\"\n", "a"));
+    log(&h, "billing", Level::INFO, "one");
+    log(&h, "app", Level::INFO, "one");
+    let path = dir.path().join("logging.toml");
+    replace_atomically(&path, &with("", "b"));
+    h.reload().unwrap();
+    let own = read(&dir.path().join("own.log"));
+    assert_eq!(own.lines().count(), 1, "{own}");
+    assert!(own.contains("disabled billing"), "{own}");
+    assert!(own.contains("re-routed app"), "{own}");
+    log(&h, "app", Level::INFO, "two");
+    log(&h, "billing", Level::INFO, "two");
+    h.flush();
+    assert_eq!(read(&dir.path().join("b.log")), "two\n");
+}

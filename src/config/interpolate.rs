@@ -8,8 +8,9 @@ pub struct Unset {
 }
 
 /// Expands the references in `text`; `lookup` gives a variable's value (None: unset).
-/// `${NAME:-default}` uses the default when NAME is unset or empty, as in sh; `$$` is a
-/// literal `$`; a `$` that starts no reference stays as it is.
+/// `${NAME:-default}` uses the default when NAME is unset or empty, as in sh, and the
+/// default is itself expanded only then (`${A:-${B:-x}}`); `$$` is a literal `$`; a `$`
+/// that starts no reference stays as it is.
 pub fn interpolate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, Unset> {
     if !text.contains('$') {
         return Ok(text.to_string());
@@ -28,8 +29,8 @@ pub fn interpolate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Resul
             Some((name, default, used)) => {
                 let value = lookup(name);
                 let expanded = match (default, value) {
-                    (Some(d), None) => d.to_string(),
-                    (Some(d), Some(v)) if v.is_empty() => d.to_string(),
+                    (Some(d), None) => interpolate(d, lookup)?,
+                    (Some(d), Some(v)) if v.is_empty() => interpolate(d, lookup)?,
                     (_, Some(v)) => v,
                     (None, None) => {
                         return Err(Unset {
@@ -66,7 +67,23 @@ fn parse_reference(s: &str) -> Option<(&str, Option<&str>, usize)> {
         return Some((name, None, 1 + name_len + 1));
     }
     let def_body = after.strip_prefix(":-")?;
-    let end = def_body.find('}')?;
+    // the default ends at the `}` that closes this reference: nested `${...}` count
+    let mut depth = 0usize;
+    let mut prev = '\0';
+    let mut end = None;
+    for (i, c) in def_body.char_indices() {
+        match c {
+            '{' if prev == '$' => depth += 1,
+            '}' if depth == 0 => {
+                end = Some(i);
+                break;
+            }
+            '}' => depth -= 1,
+            _ => {}
+        }
+        prev = c;
+    }
+    let end = end?;
     Some((name, Some(&def_body[..end]), 1 + name_len + 2 + end + 1))
 }
 
@@ -90,6 +107,16 @@ mod tests {
         assert_eq!(i("$$HOME $${SET} $5 ${").unwrap(), "$HOME ${SET} $5 ${");
         assert_eq!(i("${EMPTY}").unwrap(), "");
         assert_eq!(i("${UNSET:-}").unwrap(), "");
+        // nested defaults, expanded only when used (as sh does)
+        assert_eq!(i("${UNSET:-${SET}}").unwrap(), "value");
+        assert_eq!(i("${UNSET:-${EMPTY:-${SET}/x}}/y").unwrap(), "value/x/y");
+        assert_eq!(i("${SET:-${NOPE}}").unwrap(), "value");
+        assert_eq!(
+            i("${UNSET:-${NOPE}}"),
+            Err(Unset {
+                name: "NOPE".into()
+            })
+        );
         assert_eq!(
             i("${NOPE}"),
             Err(Unset {

@@ -132,6 +132,7 @@ pub struct TextFormatter {
     pieces: Vec<Piece>,
     asctime: AsctimeRenderer,
     defaults: HashMap<String, FieldValue<'static>>,
+    escape: bool,
 }
 
 /// Python's default formatter: `%(message)s`.
@@ -140,6 +141,7 @@ pub fn message_only() -> TextFormatter {
         pieces: template::message_only_pieces(),
         asctime: AsctimeRenderer::new(None, false),
         defaults: HashMap::new(),
+        escape: false,
     }
 }
 
@@ -169,6 +171,7 @@ impl TextFormatter {
             pieces,
             asctime: AsctimeRenderer::new(config.datefmt.clone(), config.utc),
             defaults,
+            escape: config.escape,
         }
     }
 
@@ -179,6 +182,7 @@ impl TextFormatter {
             match piece {
                 Piece::Literal(s) => out.push_str(s),
                 Piece::Field { field, spec, repr } => {
+                    let start = out.len();
                     let plain = spec.is_plain() && !repr;
                     match field {
                         Field::Message if plain => rec.message.write_to(out),
@@ -189,6 +193,9 @@ impl TextFormatter {
                             let value = self.value(field, rec, stamp);
                             value.write_with(spec, *repr, out);
                         }
+                    }
+                    if self.escape {
+                        escape_controls(out, start);
                     }
                 }
             }
@@ -254,6 +261,32 @@ impl TextFormatter {
             Some(FieldValue::Str(s)) => FieldValue::Str(Cow::Borrowed(s)),
             Some(other) => other.clone(),
             None => FieldValue::Str(Cow::Borrowed("-")),
+        }
+    }
+}
+
+/// Rewrites `out[start..]` so that no control character survives: CR, LF and tab as
+/// `\r`, `\n`, `\t`; other C0 and C1 controls and DEL as `\xNN` (ESC, which starts
+/// ANSI sequences, as `\x1b`); U+2028 and U+2029 as `\u2028`, `\u2029`. Text
+/// without them is left untouched, without allocating.
+pub fn escape_controls(out: &mut String, start: usize) {
+    let needs = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
+    let Some(first) = out[start..].find(needs) else {
+        return;
+    };
+    let tail: String = out.split_off(start + first);
+    for c in tail.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{2028}' | '\u{2029}' => {
+                let _ = std::fmt::Write::write_fmt(out, format_args!("\\u{:04x}", c as u32));
+            }
+            c if c.is_control() => {
+                let _ = std::fmt::Write::write_fmt(out, format_args!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
         }
     }
 }

@@ -56,19 +56,58 @@ pub fn plan(
     delay: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Settings> {
-    if filename.trim().is_empty() {
+    if let Err((problem, label)) = check_filename(filename) {
+        diags.push(cx.error("filename", problem).label(label));
+        return None;
+    }
+    let path = resolve_filename(cx.base_dir, filename);
+    if path.as_os_str().len() >= PATH_MAX {
         diags.push(
-            cx.error("filename", "`filename` is empty")
-                .label("expected a file path"),
+            cx.error(
+                "filename",
+                format!("the path is {} bytes long", path.as_os_str().len()),
+            )
+            .label(format!("a path is at most {} bytes", PATH_MAX - 1)),
         );
         return None;
     }
     Some(Settings {
-        path: resolve_filename(cx.base_dir, filename),
+        path,
         policy,
         compress,
         delay,
     })
+}
+
+/// The longest file name (one path component) Linux file systems take, in bytes.
+const NAME_MAX: usize = 255;
+/// The longest path the kernel takes, in bytes, with its terminating NUL.
+const PATH_MAX: usize = 4096;
+
+/// What the kernel would refuse in a `filename`, found before anything is opened.
+fn check_filename(filename: &str) -> Result<(), (String, String)> {
+    if filename.trim().is_empty() {
+        return Err(("`filename` is empty".into(), "expected a file path".into()));
+    }
+    if filename.contains('\0') {
+        return Err((
+            "`filename` contains a NUL character".into(),
+            "no file name can hold NUL".into(),
+        ));
+    }
+    if filename.ends_with('/') || filename.ends_with("/.") || filename.ends_with("/..") {
+        return Err((
+            "`filename` names a directory".into(),
+            "expected a file name after the last `/`".into(),
+        ));
+    }
+    if let Some(long) = filename.split('/').find(|c| c.len() > NAME_MAX) {
+        return Err((
+            format!("a part of `filename` is {} bytes long", long.len()),
+            format!("a file name is at most {NAME_MAX} bytes"),
+        ));
+    }
+    Ok(())
 }
 
 /// Opens (or shares) the writer of a file, creating its directory first.

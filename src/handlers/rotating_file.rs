@@ -25,7 +25,7 @@ pub struct RotatingFileConfig {
     pub max_bytes: Size,
     /// How many backups to keep. 0 (the default) never rolls over.
     #[serde(default)]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 4294967295u32))]
     pub backup_count: u32,
     /// "gzip": backups become NAME.1.gz … NAME.N.gz, compressed off the logging thread.
     pub compress: Option<Compress>,

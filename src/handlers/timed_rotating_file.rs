@@ -25,11 +25,11 @@ pub struct TimedRotatingFileConfig {
     #[serde(default)]
     pub when: When,
     /// How many `when` units between rollovers. Default 1.
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 4294967295u32))]
     pub interval: Option<u32>,
     /// How many backups to keep; older ones are deleted. 0 (the default) keeps all.
     #[serde(default)]
-    #[schemars(range(min = 0))]
+    #[schemars(range(min = 0, max = 4294967295u32))]
     pub backup_count: u32,
     /// Compute rollover times in UTC. Default false.
     #[serde(default)]

@@ -102,13 +102,30 @@ impl Loaded {
 
 /// Reads and loads a file.
 pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         Diagnostics::without_source(
             path,
             Diagnostic::error(format!("cannot read {}: {e}", path.display()), None),
         )
     })?;
-    load_str(&text, path, options)
+    match String::from_utf8(bytes) {
+        Ok(text) => load_str(&text, path, options),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            // the lossy text keeps every valid byte in place; the bad one becomes U+FFFD
+            let source = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Err(Diagnostics {
+                file: path.to_path_buf(),
+                source,
+                items: vec![Diagnostic::error(
+                    format!("{} is not UTF-8 text", path.display()),
+                    Some(at..at + '\u{FFFD}'.len_utf8()),
+                )
+                .label("this byte is not valid UTF-8")
+                .help("TOML files are UTF-8: convert it, e.g. `iconv -f latin1 -t utf-8`")],
+            })
+        }
+    }
 }
 
 /// Loads configuration text; `file` names it in diagnostics.
@@ -165,13 +182,17 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     {
         return Err(finish(diags));
     }
-    let config: Config = match serde_json::from_value(root.to_json()) {
+    let config: Config = match serde_path_to_error::deserialize(root.to_json()) {
         Ok(c) => c,
         Err(e) => {
-            diags.push(Diagnostic::error(
-                format!("invalid configuration: {e}"),
-                None,
-            ));
+            // the schema accepted it, the typed model did not (a number too large for
+            // its key): point at the value
+            let path = dotted_path(e.path());
+            let at = spans.get(&path).map(|(_, v)| v.clone());
+            diags.push(
+                Diagnostic::error(format!("`{path}`: {}", e.inner()), at)
+                    .label("this value cannot be used"),
+            );
             return Err(finish(diags));
         }
     };
@@ -200,6 +221,22 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     normalize_logger_names(&mut loaded, &mut diags);
     loaded.warnings = diags;
     Ok(loaded)
+}
+
+/// A serde path (`handlers.file.max_bytes`, `loggers.a.handlers[0]`) as the span index
+/// writes it, keys quoted where they need to be.
+fn dotted_path(path: &serde_path_to_error::Path) -> String {
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            serde_path_to_error::Segment::Map { key } | serde_path_to_error::Segment::Enum { variant: key } => {
+                out = join_path(&out, key);
+            }
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    out
 }
 
 /// LOG_BASE_DIR: env > API > key > /tmp. LOG_DEBUG: env > API > key > false.

@@ -13,6 +13,7 @@ use parking_lot::Mutex;
 mod reload;
 
 use crate::compile::{compile, CompileContext};
+use crate::config::values::Level;
 use crate::diagnostics::Diagnostics;
 use crate::load::model::Watch;
 use crate::load::{load_file, load_str, LoadOptions, Loaded};
@@ -69,7 +70,7 @@ pub const DEFAULT_POLL: Duration = Duration::from_secs(2);
 pub struct Logging {
     tree: ArcSwap<Tree>,
     loaded: Mutex<Arc<Loaded>>,
-    existing: Arc<Mutex<HashSet<String>>>,
+    names: Arc<Mutex<Names>>,
     options: LoadOptions,
     source: Source,
     installed: AtomicBool,
@@ -91,13 +92,13 @@ impl Logging {
         watch_override: WatchOverride,
     ) -> Result<Logging, Diagnostics> {
         let _ = *crate::format::START;
-        let existing = Arc::new(Mutex::new(HashSet::new()));
+        let names = Arc::new(Mutex::new(Names::default()));
         let loaded = load(&source, &options)?;
-        let tree = build(&loaded, &existing)?;
+        let tree = build(&loaded, &names, Reconfiguration::Explicit)?;
         Ok(Logging {
             tree: ArcSwap::from_pointee(tree),
             loaded: Mutex::new(Arc::new(loaded)),
-            existing,
+            names,
             options,
             status: Mutex::new(Status {
                 source: source.clone(),
@@ -176,14 +177,14 @@ impl Logging {
             text.trim_end()
         );
         crate::diagnostics::report!("{message}");
+        self.log_own(Level::ERROR, &message);
+    }
+
+    /// Logs a record of logconf's own on the `logconf` logger.
+    fn log_own(&self, level: Level, message: &str) {
         let rec = Record {
-            level: crate::config::values::Level::ERROR,
             logger: "logconf",
-            message: Message::Text(&message),
-            kv: &crate::record::NoKv,
-            file: None,
-            line: None,
-            time: crate::clock::now(),
+            ..Record::new(level, Message::Text(message))
         };
         self.dispatch("logconf", &rec);
     }
@@ -198,9 +199,11 @@ impl Logging {
         &self.source
     }
 
-    /// Reloads the original source.
+    /// Reloads the original source: a hot reload, which gives what a restart with the
+    /// new file gives (SPEC §2.8).
     pub fn reload(&self) -> Result<(), Diagnostics> {
-        let result = load(&self.source, &self.options).and_then(|loaded| self.apply(loaded));
+        let result = load(&self.source, &self.options)
+            .and_then(|loaded| self.apply(loaded, Reconfiguration::HotReload));
         if let Err(d) = &result {
             self.status.lock().last_error = Some((SystemTime::now(), d.to_string()));
         }
@@ -211,15 +214,21 @@ impl Logging {
     /// `logconf replay`). On error the running tree stays.
     pub fn reconfigure_file(&self, path: &Path) -> Result<(), Diagnostics> {
         let loaded = load_file(path, &self.options)?;
-        self.apply(loaded)
+        self.apply(loaded, Reconfiguration::Explicit)
     }
 
-    fn apply(&self, loaded: Loaded) -> Result<(), Diagnostics> {
+    fn apply(&self, loaded: Loaded, kind: Reconfiguration) -> Result<(), Diagnostics> {
         let _one_at_a_time = self.reload_lock.lock();
-        let tree = build(&loaded, &self.existing)?;
+        let tree = Arc::new(build(&loaded, &self.names, kind)?);
         let max = tree.max_level();
-        let old = self.tree.swap(Arc::new(tree));
+        let old = self.tree.swap(tree.clone());
         old.flush();
+        if kind == Reconfiguration::HotReload {
+            let routed: Vec<String> = self.names.lock().routed.iter().cloned().collect();
+            if let Some(line) = changes(&old, &tree, &routed) {
+                self.log_own(Level::WARNING, &line);
+            }
+        }
         let dropped: u64 = old
             .handlers
             .iter()
@@ -281,23 +290,98 @@ fn load(source: &Source, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
     }
 }
 
-fn build(loaded: &Loaded, existing: &Arc<Mutex<HashSet<String>>>) -> Result<Tree, Diagnostics> {
-    let snapshot = existing.lock().clone();
+/// The logger names that exist, in the two senses of SPEC §2.8.
+#[derive(Default)]
+struct Names {
+    /// Named by a configuration applied so far.
+    configured: HashSet<String>,
+    /// A record has been routed for them.
+    routed: HashSet<String>,
+}
+
+/// The two kinds of reconfiguration (SPEC §2.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reconfiguration {
+    /// File watch, SIGHUP, `Handle::reload`: what a restart with the new file gives, so
+    /// a logger that exists only because it logged is never disabled.
+    HotReload,
+    /// `Handle::reconfigure_file`, replay's `reconfigure`: Python's second `dictConfig`,
+    /// where a logger that logged exists and `disable_existing_loggers` disables it.
+    Explicit,
+}
+
+fn build(
+    loaded: &Loaded,
+    names: &Arc<Mutex<Names>>,
+    kind: Reconfiguration,
+) -> Result<Tree, Diagnostics> {
+    let existing = {
+        let n = names.lock();
+        match kind {
+            Reconfiguration::HotReload => n.configured.clone(),
+            Reconfiguration::Explicit => n.configured.union(&n.routed).cloned().collect(),
+        }
+    };
     let tree = compile(
         loaded,
         &CompileContext {
-            existing: &snapshot,
+            existing: &existing,
             dry_run: false,
         },
     )?;
-    {
-        let mut set = existing.lock();
-        set.extend(loaded.config.loggers.keys().cloned());
-    }
-    let names = existing.clone();
+    names
+        .lock()
+        .configured
+        .extend(loaded.config.loggers.keys().cloned());
+    let names = names.clone();
     Ok(tree.on_new_name(Box::new(move |name: &str| {
-        names.lock().insert(name.to_string());
+        names.lock().routed.insert(name.to_string());
     })))
+}
+
+/// One line saying which loggers a hot reload disabled or re-routed, if any.
+fn changes(old: &Tree, new: &Tree, routed: &[String]) -> Option<String> {
+    let mut disabled: Vec<&str> = new
+        .disabled
+        .iter()
+        .filter(|n| !old.disabled.contains(*n))
+        .map(String::as_str)
+        .collect();
+    disabled.sort_unstable();
+    let handler_names = |t: &Tree, name: &str| -> Vec<String> {
+        let route = t.compute_route(name);
+        if route.disabled {
+            return Vec::new();
+        }
+        route.handlers.iter().map(|h| h.name().to_string()).collect()
+    };
+    let mut rerouted: Vec<&str> = routed
+        .iter()
+        .filter(|n| !new.disabled.contains(*n))
+        .filter(|n| handler_names(old, n) != handler_names(new, n))
+        .map(String::as_str)
+        .collect();
+    rerouted.sort_unstable();
+    let list = |names: &[&str]| -> String {
+        let shown: Vec<&str> = names.iter().take(5).copied().collect();
+        let more = names.len().saturating_sub(5);
+        if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    };
+    let mut parts = Vec::new();
+    if !disabled.is_empty() {
+        parts.push(format!(
+            "disabled {} (disable_existing_loggers; no longer named)",
+            list(&disabled)
+        ));
+    }
+    if !rerouted.is_empty() {
+        parts.push(format!("re-routed {} (other handlers)", list(&rerouted)));
+    }
+    (!parts.is_empty()).then(|| format!("configuration reloaded: {}", parts.join("; ")))
 }
 
 /// The `log` facade's view of a [`Logging`].
