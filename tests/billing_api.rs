@@ -259,11 +259,12 @@ fn the_request_flow_in_the_real_files() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(secret_req[0]["query"], "password=[REDACTED]&ref=[REDACTED]");
-    // the refund through StructuredLogger, with its error
+    // the refund through StructuredLogger, with its error: the shipped formats escape
+    // line breaks (`escape = true`), so the error chain stays on the record's line
     assert!(
         errors.contains("billing.refunds")
             && errors.contains(
-                "Refund failed - {'payment_id': 456}\nError: refund amount must be positive"
+                "Refund failed - {'payment_id': 456}\\nError: refund amount must be positive\n"
             ),
         "{errors}"
     );

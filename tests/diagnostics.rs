@@ -138,3 +138,43 @@ fn a_bad_log_debug_is_a_configuration_error() {
     .unwrap();
     assert!(loaded.debug, "the key applies when LOG_DEBUG is unset");
 }
+
+#[test]
+fn a_file_that_is_not_utf8_and_a_key_nested_too_deep_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin = dir.path().join("latin.toml");
+    std::fs::write(&latin, b"version = 1\n# caf\xe9 au lait\n[root]\n").unwrap();
+    let err = logconf::__cli::load_file(&latin, &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("is not UTF-8 text"), "{err}");
+    assert!(err.contains("latin.toml:2:6"), "{err}");
+
+    let deep = format!("version = 1\n{} = 1\n", vec!["a"; 300].join("."));
+    let err = load_str(&deep, "deep.toml".as_ref(), &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("deep.toml:2:1"), "{err}");
+}
+
+#[test]
+fn nested_defaults_expand_as_in_sh() {
+    let options = LoadOptions {
+        env: Some(HashMap::from([
+            (
+                "LOG_BASE_DIR".to_string(),
+                "/tmp/logconf-nested".to_string(),
+            ),
+            ("APP_LEVEL".to_string(), String::new()),
+            ("FALLBACK".to_string(), "ERROR".to_string()),
+        ])),
+        ..LoadOptions::default()
+    };
+    let loaded = load_str(
+        "version = 1\n[root]\nlevel = \"${APP_LEVEL:-${FALLBACK:-INFO}}\"\n",
+        "nested.toml".as_ref(),
+        &options,
+    )
+    .unwrap();
+    assert_eq!(loaded.config.root.level, logconf::Level::ERROR);
+}

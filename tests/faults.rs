@@ -119,3 +119,33 @@ fn status_counts_the_records_a_handler_could_not_write() {
     assert_eq!(status.records_dropped, 3);
     assert_eq!(read(&dir.path().join("ok.log")), "r0\nr1\nr2\n");
 }
+
+#[test]
+fn escape_keeps_every_record_on_one_line_and_is_off_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[formatters.safe]\nformat = \"%(levelname)s [%(user)s] %(message)s\"\nescape = true\n[formatters.python]\nformat = \"%(levelname)s %(message)s\"\n[handlers.safe]\nclass = \"file\"\nfilename = \"safe.log\"\nformatter = \"safe\"\n[handlers.python]\nclass = \"file\"\nfilename = \"python.log\"\nformatter = \"python\"\n[root]\nhandlers = [\"safe\", \"python\"]\n",
+    )
+    .unwrap();
+    let forged = "login ok\nERROR [admin] forged line\r\x1b[31mred\x1b[0m\u{2028}sep\u{85}nel\ttab";
+    let kv = [("user", log::kv::Value::from("eve\nINFO [root] fake"))];
+    let rec = logconf::Record {
+        logger: "auth",
+        kv: &kv,
+        ..logconf::Record::new(Level::WARNING, logconf::Message::Text(forged))
+    };
+    h.log("auth", &rec);
+    h.flush();
+    let safe = read(&dir.path().join("safe.log"));
+    assert_eq!(
+        safe,
+        "WARNING [eve\\nINFO [root] fake] login ok\\nERROR [admin] forged line\\r\\x1b[31mred\\x1b[0m\\u2028sep\\x85nel\\ttab\n"
+    );
+    assert_eq!(safe.lines().count(), 1);
+    // off by default: the bytes Python writes
+    assert_eq!(
+        read(&dir.path().join("python.log")),
+        format!("WARNING {forged}\n")
+    );
+}

@@ -328,7 +328,12 @@ fn reload_with_default_disable_existing_loggers_loses_nothing() {
             std::thread::spawn(move || {
                 let mut n = 0;
                 while !stop.load(Ordering::Relaxed) || n < 200 {
-                    log(&h, &format!("app.worker{t}"), Level::INFO, &format!("{t}-{n}"));
+                    log(
+                        &h,
+                        &format!("app.worker{t}"),
+                        Level::INFO,
+                        &format!("{t}-{n}"),
+                    );
                     n += 1;
                 }
                 n
@@ -373,7 +378,10 @@ fn a_reload_that_disables_or_reroutes_says_so() {
         )
     };
     let dir = tempfile::tempdir().unwrap();
-    let h = start(dir.path(), &with("[loggers.billing]\nlevel = \"INFO\"\n", "a"));
+    let h = start(
+        dir.path(),
+        &with("[loggers.billing]\nlevel = \"INFO\"\n", "a"),
+    );
     log(&h, "billing", Level::INFO, "one");
     log(&h, "app", Level::INFO, "one");
     let path = dir.path().join("logging.toml");

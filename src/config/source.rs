@@ -109,7 +109,8 @@ pub fn parse(text: &str) -> (Node, Vec<Diagnostic>) {
         .map(|e| {
             let message = e.message().trim().to_string();
             let first = message.lines().next().unwrap_or("invalid TOML").to_string();
-            Diagnostic::error(format!("TOML syntax: {first}"), e.span()).label(
+            let span = e.span().or_else(|| deepest_line(text, &message));
+            Diagnostic::error(format!("TOML syntax: {first}"), span).label(
                 message
                     .lines()
                     .skip(1)
@@ -126,6 +127,24 @@ pub fn parse(text: &str) -> (Node, Vec<Diagnostic>) {
         span,
     };
     (node, diags)
+}
+
+/// Where the parser most likely gave up when it names no place: for its nesting limit,
+/// the line with the most dots and brackets (a dotted key or nested arrays too deep).
+fn deepest_line(text: &str, message: &str) -> Option<Span> {
+    if !message.contains("recursion") {
+        return None;
+    }
+    let mut best: Option<(usize, Span)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let depth = line.matches(['.', '[', '{']).count();
+        if depth > 0 && best.as_ref().is_none_or(|(d, _)| depth > *d) {
+            best = Some((depth, offset..offset + line.trim_end().len()));
+        }
+        offset += line.len();
+    }
+    best.map(|(_, span)| span)
 }
 
 fn convert_table(table: &DeTable<'_>, diags: &mut Vec<Diagnostic>) -> NodeValue {

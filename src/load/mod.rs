@@ -187,7 +187,12 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
         Err(e) => {
             // the schema accepted it, the typed model did not (a number too large for
             // its key): point at the value
-            let path = dotted_path(e.path());
+            let mut path = dotted_path(e.path());
+            // inside a tagged table serde knows only the table: the key is the one
+            // whose value the message quotes
+            if let Some(key) = key_quoted_in(&root, &path, &e.inner().to_string()) {
+                path = join_path(&path, &key);
+            }
             let at = spans.get(&path).map(|(_, v)| v.clone());
             diags.push(
                 Diagnostic::error(format!("`{path}`: {}", e.inner()), at)
@@ -230,13 +235,54 @@ fn dotted_path(path: &serde_path_to_error::Path) -> String {
     for segment in path.iter() {
         match segment {
             serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            serde_path_to_error::Segment::Map { key } | serde_path_to_error::Segment::Enum { variant: key } => {
+            serde_path_to_error::Segment::Map { key }
+            | serde_path_to_error::Segment::Enum { variant: key } => {
                 out = join_path(&out, key);
             }
             serde_path_to_error::Segment::Unknown => {}
         }
     }
     out
+}
+
+/// The key of the table at dotted `path` whose value `message` quotes, if exactly one.
+fn key_quoted_in(root: &Node, path: &str, message: &str) -> Option<String> {
+    let mut node = root;
+    for part in split_dotted(path) {
+        node = &node.get(&part)?.value;
+    }
+    let NodeValue::Table(entries) = &node.value else {
+        return None;
+    };
+    let quoted: Vec<&str> = entries
+        .iter()
+        .filter(|e| {
+            let text = match e.value.as_str() {
+                Some(s) => s.to_string(),
+                None => e.value.to_json().to_string(),
+            };
+            !text.is_empty() && message.contains(&format!("`{text}`"))
+                || message.contains(&format!("integer `{text}`"))
+        })
+        .map(|e| e.key.as_str())
+        .collect();
+    (quoted.len() == 1).then(|| quoted[0].to_string())
+}
+
+/// The keys of a dotted path as `join_path` writes it (`loggers."a.b".level`).
+fn split_dotted(path: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in path.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
 }
 
 /// LOG_BASE_DIR: env > API > key > /tmp. LOG_DEBUG: env > API > key > false.

@@ -353,7 +353,11 @@ fn changes(old: &Tree, new: &Tree, routed: &[String]) -> Option<String> {
         if route.disabled {
             return Vec::new();
         }
-        route.handlers.iter().map(|h| h.name().to_string()).collect()
+        route
+            .handlers
+            .iter()
+            .map(|h| h.name().to_string())
+            .collect()
     };
     let mut rerouted: Vec<&str> = routed
         .iter()
