@@ -129,8 +129,28 @@ pub fn open(settings: &Settings) -> std::io::Result<Arc<FileWriter>> {
             path.display()
         )));
     }
+    if let Some(warning) = shared_directory(&path) {
+        crate::diagnostics::report!("warning: {warning}");
+    }
     FileWriter::shared(settings.clone())
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display())))
+}
+
+/// A warning when the file's directory is writable by every user and has no sticky
+/// bit: anyone could then replace the log file or plant backups in it.
+pub fn shared_directory(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mode = std::fs::metadata(dir).ok()?.permissions().mode();
+    (mode & 0o002 != 0 && mode & 0o1000 == 0).then(|| {
+        format!(
+            "the log directory {} is writable by every user and has no sticky bit: another user can replace its files",
+            dir.display()
+        )
+    })
 }
 
 /// Checks, without creating or opening anything, that `path` could be written: its

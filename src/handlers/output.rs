@@ -69,6 +69,14 @@ impl Output {
         matches!(self, Output::File(s) if s.delay)
     }
 
+    /// What `logconf check` should warn about the output (a shared log directory).
+    pub fn warnings(&self) -> Vec<String> {
+        match self {
+            Output::File(s) => files::shared_directory(&s.path).into_iter().collect(),
+            Output::Console(_) | Output::Syslog(_) | Output::Null => Vec::new(),
+        }
+    }
+
     /// Checks, without creating or opening anything, that the output could be opened
     /// (a file's directory exists or can be created, and is writable).
     pub fn check_writable(&self) -> Result<(), String> {

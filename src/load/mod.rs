@@ -500,6 +500,28 @@ fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // a redact filter on a logger sees only records logged at that very logger
+    let on_loggers = c
+        .loggers
+        .iter()
+        .map(|(n, l)| (join_path("loggers", n), n.as_str(), &l.filters))
+        .chain(std::iter::once(("root".to_string(), "root", &c.root.filters)));
+    for (path, logger, filters) in on_loggers {
+        for (i, f) in filters.iter().enumerate() {
+            if matches!(c.filters.get(f), Some(crate::filters::FilterConfig::Redact { .. })) {
+                diags.push(
+                    Diagnostic::warning(
+                        format!("`{f}` redacts only records logged at `{logger}` itself"),
+                        span(&format!("{path}.filters[{i}]")),
+                    )
+                    .label("records of its child loggers reach the handlers unredacted")
+                    .help(format!(
+                        "put `{f}` in the `filters` of the handlers instead: a handler sees every record it writes"
+                    )),
+                );
+            }
+        }
+    }
     for name in c.loggers.keys().filter(|n| n.is_empty()) {
         diags.push(
             Diagnostic::error(
@@ -639,6 +661,12 @@ pub fn check_paths(loaded: &Loaded) -> Vec<Diagnostic> {
     for plan in loaded.handlers.values() {
         if !is_active(plan, loaded.debug) {
             continue;
+        }
+        for warning in plan.output.warnings() {
+            diags.push(Diagnostic::warning(
+                format!("handler `{}`: {warning}", plan.name),
+                loaded.value_span(&join_path(&join_path("handlers", &plan.name), "filename")),
+            ));
         }
         if let Err(problem) = plan.output.check_writable() {
             let name = &plan.name;

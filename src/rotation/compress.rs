@@ -26,7 +26,9 @@ use flate2::{Compression, GzBuilder};
 use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
 
-use super::{numbered, with_suffix, Policy, Settings, PENDING_MARK, TMP_SUFFIX};
+use super::{
+    numbered, open_own_file, with_suffix, Policy, Settings, PENDING_MARK, TMP_SUFFIX,
+};
 
 /// Jobs queued and not finished yet, for one writer.
 #[derive(Default)]
@@ -137,7 +139,7 @@ fn file_name(p: &Path) -> String {
 
 /// The file name recorded in a gzip file's header, if it can be read.
 fn gz_source_name(gz: &Path) -> Option<String> {
-    let file = File::open(gz).ok()?;
+    let file = open_own_file(gz).ok()?;
     let decoder = GzDecoder::new(BufReader::new(file));
     decoder
         .header()?
@@ -145,12 +147,24 @@ fn gz_source_name(gz: &Path) -> Option<String> {
         .map(|b| String::from_utf8_lossy(b).into_owned())
 }
 
-/// Compresses `src` into `target` (via `target.tmp`), naming `src` in the header.
+/// Compresses `src` into `target` (via `target.tmp`), naming `src` in the header. The
+/// `.gz` gets the permissions of `src` (a 0600 log keeps 0600 backups); neither file is
+/// opened through a symbolic link.
 fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let tmp = with_suffix(target, TMP_SUFFIX);
+    let input = open_own_file(src)?;
+    let mode = input.metadata()?.permissions().mode() & 0o777;
+    // a leftover (or planted) .tmp goes; removing a link removes only the link
+    let _ = std::fs::remove_file(&tmp);
     let result = (|| {
-        let mut input = BufReader::new(File::open(src)?);
-        let out = File::create(&tmp)?;
+        let mut input = BufReader::new(input);
+        let out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)?;
+        out.set_permissions(std::fs::Permissions::from_mode(mode))?;
         let mut encoder = GzBuilder::new()
             .filename(file_name(src))
             .write(BufWriter::new(out), Compression::new(level.min(9)));
@@ -165,8 +179,70 @@ fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
     result
 }
 
-/// Processes everything waiting for `settings.path`.
+/// Processes everything waiting for `settings.path`, then holds retention whatever
+/// happened: when compression fails (a full disk), uncompressed pending files would
+/// otherwise pile up beyond `backup_count`.
 fn process(settings: &Settings) -> std::io::Result<()> {
+    let result = compress_all(settings);
+    let retained = hold_retention(settings);
+    result.and(retained)
+}
+
+/// Deletes the oldest backups, compressed or still pending, beyond `backup_count`.
+fn hold_retention(settings: &Settings) -> std::io::Result<()> {
+    let (keep, mut backups) = match &settings.policy {
+        Policy::Size { backup_count, .. } => {
+            let mut numbered_backups = Vec::new();
+            for i in (1..=*backup_count).rev() {
+                for p in [with_suffix(&numbered(&settings.path, i), ".gz"), numbered(&settings.path, i)] {
+                    if p.exists() {
+                        numbered_backups.push(p);
+                    }
+                }
+            }
+            (*backup_count, numbered_backups)
+        }
+        Policy::Time {
+            schedule,
+            backup_count,
+        } => {
+            let base = settings.base_name();
+            let mut names: Vec<String> = list(settings)?
+                .into_iter()
+                .filter(|n| schedule.is_backup(&base, n))
+                .collect();
+            names.sort();
+            (*backup_count, names.into_iter().map(|n| settings.dir().join(n)).collect())
+        }
+        Policy::Append { .. } | Policy::Watched { .. } => return Ok(()),
+    };
+    if keep == 0 {
+        return Ok(());
+    }
+    let mut pendings: Vec<String> = list(settings)?
+        .into_iter()
+        .filter(|n| n.contains(&format!(".{PENDING_MARK}")) && !n.ends_with(TMP_SUFFIX))
+        .collect();
+    pendings.sort();
+    backups.extend(pendings.into_iter().map(|n| settings.dir().join(n)));
+    let excess = backups.len().saturating_sub(keep as usize);
+    for old in backups.into_iter().take(excess) {
+        std::fs::remove_file(old)?;
+    }
+    Ok(())
+}
+
+/// The names in the log directory that start with the log file's name and a dot.
+fn list(settings: &Settings) -> std::io::Result<Vec<String>> {
+    let prefix = format!("{}.", settings.base_name());
+    Ok(std::fs::read_dir(settings.dir())?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect())
+}
+
+fn compress_all(settings: &Settings) -> std::io::Result<()> {
     let level = settings.compress.unwrap_or(6);
     let dir = settings.dir();
     let base = settings.base_name();
@@ -194,8 +270,16 @@ fn process(settings: &Settings) -> std::io::Result<()> {
             .collect(),
         Policy::Append { .. } | Policy::Watched { .. } => Vec::new(),
     };
+    // a file logconf would not have made (a link, another user's) is left alone and
+    // reported; the others go on
+    let mut refused = None;
     for src in leftovers {
-        compress_in_place(&src, level)?;
+        match compress_in_place(&src, level) {
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                refused.get_or_insert(e);
+            }
+            other => other?,
+        }
     }
     // 3. pending rollovers, oldest first
     let pendings: Vec<PathBuf> = names
@@ -204,6 +288,10 @@ fn process(settings: &Settings) -> std::io::Result<()> {
         .map(|n| dir.join(n))
         .collect();
     for p in pendings {
+        if let Err(e) = open_own_file(&p) {
+            refused.get_or_insert(e);
+            continue;
+        }
         let pname = file_name(&p);
         let target = match &settings.policy {
             Policy::Size { backup_count, .. } => {
@@ -243,7 +331,7 @@ fn process(settings: &Settings) -> std::io::Result<()> {
             }
         }
     }
-    Ok(())
+    refused.map_or(Ok(()), Err)
 }
 
 fn compress_in_place(src: &Path, level: u32) -> std::io::Result<()> {

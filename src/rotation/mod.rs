@@ -261,7 +261,7 @@ impl FileWriter {
             }
         }
         let result = match state.file.as_mut() {
-            Some(f) => f.write_all(line),
+            Some(f) => write_whole(f, line),
             None => Ok(()),
         };
         if result.is_ok() {
@@ -384,14 +384,115 @@ fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).map_or(true, |m| m.is_file())
 }
 
+/// Writes `line` whole or not at all: a write cut short (a full disk, a quota) is
+/// rolled back by truncating the file to where the line began, so the next record
+/// never continues half a line. The file is opened for appending, so the line began at
+/// the end of the file less what was written of it.
+pub fn write_whole(file: &mut File, line: &[u8]) -> std::io::Result<()> {
+    let mut written = 0;
+    while written < line.len() {
+        match file.write(&line[written..]) {
+            Ok(0) => {
+                return rollback(file, written, std::io::ErrorKind::WriteZero.into());
+            }
+            Ok(n) => written += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return rollback(file, written, e),
+        }
+    }
+    Ok(())
+}
+
+fn rollback(file: &File, written: usize, error: std::io::Error) -> std::io::Result<()> {
+    if written > 0 {
+        if let Ok(meta) = file.metadata() {
+            let _ = file.set_len(meta.len().saturating_sub(written as u64));
+        }
+    }
+    Err(error)
+}
+
+/// The error for a file logconf will not touch, and why.
+fn refused(path: &Path, why: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        format!(
+            "refusing {}: it {why} (another user may have planted it)",
+            path.display()
+        ),
+    )
+}
+
+fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
 /// Opens `path` for appending, creating it; truncates it first when `truncate`.
+///
+/// A symbolic link is followed only when it belongs to this process's user or to
+/// root; one of another user (planted in a shared directory such as /tmp) is refused,
+/// and when no link was found none is followed (`O_NOFOLLOW`), so one swapped in
+/// meanwhile is refused too.
 pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let trusted_link = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            if m.uid() != effective_uid() && m.uid() != 0 {
+                return Err(refused(
+                    path,
+                    &format!("is a symbolic link of another user (uid {})", m.uid()),
+                ));
+            }
+            true
+        }
+        _ => false,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    if !trusted_link {
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(path).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            refused(path, "became a symbolic link while it was being opened")
+        } else {
+            e
+        }
+    })?;
     if truncate {
         file.set_len(0)?;
+    }
+    Ok(file)
+}
+
+/// Opens for reading a file logconf made itself (a rotated or pending backup, a
+/// `.gz`), refusing anything else: a symbolic link, a FIFO or device, a file of
+/// another user. Compressing through a planted link would copy any file the process
+/// can read into a backup.
+pub fn open_own_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                refused(path, "is a symbolic link")
+            } else {
+                e
+            }
+        })?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(refused(path, "is not a regular file"));
+    }
+    let me = effective_uid();
+    if meta.uid() != me {
+        return Err(refused(
+            path,
+            &format!("belongs to uid {}, not to this process's user (uid {me})", meta.uid()),
+        ));
     }
     Ok(file)
 }
