@@ -1,6 +1,7 @@
 //! The `logconf` binary: exit codes, messages, and real output.
 
 use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -255,6 +256,32 @@ fn test_command_fails_on_an_unwritable_directory() {
     assert!(err.contains("cannot create directory"), "{err}");
     assert!(
         err.contains("logging could not be set up from logging.toml; nothing was tested"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_warns_about_redact_on_a_logger_and_a_shared_log_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let open_dir = dir.path().join("open");
+    std::fs::create_dir(&open_dir).unwrap();
+    std::fs::set_permissions(&open_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "version = 1\n[filters.secrets]\nclass = \"redact\"\n[handlers.f]\nclass = \"file\"\nfilename = \"open/app.log\"\n[loggers.billing]\nhandlers = [\"f\"]\nfilters = [\"secrets\"]\n",
+    )
+    .unwrap();
+    let out = logconf(&["check", cfg.to_str().unwrap()], dir.path(), "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("`secrets` redacts only records logged at `billing` itself"),
+        "{err}"
+    );
+    assert!(err.contains("c.toml:9:12"), "{err}");
+    assert!(
+        err.contains("writable by every user and has no sticky bit"),
         "{err}"
     );
 }

@@ -505,10 +505,17 @@ fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
         .loggers
         .iter()
         .map(|(n, l)| (join_path("loggers", n), n.as_str(), &l.filters))
-        .chain(std::iter::once(("root".to_string(), "root", &c.root.filters)));
+        .chain(std::iter::once((
+            "root".to_string(),
+            "root",
+            &c.root.filters,
+        )));
     for (path, logger, filters) in on_loggers {
         for (i, f) in filters.iter().enumerate() {
-            if matches!(c.filters.get(f), Some(crate::filters::FilterConfig::Redact { .. })) {
+            if matches!(
+                c.filters.get(f),
+                Some(crate::filters::FilterConfig::Redact { .. })
+            ) {
                 diags.push(
                     Diagnostic::warning(
                         format!("`{f}` redacts only records logged at `{logger}` itself"),

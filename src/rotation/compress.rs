@@ -13,7 +13,6 @@
 //! exists means only step 2 was missing. Uncompressed backups left by a run without
 //! `compress` are compressed in place at the next start.
 
-use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,9 +25,7 @@ use flate2::{Compression, GzBuilder};
 use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
 
-use super::{
-    numbered, open_own_file, with_suffix, Policy, Settings, PENDING_MARK, TMP_SUFFIX,
-};
+use super::{numbered, open_own_file, with_suffix, Policy, Settings, PENDING_MARK, TMP_SUFFIX};
 
 /// Jobs queued and not finished yet, for one writer.
 #[derive(Default)]
@@ -85,21 +82,30 @@ pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
     let spawned = std::thread::Builder::new()
         .name("logconf-compress".into())
         .spawn(move || {
+            // the same failure again and again (a full disk) is said once, until
+            // compression works again or fails otherwise
+            let mut last_failure: Option<String> = None;
             for job in rx {
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     process(&job.settings)
                 }));
-                match result {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => crate::diagnostics::report!(
+                let failure = match result {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(format!(
                         "compressing backups of {}: {e}; uncompressed files are kept",
                         job.settings.path.display()
-                    ),
-                    Err(_) => crate::diagnostics::report!(
+                    )),
+                    Err(_) => Some(format!(
                         "compressing backups of {} failed; uncompressed files are kept",
                         job.settings.path.display()
-                    ),
+                    )),
+                };
+                if let Some(f) = &failure {
+                    if last_failure.as_ref() != Some(f) {
+                        crate::diagnostics::report!("{f}");
+                    }
                 }
+                last_failure = failure;
                 job.pending.done();
             }
         });
@@ -194,7 +200,10 @@ fn hold_retention(settings: &Settings) -> std::io::Result<()> {
         Policy::Size { backup_count, .. } => {
             let mut numbered_backups = Vec::new();
             for i in (1..=*backup_count).rev() {
-                for p in [with_suffix(&numbered(&settings.path, i), ".gz"), numbered(&settings.path, i)] {
+                for p in [
+                    with_suffix(&numbered(&settings.path, i), ".gz"),
+                    numbered(&settings.path, i),
+                ] {
                     if p.exists() {
                         numbered_backups.push(p);
                     }
@@ -212,7 +221,10 @@ fn hold_retention(settings: &Settings) -> std::io::Result<()> {
                 .filter(|n| schedule.is_backup(&base, n))
                 .collect();
             names.sort();
-            (*backup_count, names.into_iter().map(|n| settings.dir().join(n)).collect())
+            (
+                *backup_count,
+                names.into_iter().map(|n| settings.dir().join(n)).collect(),
+            )
         }
         Policy::Append { .. } | Policy::Watched { .. } => return Ok(()),
     };

@@ -282,13 +282,14 @@ impl FileWriter {
     }
 
     fn roll_by_size(&self, state: &mut State, backup_count: u32) -> std::io::Result<()> {
+        let mode = state.file.as_ref().and_then(file_mode);
         state.file = None;
         let path = &self.settings.path;
         if self.settings.compress.is_some() {
             if path.exists() {
                 std::fs::rename(path, compress::pending_name(path, ""))?;
             }
-            open_into(path, state, false)?;
+            reopen_rolled(path, state, mode)?;
             compress::enqueue(self.settings.clone(), self.pending.clone());
             return Ok(());
         }
@@ -309,7 +310,7 @@ impl FileWriter {
         if path.exists() {
             std::fs::rename(path, &first)?;
         }
-        open_into(path, state, false)
+        reopen_rolled(path, state, mode)
     }
 
     fn roll_by_time(
@@ -319,6 +320,7 @@ impl FileWriter {
         backup_count: u32,
         now: i64,
     ) -> std::io::Result<()> {
+        let mode = state.file.as_ref().and_then(file_mode);
         state.file = None;
         let path = &self.settings.path;
         let suffix = format!(
@@ -331,7 +333,7 @@ impl FileWriter {
             if path.exists() {
                 std::fs::rename(path, compress::pending_name(path, &suffix))?;
             }
-            open_into(path, state, false)?;
+            reopen_rolled(path, state, mode)?;
             compress::enqueue(self.settings.clone(), self.pending.clone());
             return Ok(());
         }
@@ -347,7 +349,7 @@ impl FileWriter {
                 std::fs::remove_file(old)?;
             }
         }
-        open_into(path, state, false)
+        reopen_rolled(path, state, mode)
     }
 
     /// Waits (bounded) until every backup handed to the compressor is finished.
@@ -491,10 +493,34 @@ pub fn open_own_file(path: &Path) -> std::io::Result<File> {
     if meta.uid() != me {
         return Err(refused(
             path,
-            &format!("belongs to uid {}, not to this process's user (uid {me})", meta.uid()),
+            &format!(
+                "belongs to uid {}, not to this process's user (uid {me})",
+                meta.uid()
+            ),
         ));
     }
     Ok(file)
+}
+
+/// The permission bits of an open file.
+fn file_mode(file: &File) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    file.metadata()
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777)
+}
+
+/// Opens the new file after a rollover with the permissions of the one rolled over, as
+/// logrotate's `create` does: a 0600 log stays 0600, and so do its backups.
+fn reopen_rolled(path: &Path, state: &mut State, mode: Option<u32>) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    open_into(path, state, false)?;
+    if let (Some(mode), Some(file)) = (mode, state.file.as_ref()) {
+        if file_mode(file) != Some(mode) {
+            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    Ok(())
 }
 
 static OPEN_SEQ: AtomicU64 = AtomicU64::new(0);
