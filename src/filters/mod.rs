@@ -254,7 +254,11 @@ pub fn with_redacted<R>(
         }
         let text = match &*v {
             FieldValue::Str(s) => s.to_string(),
-            other if redact::is_secret_name(k) => {
+            // a number named like a secret, or one as long as a card number
+            other
+                if redact::is_secret_name(k)
+                    || matches!(other, FieldValue::Int(i) if (13..=19).contains(&i.unsigned_abs().to_string().len())) =>
+            {
                 let mut s = String::new();
                 other.write_str(&mut s);
                 s

@@ -9,25 +9,45 @@ use regex::{Captures, Regex};
 /// The built-in pattern names.
 pub const BUILTIN: &[&str] = &["card", "password", "bearer", "jwt"];
 
-/// Key names whose values are always secrets.
+/// Key names whose values are always secrets, wherever they appear in a key
+/// (`db_password`, `newPassword`, `x-api-key`).
 const SECRET_KEYS: &[&str] = &[
     "password",
     "passwd",
+    "passphrase",
     "pwd",
     "secret",
     "token",
     "api_key",
     "apikey",
+    "api-key",
     "authorization",
     "card_number",
+    "cardnumber",
     "cvv",
     "cvc",
+    "private_key",
+    "credential",
 ];
 
+/// A secret key name in text: letters, digits, `_` and `-` around one of the words.
+const KEY_PATTERN: &str = r"(?i)[A-Za-z0-9_-]*(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|auth[_-]?key|private[_-]?key|credential)[A-Za-z0-9_-]*";
+
+/// Between a key and its value: `=`, `:`, JSON quotes, URL-encoded `=` or `:`.
+const SEPARATOR_PATTERN: &str = r#"(?i)^(?:\\?["'])?\s*(?:=|:|%3D|%3A)\s*"#;
+
 enum Pattern {
-    Card(Regex),
-    Password(Regex),
-    Replace(Regex),
+    /// Payment card numbers: 13–19 digits in groups split by any separators,
+    /// Luhn-checked, also when other numbers stand next to them.
+    Card,
+    /// `key = value` for keys that name secrets, in prose, key=value, JSON and URLs.
+    Password { key: Regex, separator: Regex },
+    /// `Bearer <token>` (also `Bearer:tok`, `Bearer%20tok`) and `Basic <credentials>`.
+    Bearer(Regex),
+    /// JSON Web Tokens and JWE: three or five base64url parts, the first a JSON header.
+    Jwt(Regex),
+    /// A user's regular expression: every match is replaced.
+    Custom(Regex),
 }
 
 /// A compiled set of patterns.
@@ -36,7 +56,8 @@ pub struct Redactor {
     replacement: String,
 }
 
-/// True when a key names a secret (`password`, `api_key`, `access_token`, ...).
+/// True when a key names a secret (`password`, `db_password`, `api_key`,
+/// `access_token`, ...).
 pub fn is_secret_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     SECRET_KEYS.iter().any(|k| n.contains(k)) || n == "card" || n == "pin" || n == "ssn"
@@ -98,13 +119,18 @@ impl Redactor {
                 })
             };
             compiled.push(match name.as_str() {
-                "card" => Pattern::Card(re(r"\b\d(?:[ -]?\d){12,18}\b")?),
-                "password" => Pattern::Password(re(
-                    r#"(?i)\b(password|passwd|pwd|secret|api[_-]?key|access[_-]?token|refresh[_-]?token|client[_-]?secret)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s&,;"'}]+)"#,
+                "card" => Pattern::Card,
+                "password" => Pattern::Password {
+                    key: re(KEY_PATTERN)?,
+                    separator: re(SEPARATOR_PATTERN)?,
+                },
+                "bearer" => Pattern::Bearer(re(
+                    r"(?i)\b(bearer|basic)(?:\s+|\s*:\s*|%20|\+|=)([A-Za-z0-9._~+/=-]{6,})",
                 )?),
-                "bearer" => Pattern::Replace(re(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+")?),
-                "jwt" => Pattern::Replace(re(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")?),
-                custom => Pattern::Replace(re(custom)?),
+                "jwt" => Pattern::Jwt(re(
+                    r"e[yw][A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){2,4}",
+                )?),
+                custom => Pattern::Custom(re(custom)?),
             });
         }
         Ok(Redactor {
@@ -118,27 +144,22 @@ impl Redactor {
         let mut out = Cow::Borrowed(text);
         for p in &self.patterns {
             let next = match p {
-                Pattern::Card(re) => re.replace_all(&out, |c: &Captures| {
-                    let digits: String = c[0].chars().filter(char::is_ascii_digit).collect();
-                    if (13..=19).contains(&digits.len()) && luhn(&digits) {
+                Pattern::Card => redact_cards(&out, &self.replacement),
+                Pattern::Password { key, separator } => {
+                    redact_key_values(&out, key, separator, &self.replacement)
+                }
+                Pattern::Bearer(re) => re.replace_all(&out, |c: &Captures| {
+                    let scheme = &c[0][..c.get(1).map_or(0, |m| m.len())];
+                    format!("{scheme} {}", self.replacement)
+                }),
+                Pattern::Jwt(re) => re.replace_all(&out, |c: &Captures| {
+                    if is_jose(&c[0]) {
                         self.replacement.clone()
                     } else {
                         c[0].to_string()
                     }
                 }),
-                Pattern::Password(re) => re.replace_all(&out, |c: &Captures| {
-                    let value = &c[3];
-                    let quoted = value.starts_with('"') || value.starts_with('\'');
-                    let q = if quoted { &value[..1] } else { "" };
-                    format!("{}{}{q}{}{q}", &c[1], &c[2], self.replacement)
-                }),
-                Pattern::Replace(re) => re.replace_all(&out, |c: &Captures| {
-                    if c[0].to_ascii_lowercase().starts_with("bearer") {
-                        format!("{} {}", &c[0][..6], self.replacement)
-                    } else {
-                        self.replacement.clone()
-                    }
-                }),
+                Pattern::Custom(re) => re.replace_all(&out, self.replacement.as_str()),
             };
             if let Cow::Owned(s) = next {
                 out = Cow::Owned(s);
@@ -155,6 +176,220 @@ impl Redactor {
             self.redact(value)
         }
     }
+
+    /// True when the redactor replaces card numbers (integers are checked then).
+    pub fn finds_cards(&self) -> bool {
+        self.patterns.iter().any(|p| matches!(p, Pattern::Card))
+    }
+}
+
+/// Card numbers: runs of digit groups split by separators (spaces, tabs, `-`, `.`,
+/// `_`, `/`), where any consecutive groups holding 13–19 digits that pass Luhn are a
+/// card; a CVV, an amount or an order number beside it does not hide it.
+fn redact_cards<'a>(text: &'a str, replacement: &str) -> Cow<'a, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        // collect the groups of this run
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut j = i;
+        loop {
+            let start = j;
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+            }
+            groups.push((start, j));
+            let mut k = j;
+            while k < bytes.len() && k - j < 3 && matches!(bytes[k], b' ' | b'\t' | b'-' | b'.' | b'_' | b'/') {
+                k += 1;
+            }
+            if k > j && k < bytes.len() && bytes[k].is_ascii_digit() {
+                j = k;
+            } else {
+                break;
+            }
+        }
+        let run_end = groups.last().map_or(i, |g| g.1);
+        let followed_by_word = bytes.get(run_end).is_some_and(u8::is_ascii_alphabetic);
+        let mut matched: Vec<(usize, usize)> = Vec::new();
+        let mut g = 0;
+        while g < groups.len() && !followed_by_word {
+            let mut found = None;
+            let mut digits = String::new();
+            for (h, &(s, e)) in groups.iter().enumerate().skip(g) {
+                digits.push_str(&text[s..e]);
+                if digits.len() > 19 {
+                    break;
+                }
+                if digits.len() >= 13 && luhn(&digits) {
+                    found = Some(h);
+                }
+            }
+            match found {
+                Some(h) => {
+                    matched.push((groups[g].0, groups[h].1));
+                    g = h + 1;
+                }
+                None => g += 1,
+            }
+        }
+        for (s, e) in matched {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[copied..s]);
+            o.push_str(replacement);
+            copied = e;
+        }
+        i = run_end.max(i + 1);
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// `key = value` where the key names a secret: the value (quoted, or up to the next
+/// delimiter) is replaced, quotes kept.
+fn redact_key_values<'a>(
+    text: &'a str,
+    key: &Regex,
+    separator: &Regex,
+    replacement: &str,
+) -> Cow<'a, str> {
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for m in key.find_iter(text) {
+        if m.start() < copied {
+            continue;
+        }
+        let rest = &text[m.end()..];
+        let Some(sep) = separator.find(rest) else {
+            continue;
+        };
+        let value_start = m.end() + sep.end();
+        let value = &text[value_start..];
+        let (skip, len) = value_extent(value);
+        if len == 0 {
+            continue;
+        }
+        let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        o.push_str(&text[copied..value_start + skip]);
+        o.push_str(replacement);
+        copied = value_start + skip + len;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// Where a secret value starts (after an opening quote) and how long it is: a quoted
+/// value to its closing quote (backslash escapes honoured), else up to a delimiter
+/// (`&`, `,`, `;`, a quote, a closing bracket, a line end, `%26`) or to the next
+/// ` key=` / ` key:`, so a password with spaces goes whole.
+fn value_extent(value: &str) -> (usize, usize) {
+    let bytes = value.as_bytes();
+    let quote = match bytes.first() {
+        Some(b'"') => Some(b'"'),
+        Some(b'\'') => Some(b'\''),
+        _ => None,
+    };
+    if let Some(q) = quote {
+        let mut k = 1;
+        while k < bytes.len() {
+            if bytes[k] == b'\\' {
+                k += 2;
+                continue;
+            }
+            if bytes[k] == q {
+                return (1, k - 1);
+            }
+            k += 1;
+        }
+        return (1, bytes.len().saturating_sub(1));
+    }
+    if value.starts_with("\\\"") {
+        // an escaped quote inside a JSON string: up to the next escaped quote
+        let len = value[2..].find("\\\"").unwrap_or(value.len() - 2);
+        return (2, len);
+    }
+    let mut end = bytes.len();
+    let mut k = 0;
+    while k < bytes.len() {
+        let c = bytes[k];
+        if matches!(c, b'&' | b',' | b';' | b'"' | b'\'' | b'}' | b')' | b']' | b'\n' | b'\r' | b'<' | b'>')
+            || value[k..].starts_with("%26")
+        {
+            end = k;
+            break;
+        }
+        if c == b' ' || c == b'\t' {
+            // stop before a following `word=` or `word:`, or a run of spaces
+            let next = value[k..].trim_start();
+            let word_len = next
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                .count();
+            if next.is_empty()
+                || value[k..].starts_with("  ")
+                || (word_len > 0 && matches!(next.as_bytes().get(word_len), Some(b'=' | b':')))
+            {
+                end = k;
+                break;
+            }
+        }
+        k += 1;
+    }
+    (0, value[..end].trim_end().len())
+}
+
+/// True when `token` has the shape of a JWS or JWE: its first part decodes to a JSON
+/// object header naming an algorithm or a type.
+fn is_jose(token: &str) -> bool {
+    let header = token.split('.').next().unwrap_or_default();
+    let Some(json) = base64url_decode(header) else {
+        return false;
+    };
+    let json = String::from_utf8_lossy(&json);
+    json.trim_start().starts_with('{')
+        && (json.contains("\"alg\"") || json.contains("\"typ\"") || json.contains("\"enc\""))
+}
+
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        })
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in text.bytes().take(4096) {
+        acc = (acc << 6) | value(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -1,0 +1,238 @@
+//! The `redact` filter against the forms secrets really take in logs: PCI test card
+//! numbers in every common separator style and beside other numbers, OWASP-style
+//! credential leaks in prose, key=value, JSON (escaped too) and URLs, bearer and basic
+//! credentials, JWS and JWE tokens. Each case goes through a real handler into a real
+//! file; the secret must be gone and the text around it kept. Ordinary text passes
+//! unchanged.
+
+mod common;
+
+use common::{build, read};
+use logconf::{Level, Message, Record};
+
+const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+const JWE: &str = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp2ojaHV7LFpZcgV7T6DVZKTyKOMTYUmKoTCVJRgckCL9kiMT03JGe.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ";
+const JWE_DIRECT: &str = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYI.XFBoMYUZodetZdvTiFvSkQ";
+const JWT_NONE: &str = "eyAiYWxnIjogIm5vbmUiIH0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.";
+const JWT_PRETTY: &str = "ewogICJhbGciOiAiSFMyNTYiLAogICJ0eXAiOiAiSldUIgp9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlX2J5dGVz";
+
+/// (text, the secret that must not survive, text around it that must).
+fn secrets() -> Vec<(String, String, &'static str)> {
+    let mut cases: Vec<(String, String, &'static str)> = Vec::new();
+    let mut add = |text: String, secret: &str, keep: &'static str| {
+        cases.push((text, secret.to_string(), keep));
+    };
+    // PCI test card numbers (Luhn-valid), every brand and length
+    let cards = [
+        "4111111111111111",
+        "4012888888881881",
+        "4222222222222",
+        "5555555555554444",
+        "5105105105105100",
+        "2223003122003222",
+        "378282246310005",
+        "371449635398431",
+        "6011111111111117",
+        "6011000990139424",
+        "3530111333300000",
+        "30569309025904",
+        "6200000000000005",
+        "6205500000000000004",
+    ];
+    for c in cards {
+        add(format!("charged card {c} ok"), c, "charged card");
+    }
+    let v = "4111111111111111";
+    let grouped = |sep: &str| ["4111", "1111", "1111", "1111"].join(sep);
+    for sep in [" ", "-", ".", "_", "  ", "\t", " - ", "/"] {
+        let g = grouped(sep);
+        add(format!("card {g} accepted"), &g, "accepted");
+    }
+    add("amex 3782 822463 10005 ok".into(), "822463", "amex");
+    add(format!("card {} cvv 123", grouped(" ")), "1111 1111", "cvv 123");
+    add(format!("card {} 123", grouped(" ")), "1111 1111", "card");
+    add(format!("order 12 {v} paid"), v, "order 12");
+    add(format!("cvv 737 5555 5555 5555 4444 exp 12/29"), "5555 5555", "exp 12/29");
+    add(format!("qty 3 amount 120 {} end", grouped("-")), "1111-1111", "amount 120");
+    add(format!(r#"{{"card": "{}", "amount": 12}}"#, grouped("-")), "1111-1111", "amount");
+    add(format!("GET /pay?card={v}&amount=5"), v, "amount=5");
+    add(format!("card:{v}"), v, "card:");
+    add(format!("({v})"), v, "(");
+    add(format!("pan={v};"), v, "pan=");
+    // credentials (OWASP logging cheat sheet: never log these)
+    let pw = "hunter2";
+    for text in [
+        format!("password={pw}"),
+        format!("Password: {pw}"),
+        format!("PASSWORD = \"{pw}\""),
+        format!("password='{pw}'"),
+        format!("pwd={pw}"),
+        format!("passwd:{pw}"),
+        format!("passphrase={pw}"),
+        format!("db_password={pw}"),
+        format!("DB_PASSWORD={pw}"),
+        format!("new_password={pw}"),
+        format!("password_confirmation={pw}"),
+        format!("userPassword={pw}"),
+        format!("user-password: {pw}"),
+        format!(r#"{{"new_password": "{pw}", "user": "bob"}}"#),
+        format!(r#"{{"user_password":"{pw}","user":"bob"}}"#),
+        format!(r#"payload={{\"password\": \"{pw}\"}}"#),
+        format!("user=bob&password={pw}&next=/"),
+        format!("password%3D{pw}%26user%3Dbob"),
+        format!("password%3A{pw}"),
+        format!("password={pw};path=/"),
+        format!("api_key={pw}"),
+        format!("apiKey: {pw}"),
+        format!("x-api-key: {pw}"),
+        format!("API-KEY={pw}"),
+        format!("access_token={pw}"),
+        format!("refresh_token: {pw}"),
+        format!("id_token={pw}"),
+        format!("client_secret={pw}"),
+        format!("AWS_SECRET_ACCESS_KEY={pw}"),
+        format!("secret={pw}"),
+        format!("private_key={pw}"),
+        format!("credentials: {pw}"),
+        format!("token={pw}"),
+        format!("auth_key={pw}"),
+    ] {
+        add(format!("login failed: {text} (retry)"), pw, "login failed");
+    }
+    add(
+        r#"{"password": "correct horse battery staple"}"#.into(),
+        "horse battery",
+        "password",
+    );
+    add(
+        "password=correct horse battery staple".into(),
+        "horse battery",
+        "password",
+    );
+    add(
+        "password: correct horse user=bob".into(),
+        "horse",
+        "user=bob",
+    );
+    // bearer and basic credentials
+    let tok = "tok_AbC123xyz";
+    for text in [
+        format!("Authorization: Bearer {tok}"),
+        format!("authorization: bearer {tok}"),
+        format!("Bearer:{tok}"),
+        format!("Bearer: {tok}"),
+        format!("Bearer%20{tok}"),
+        format!("Authorization=Bearer+{tok}"),
+        format!("BEARER {tok}"),
+    ] {
+        add(format!("upstream call {text} done"), tok, "upstream call");
+    }
+    add(
+        "Authorization: Basic dXNlcjpwYXNzd29yZA== sent".into(),
+        "dXNlcjpwYXNzd29yZA",
+        "sent",
+    );
+    // JSON Web Tokens
+    for (text, secret) in [
+        (format!("session {JWT} issued"), JWT),
+        (format!("session token{JWT} issued"), JWT),
+        (format!("session id_token={JWT} issued"), JWT),
+        (format!("session \"{JWT}\" issued"), JWT),
+        (format!("session {JWE} issued"), JWE),
+        (format!("session {JWE_DIRECT} issued"), JWE_DIRECT),
+        (format!("session {JWT_NONE} issued"), "eyJzdWIiOiIxMjM0NTY3ODkwIn0"),
+        (format!("session {JWT_PRETTY} issued"), JWT_PRETTY),
+        (format!("session Bearer {JWT} issued"), JWT),
+        (format!("session ?jwt={JWT}&x=1 issued"), JWT),
+    ] {
+        add(text, secret, "issued");
+    }
+    cases
+}
+
+/// Text with no secret: passes unchanged.
+const PLAIN: &[&str] = &[
+    "order 12345 shipped",
+    "phone 555-123-4567",
+    "Invoice 2024-01-20 total 99.99",
+    "user bob logged in from 192.168.1.1",
+    "version 1.2.3 deployed",
+    "card ending 1111 charged",
+    "number 4111111111111112 fails Luhn",
+    "timestamp 1700000000000 ms",
+    "visit eyeball.example.com today",
+    "the password policy was updated",
+    "request 3f2c9a1e-8b7d-4c1a-9e2f-123456789abc done",
+    "took 0.031 seconds",
+    "tracking 1Z999AA10123456784",
+    "batch 20240120-000123 processed",
+    "retry 3 of 5",
+];
+
+#[test]
+fn a_hundred_secrets_are_gone_and_plain_text_passes() {
+    let cases = secrets();
+    assert!(cases.len() + PLAIN.len() >= 100, "{} cases", cases.len());
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[filters.redact]\nclass = \"redact\"\n[handlers.f]\nclass = \"file\"\nfilename = \"out.log\"\nfilters = [\"redact\"]\n[root]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n",
+    )
+    .unwrap();
+    for (text, _, _) in &cases {
+        h.log("app", &Record::new(Level::INFO, Message::Text(text)));
+    }
+    for text in PLAIN {
+        h.log("app", &Record::new(Level::INFO, Message::Text(text)));
+    }
+    h.flush();
+    let out = read(&dir.path().join("out.log"));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), cases.len() + PLAIN.len());
+    let mut failures = Vec::new();
+    for ((text, secret, keep), line) in cases.iter().zip(&lines) {
+        if line.contains(secret.as_str()) || !line.contains("[REDACTED]") {
+            failures.push(format!("leaked: {text:?}\n     -> {line:?}"));
+        } else if !line.contains(keep) {
+            failures.push(format!("over-redacted: {text:?}\n     -> {line:?}"));
+        }
+    }
+    for (text, line) in PLAIN.iter().zip(&lines[cases.len()..]) {
+        if line != text {
+            failures.push(format!("changed: {text:?}\n     -> {line:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len() + PLAIN.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn key_values_are_redacted_by_name_and_by_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[filters.redact]\nclass = \"redact\"\n[formatters.kv]\nformat = \"%(message)s card=%(payment)s pw=%(db_password)s note=%(note)s n=%(order)s\"\n[handlers.f]\nclass = \"file\"\nfilename = \"out.log\"\nformatter = \"kv\"\nfilters = [\"redact\"]\n[root]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n",
+    )
+    .unwrap();
+    let kv: [(&str, log::kv::Value<'_>); 4] = [
+        ("payment", log::kv::Value::from(4111111111111111i64)),
+        ("db_password", log::kv::Value::from(12345)),
+        ("note", log::kv::Value::from("token=abc123def")),
+        ("order", log::kv::Value::from(123456)),
+    ];
+    let rec = Record {
+        kv: &kv,
+        ..Record::new(Level::INFO, Message::Text("paid"))
+    };
+    h.log("app", &rec);
+    h.flush();
+    assert_eq!(
+        read(&dir.path().join("out.log")),
+        "paid card=[REDACTED] pw=[REDACTED] note=token=[REDACTED] n=123456\n"
+    );
+}
