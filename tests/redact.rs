@@ -14,7 +14,8 @@ const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkw
 const JWE: &str = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp2ojaHV7LFpZcgV7T6DVZKTyKOMTYUmKoTCVJRgckCL9kiMT03JGe.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ";
 const JWE_DIRECT: &str = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMTI4R0NNIn0..48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYI.XFBoMYUZodetZdvTiFvSkQ";
 const JWT_NONE: &str = "eyAiYWxnIjogIm5vbmUiIH0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.";
-const JWT_PRETTY: &str = "ewogICJhbGciOiAiSFMyNTYiLAogICJ0eXAiOiAiSldUIgp9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlX2J5dGVz";
+const JWT_PRETTY: &str =
+    "ewogICJhbGciOiAiSFMyNTYiLAogICJ0eXAiOiAiSldUIgp9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJlX2J5dGVz";
 
 /// (text, the secret that must not survive, text around it that must).
 fn secrets() -> Vec<(String, String, &'static str)> {
@@ -49,12 +50,28 @@ fn secrets() -> Vec<(String, String, &'static str)> {
         add(format!("card {g} accepted"), &g, "accepted");
     }
     add("amex 3782 822463 10005 ok".into(), "822463", "amex");
-    add(format!("card {} cvv 123", grouped(" ")), "1111 1111", "cvv 123");
+    add(
+        format!("card {} cvv 123", grouped(" ")),
+        "1111 1111",
+        "cvv 123",
+    );
     add(format!("card {} 123", grouped(" ")), "1111 1111", "card");
     add(format!("order 12 {v} paid"), v, "order 12");
-    add(format!("cvv 737 5555 5555 5555 4444 exp 12/29"), "5555 5555", "exp 12/29");
-    add(format!("qty 3 amount 120 {} end", grouped("-")), "1111-1111", "amount 120");
-    add(format!(r#"{{"card": "{}", "amount": 12}}"#, grouped("-")), "1111-1111", "amount");
+    add(
+        "cvv 737 5555 5555 5555 4444 exp 12/29".to_string(),
+        "5555 5555",
+        "exp 12/29",
+    );
+    add(
+        format!("qty 3 amount 120 {} end", grouped("-")),
+        "1111-1111",
+        "amount 120",
+    );
+    add(
+        format!(r#"{{"card": "{}", "amount": 12}}"#, grouped("-")),
+        "1111-1111",
+        "amount",
+    );
     add(format!("GET /pay?card={v}&amount=5"), v, "amount=5");
     add(format!("card:{v}"), v, "card:");
     add(format!("({v})"), v, "(");
@@ -114,6 +131,11 @@ fn secrets() -> Vec<(String, String, &'static str)> {
         "horse",
         "user=bob",
     );
+    add(
+        "charge with password=hunter2 and Bearer abc.def.ghi".into(),
+        "hunter2",
+        "Bearer",
+    );
     // bearer and basic credentials
     let tok = "tok_AbC123xyz";
     for text in [
@@ -140,7 +162,10 @@ fn secrets() -> Vec<(String, String, &'static str)> {
         (format!("session \"{JWT}\" issued"), JWT),
         (format!("session {JWE} issued"), JWE),
         (format!("session {JWE_DIRECT} issued"), JWE_DIRECT),
-        (format!("session {JWT_NONE} issued"), "eyJzdWIiOiIxMjM0NTY3ODkwIn0"),
+        (
+            format!("session {JWT_NONE} issued"),
+            "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+        ),
         (format!("session {JWT_PRETTY} issued"), JWT_PRETTY),
         (format!("session Bearer {JWT} issued"), JWT),
         (format!("session ?jwt={JWT}&x=1 issued"), JWT),

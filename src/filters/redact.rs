@@ -127,9 +127,7 @@ impl Redactor {
                 "bearer" => Pattern::Bearer(re(
                     r"(?i)\b(bearer|basic)(?:\s+|\s*:\s*|%20|\+|=)([A-Za-z0-9._~+/=-]{6,})",
                 )?),
-                "jwt" => Pattern::Jwt(re(
-                    r"e[yw][A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){2,4}",
-                )?),
+                "jwt" => Pattern::Jwt(re(r"e[yw][A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){2,4}")?),
                 custom => Pattern::Custom(re(custom)?),
             });
         }
@@ -206,7 +204,10 @@ fn redact_cards<'a>(text: &'a str, replacement: &str) -> Cow<'a, str> {
             }
             groups.push((start, j));
             let mut k = j;
-            while k < bytes.len() && k - j < 3 && matches!(bytes[k], b' ' | b'\t' | b'-' | b'.' | b'_' | b'/') {
+            while k < bytes.len()
+                && k - j < 3
+                && matches!(bytes[k], b' ' | b'\t' | b'-' | b'.' | b'_' | b'/')
+            {
                 k += 1;
             }
             if k > j && k < bytes.len() && bytes[k].is_ascii_digit() {
@@ -276,7 +277,16 @@ fn redact_key_values<'a>(
         };
         let value_start = m.end() + sep.end();
         let value = &text[value_start..];
-        let (skip, len) = value_extent(value);
+        if value
+            .trim_start_matches(['"', '\''])
+            .starts_with(replacement)
+        {
+            continue; // redacted already
+        }
+        // passwords may hold spaces; tokens, keys and secrets never do
+        let lower = m.as_str().to_ascii_lowercase();
+        let spaces = lower.contains("pass") || lower.contains("pwd");
+        let (skip, len) = value_extent(value, spaces);
         if len == 0 {
             continue;
         }
@@ -297,8 +307,9 @@ fn redact_key_values<'a>(
 /// Where a secret value starts (after an opening quote) and how long it is: a quoted
 /// value to its closing quote (backslash escapes honoured), else up to a delimiter
 /// (`&`, `,`, `;`, a quote, a closing bracket, a line end, `%26`) or to the next
-/// ` key=` / ` key:`, so a password with spaces goes whole.
-fn value_extent(value: &str) -> (usize, usize) {
+/// ` key=` / ` key:` when `spaces` (a password with spaces goes whole), else up to the
+/// first space.
+fn value_extent(value: &str, spaces: bool) -> (usize, usize) {
     let bytes = value.as_bytes();
     let quote = match bytes.first() {
         Some(b'"') => Some(b'"'),
@@ -319,23 +330,40 @@ fn value_extent(value: &str) -> (usize, usize) {
         }
         return (1, bytes.len().saturating_sub(1));
     }
-    if value.starts_with("\\\"") {
+    if let Some(inner) = value.strip_prefix("\\\"") {
         // an escaped quote inside a JSON string: up to the next escaped quote
-        let len = value[2..].find("\\\"").unwrap_or(value.len() - 2);
+        let len = inner.find("\\\"").unwrap_or(inner.len());
         return (2, len);
     }
     let mut end = bytes.len();
     let mut k = 0;
     while k < bytes.len() {
         let c = bytes[k];
-        if matches!(c, b'&' | b',' | b';' | b'"' | b'\'' | b'}' | b')' | b']' | b'\n' | b'\r' | b'<' | b'>')
-            || value[k..].starts_with("%26")
+        if matches!(
+            c,
+            b'&' | b',' | b';' | b'"' | b'\'' | b'}' | b')' | b']' | b'\n' | b'\r' | b'<' | b'>'
+        ) || value[k..].starts_with("%26")
         {
             end = k;
             break;
         }
+        if (c == b' ' || c == b'\t') && !spaces {
+            end = k;
+            break;
+        }
         if c == b' ' || c == b'\t' {
-            // stop before a following `word=` or `word:`, or a run of spaces
+            // a password with spaces runs to the end of its clause, unless the clause
+            // goes on with other syntax (`key=`, `Bearer [..]`, a run of spaces): then
+            // the value is the first word
+            let clause_end = value[k..]
+                .find([
+                    '&', ',', ';', '"', '\'', '}', ')', ']', '\n', '\r', '<', '>',
+                ])
+                .map_or(value.len(), |e| k + e);
+            if value[k..clause_end].contains(['[', '(']) {
+                end = k;
+                break;
+            }
             let next = value[k..].trim_start();
             let word_len = next
                 .bytes()
