@@ -38,6 +38,6 @@ impl HandlerClass for FileConfig {
         let policy = Policy::Append {
             truncate: self.mode == FileMode::Write,
         };
-        files::plan(cx, &self.filename, policy, None, self.delay, diags).map(Output::File)
+        files::plan(cx, &self.filename, policy, None, (self.delay, false), diags).map(Output::File)
     }
 }

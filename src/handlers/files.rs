@@ -53,7 +53,7 @@ pub fn plan(
     filename: &str,
     policy: Policy,
     compress: Option<u32>,
-    delay: bool,
+    (delay, lock): (bool, bool),
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Settings> {
     if let Err((problem, label)) = check_filename(filename) {
@@ -76,6 +76,7 @@ pub fn plan(
         policy,
         compress,
         delay,
+        lock,
     })
 }
 

@@ -45,6 +45,12 @@ pub struct TimedRotatingFileConfig {
     /// Open the file at the first record instead of at startup. Default false.
     #[serde(default)]
     pub delay: bool,
+    /// Several processes (pre-fork workers, a CLI beside the service, cron jobs) log
+    /// to this file: each write and rollover takes an advisory lock (`flock`) on the
+    /// side file NAME.lock, so exactly one process rolls over and every record lands
+    /// once. Default false.
+    #[serde(default)]
+    pub lock: bool,
 }
 
 impl HandlerClass for TimedRotatingFileConfig {
@@ -76,6 +82,6 @@ impl HandlerClass for TimedRotatingFileConfig {
             backup_count: self.backup_count,
         };
         let gzip = files::gzip_level(self.compress, self.compress_level);
-        files::plan(cx, &self.filename, policy, gzip, self.delay, diags).map(Output::File)
+        files::plan(cx, &self.filename, policy, gzip, (self.delay, self.lock), diags).map(Output::File)
     }
 }

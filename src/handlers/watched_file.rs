@@ -39,6 +39,6 @@ impl HandlerClass for WatchedFileConfig {
         let policy = Policy::Watched {
             truncate: self.mode == FileMode::Write,
         };
-        files::plan(cx, &self.filename, policy, None, self.delay, diags).map(Output::File)
+        files::plan(cx, &self.filename, policy, None, (self.delay, false), diags).map(Output::File)
     }
 }

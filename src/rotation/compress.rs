@@ -125,15 +125,17 @@ pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
-/// `NAME{suffix}.pending-SEQ`, sortable in rollover order.
+/// `NAME{suffix}.pending-TIME-PID-SEQ`, sortable in rollover order and unique across
+/// the processes that share a file.
 pub fn pending_name(path: &Path, suffix: &str) -> PathBuf {
     let nanos = crate::clock::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+    let pid = std::process::id();
     with_suffix(
         path,
-        &format!("{suffix}.{PENDING_MARK}{nanos:024}-{seq:08}"),
+        &format!("{suffix}.{PENDING_MARK}{nanos:024}-{pid:010}-{seq:08}"),
     )
 }
 
@@ -189,6 +191,15 @@ fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
 /// happened: when compression fails (a full disk), uncompressed pending files would
 /// otherwise pile up beyond `backup_count`.
 fn process(settings: &Settings) -> std::io::Result<()> {
+    // processes sharing a file (`lock = true`) compress one at a time; writers are not
+    // held up, they only rename to pending names
+    let _one_compressor = if settings.lock {
+        let lock = super::open_append(&with_suffix(&settings.path, ".compress.lock"), false)?;
+        let guard = super::FlockGuard::exclusive(&lock)?;
+        Some((guard, lock))
+    } else {
+        None
+    };
     let result = compress_all(settings);
     let retained = hold_retention(settings);
     result.and(retained)

@@ -72,6 +72,9 @@ pub struct Settings {
     pub compress: Option<u32>,
     /// Open at the first record.
     pub delay: bool,
+    /// Several processes share the file: every write and rollover happens under an
+    /// advisory lock (`flock`) on the side file `NAME.lock`.
+    pub lock: bool,
 }
 
 impl Settings {
@@ -109,6 +112,10 @@ struct State {
     period_start: i64,
     identity: Option<(u64, u64)>,
     truncate_next_open: bool,
+    /// `NAME.lock`, open while `lock = true`.
+    lock_file: Option<File>,
+    /// When the path was last compared with the open file (without `lock`).
+    checked_at: i64,
 }
 
 /// Writes the lines of every handler that names one file.
@@ -167,6 +174,8 @@ impl FileWriter {
             period_start: 0,
             identity: None,
             truncate_next_open: truncate && settings.delay,
+            lock_file: None,
+            checked_at: 0,
         };
         // Python starts the schedule at the file's mtime when the file exists already
         let existing_mtime = std::fs::metadata(&settings.path).ok().map(|m| m.mtime());
@@ -225,9 +234,26 @@ impl FileWriter {
     /// Writes one line, rolling the file over first when its policy says so.
     pub fn write(&self, line: &[u8]) -> std::io::Result<()> {
         let mut state = self.state.lock();
+        // with `lock`, the other processes wait while this one looks, rolls and writes
+        let _shared = if self.settings.lock {
+            Some(self.lock_shared_file(&mut state)?)
+        } else {
+            None
+        };
         if state.file.is_none() {
             let truncate = std::mem::take(&mut state.truncate_next_open);
             open_into(&self.settings.path, &mut state, truncate)?;
+        }
+        let mut rolled_elsewhere = false;
+        if self.settings.lock {
+            rolled_elsewhere = self.follow_other_processes(&mut state)?;
+        } else if matches!(self.settings.policy, Policy::Size { .. } | Policy::Time { .. }) {
+            // another process may have rolled the file over: look once a second
+            let now = clock::now_secs();
+            if now != state.checked_at {
+                state.checked_at = now;
+                self.reopen_if_moved(&mut state)?;
+            }
         }
         match &self.settings.policy {
             Policy::Append { .. } => {}
@@ -251,7 +277,11 @@ impl FileWriter {
                 backup_count,
             } => {
                 let now = clock::now_secs();
-                if now >= state.rollover_at {
+                if now >= state.rollover_at && rolled_elsewhere {
+                    // another process rolled this period over already
+                    state.period_start = now;
+                    state.rollover_at = schedule.compute_rollover(now);
+                } else if now >= state.rollover_at {
                     if is_regular(&self.settings.path) {
                         self.roll_by_time(&mut state, schedule, *backup_count, now)?;
                     } else {
@@ -268,6 +298,34 @@ impl FileWriter {
             state.size += line.len() as u64;
         }
         result
+    }
+
+    /// Takes the advisory lock on `NAME.lock`, opening it the first time.
+    fn lock_shared_file(&self, state: &mut State) -> std::io::Result<FlockGuard> {
+        if state.lock_file.is_none() {
+            state.lock_file = Some(open_append(&lock_path(&self.settings.path), false)?);
+        }
+        let file = state
+            .lock_file
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("the lock file is not open"))?;
+        FlockGuard::exclusive(file)
+    }
+
+    /// Under the lock: reopens the file when another process rolled it over (true
+    /// then), and takes its size from the file, which every process appends to.
+    fn follow_other_processes(&self, state: &mut State) -> std::io::Result<bool> {
+        let on_disk = std::fs::metadata(&self.settings.path)
+            .ok()
+            .map(|m| (m.dev(), m.ino()));
+        let moved = on_disk.is_none() || on_disk != state.identity;
+        if moved {
+            state.file = None;
+            open_into(&self.settings.path, state, false)?;
+        } else if let Some(f) = state.file.as_ref() {
+            state.size = f.metadata()?.len();
+        }
+        Ok(moved)
     }
 
     fn reopen_if_moved(&self, state: &mut State) -> std::io::Result<()> {
@@ -500,6 +558,43 @@ pub fn open_own_file(path: &Path) -> std::io::Result<File> {
         ));
     }
     Ok(file)
+}
+
+/// `NAME.lock`: the side file processes sharing `NAME` lock (`lock = true`).
+pub fn lock_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".lock")
+}
+
+/// An exclusive `flock` on a file, released when dropped.
+pub struct FlockGuard(std::os::fd::RawFd);
+
+impl FlockGuard {
+    /// Waits for the lock (other processes hold it only while they write one line or
+    /// roll the file over).
+    pub fn exclusive(file: &File) -> std::io::Result<FlockGuard> {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        loop {
+            // SAFETY: `fd` is an open descriptor owned by `file`, which outlives the guard
+            // (the guard is dropped before the writer's state).
+            if unsafe { libc::flock(fd, libc::LOCK_EX) } == 0 {
+                return Ok(FlockGuard(fd));
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+}
+
+impl Drop for FlockGuard {
+    fn drop(&mut self) {
+        // SAFETY: unlocking a descriptor this guard locked; errors leave nothing to undo.
+        unsafe {
+            libc::flock(self.0, libc::LOCK_UN);
+        }
+    }
 }
 
 /// The permission bits of an open file.
