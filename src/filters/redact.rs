@@ -338,6 +338,11 @@ fn value_extent(value: &str, spaces: bool) -> (usize, usize) {
     let mut end = bytes.len();
     let mut k = 0;
     while k < bytes.len() {
+        // delimiters are ASCII: they never sit inside a multi-byte character
+        if !value.is_char_boundary(k) {
+            k += 1;
+            continue;
+        }
         let c = bytes[k];
         if matches!(
             c,

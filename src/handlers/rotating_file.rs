@@ -58,6 +58,14 @@ impl HandlerClass for RotatingFileConfig {
             backup_count: self.backup_count,
         };
         let gzip = files::gzip_level(self.compress, self.compress_level);
-        files::plan(cx, &self.filename, policy, gzip, (self.delay, self.lock), diags).map(Output::File)
+        files::plan(
+            cx,
+            &self.filename,
+            policy,
+            gzip,
+            (self.delay, self.lock),
+            diags,
+        )
+        .map(Output::File)
     }
 }

@@ -133,8 +133,8 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     let mut diags = Vec::new();
     let (mut root, syntax) = source::parse(text);
     diags.extend(syntax);
-    let schema = schema::schema();
-    crate::config::validate::validate(&schema, &root, &mut diags);
+    let schema = schema::cached();
+    crate::config::validate::validate(schema, &root, &mut diags);
 
     let (base_dir, debug) = resolve_base_and_debug(&root, options, &mut diags);
     let lookup = |name: &str| -> Option<String> {
@@ -147,7 +147,7 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     interpolate_tree(&mut root, "", Place::Top, &lookup, &mut changed, &mut diags);
     if !changed.is_empty() {
         let mut again = Vec::new();
-        crate::config::validate::validate(&schema, &root, &mut again);
+        crate::config::validate::validate(schema, &root, &mut again);
         for d in again
             .into_iter()
             .filter(|d| d.span.as_ref().is_some_and(|s| changed.contains(s)))

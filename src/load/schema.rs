@@ -23,6 +23,12 @@ pub fn schema() -> Value {
     value
 }
 
+/// The schema, generated once per process (every load and reload checks against it).
+pub fn cached() -> &'static Value {
+    static SCHEMA: once_cell::sync::Lazy<Value> = once_cell::sync::Lazy::new(schema);
+    &SCHEMA
+}
+
 /// The schema as the text committed in `schema/logging.schema.json`.
 pub fn schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();

@@ -247,7 +247,10 @@ impl FileWriter {
         let mut rolled_elsewhere = false;
         if self.settings.lock {
             rolled_elsewhere = self.follow_other_processes(&mut state)?;
-        } else if matches!(self.settings.policy, Policy::Size { .. } | Policy::Time { .. }) {
+        } else if matches!(
+            self.settings.policy,
+            Policy::Size { .. } | Policy::Time { .. }
+        ) {
             // another process may have rolled the file over: look once a second
             let now = clock::now_secs();
             if now != state.checked_at {
@@ -344,9 +347,7 @@ impl FileWriter {
         state.file = None;
         let path = &self.settings.path;
         if self.settings.compress.is_some() {
-            if path.exists() {
-                std::fs::rename(path, compress::pending_name(path, ""))?;
-            }
+            rename_if_present(path, compress::pending_name(path, ""))?;
             reopen_rolled(path, state, mode)?;
             compress::enqueue(self.settings.clone(), self.pending.clone());
             return Ok(());
@@ -365,9 +366,7 @@ impl FileWriter {
         if first.exists() {
             std::fs::remove_file(&first)?;
         }
-        if path.exists() {
-            std::fs::rename(path, &first)?;
-        }
+        rename_if_present(path, &first)?;
         reopen_rolled(path, state, mode)
     }
 
@@ -388,9 +387,7 @@ impl FileWriter {
         state.period_start = state.rollover_at;
         state.rollover_at = schedule.next_rollover(now);
         if self.settings.compress.is_some() {
-            if path.exists() {
-                std::fs::rename(path, compress::pending_name(path, &suffix))?;
-            }
+            rename_if_present(path, compress::pending_name(path, &suffix))?;
             reopen_rolled(path, state, mode)?;
             compress::enqueue(self.settings.clone(), self.pending.clone());
             return Ok(());
@@ -399,9 +396,7 @@ impl FileWriter {
         if dst.exists() {
             std::fs::remove_file(&dst)?;
         }
-        if path.exists() {
-            std::fs::rename(path, &dst)?;
-        }
+        rename_if_present(path, &dst)?;
         if backup_count > 0 {
             for old in timed_backups_to_delete(&self.settings, schedule, backup_count) {
                 std::fs::remove_file(old)?;
@@ -558,6 +553,15 @@ pub fn open_own_file(path: &Path) -> std::io::Result<File> {
         ));
     }
     Ok(file)
+}
+
+/// Renames `from` to `to`; nothing to do when `from` is gone (another process rolled
+/// it over first).
+fn rename_if_present(from: &Path, to: impl AsRef<Path>) -> std::io::Result<()> {
+    match std::fs::rename(from, to) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
 }
 
 /// `NAME.lock`: the side file processes sharing `NAME` lock (`lock = true`).

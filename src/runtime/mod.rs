@@ -266,9 +266,12 @@ impl Logging {
         self.tree.load()
     }
 
-    /// Routes a record for `target` (a dotted name or a Rust module path).
+    /// Routes a record for `target` (a dotted name or a Rust module path). A panic
+    /// inside (a bug, a user's filter or `Display`) never reaches the caller.
     pub fn dispatch(&self, target: &str, rec: &Record<'_>) {
-        self.tree.load().dispatch(target, rec);
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.tree.load().dispatch(target, rec);
+        }));
     }
 
     /// Flushes every handler.
