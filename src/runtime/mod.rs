@@ -402,18 +402,17 @@ impl log::Log for GlobalLogger {
     }
 
     fn log(&self, record: &log::Record<'_>) {
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let rec = Record {
-                level: level_of(record),
-                logger: "",
-                message: Message::Args(*record.args()),
-                kv: record.key_values(),
-                file: record.file(),
-                line: record.line(),
-                time: crate::clock::now(),
-            };
-            self.0.dispatch(record.target(), &rec);
-        }));
+        let rec = Record {
+            level: level_of(record),
+            logger: "",
+            message: Message::Args(*record.args()),
+            kv: record.key_values(),
+            file: record.file(),
+            line: record.line(),
+            time: crate::clock::now(),
+        };
+        // dispatch keeps any panic inside
+        self.0.dispatch(record.target(), &rec);
     }
 
     fn flush(&self) {
