@@ -8,6 +8,7 @@
 //! `logconf-compress` thread, crash-safely (see [`compress`]).
 
 pub mod compress;
+mod group;
 pub mod timed;
 
 use std::collections::HashMap;
@@ -124,6 +125,7 @@ pub struct FileWriter {
     state: Mutex<State>,
     pending: Arc<compress::Pending>,
     started: std::sync::atomic::AtomicBool,
+    group: group::Group,
 }
 
 static REGISTRY: Lazy<Mutex<HashMap<PathBuf, Weak<FileWriter>>>> =
@@ -191,6 +193,7 @@ impl FileWriter {
             state: Mutex::new(state),
             pending: Arc::new(compress::Pending::default()),
             started: std::sync::atomic::AtomicBool::new(false),
+            group: group::Group::default(),
         };
         if writer.settings.compress.is_some() {
             // finish what a previous run left: pending backups, uncompressed leftovers
@@ -231,22 +234,89 @@ impl FileWriter {
         &self.settings
     }
 
-    /// Writes one line, rolling the file over first when its policy says so.
+    /// Writes one line, rolling the file over first when its policy says so. When
+    /// another thread is writing the file, the line is handed to it and written in the
+    /// same system call as the others waiting (group commit); the call returns once the
+    /// line was handed to the operating system either way.
     pub fn write(&self, line: &[u8]) -> std::io::Result<()> {
-        let mut state = self.state.lock();
+        if let Some(mut state) = self.state.try_lock() {
+            let (_, error) = self.write_records(&mut state, line, &[line.len()]);
+            return error.map_or(Ok(()), Err);
+        }
+        match self.group.submit(line) {
+            group::Turn::Written(result) => result,
+            group::Turn::Lead(ticket) => {
+                let mut state = self.state.lock();
+                let mut batch = group::Batch::default();
+                let mut mine = Ok(());
+                while self.group.take(&mut batch) {
+                    let (ok, error) = self.write_records(&mut state, &batch.bytes, &batch.ends);
+                    if let Some(r) = group::own_result(&batch, ticket, ok, error.as_ref()) {
+                        mine = r;
+                    }
+                    self.group.finish(&batch, ok, error.as_ref());
+                }
+                mine
+            }
+        }
+    }
+
+    /// Writes lines (`bytes`, each ending at its `ends` offset) in order, with as few
+    /// system calls as rollover allows: a batch is split at each record that rolls the
+    /// file over, so rotation stays exact per record. Returns how many lines were
+    /// written, and the error that stopped the rest.
+    fn write_records(
+        &self,
+        state: &mut State,
+        bytes: &[u8],
+        ends: &[usize],
+    ) -> (usize, Option<std::io::Error>) {
         // with `lock`, the other processes wait while this one looks, rolls and writes
         let _shared = if self.settings.lock {
-            Some(self.lock_shared_file(&mut state)?)
+            match self.lock_shared_file(state) {
+                Ok(g) => Some(g),
+                Err(e) => return (0, Some(e)),
+            }
         } else {
             None
         };
+        if let Err(e) = self.prepare(state) {
+            return (0, Some(e));
+        }
+        let mut chunk_start = 0; // the first byte not written yet
+        let mut chunk_first = 0; // the first line not written yet
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
+            let pending = (start - chunk_start) as u64;
+            let roll = self.rolls_before(state, pending, (end - start) as u64);
+            if roll {
+                if let Err((written, e)) = self.append(state, &bytes[chunk_start..start], &ends[chunk_first..i], chunk_start) {
+                    return (chunk_first + written, Some(e));
+                }
+                chunk_start = start;
+                chunk_first = i;
+                if let Err(e) = self.roll(state) {
+                    return (i, Some(e));
+                }
+            }
+            start = end;
+        }
+        match self.append(state, &bytes[chunk_start..start], &ends[chunk_first..], chunk_start) {
+            Ok(()) => (ends.len(), None),
+            Err((written, e)) => (chunk_first + written, Some(e)),
+        }
+    }
+
+    /// Opens the file if needed and follows other processes (with `lock`: reopens when
+    /// another one rolled the file over, and takes its rollover as this period's).
+    fn prepare(&self, state: &mut State) -> std::io::Result<()> {
         if state.file.is_none() {
             let truncate = std::mem::take(&mut state.truncate_next_open);
-            open_into(&self.settings.path, &mut state, truncate)?;
+            open_into(&self.settings.path, state, truncate)?;
         }
         let mut rolled_elsewhere = false;
         if self.settings.lock {
-            rolled_elsewhere = self.follow_other_processes(&mut state)?;
+            rolled_elsewhere = self.follow_other_processes(state)?;
         } else if matches!(
             self.settings.policy,
             Policy::Size { .. } | Policy::Time { .. }
@@ -255,52 +325,91 @@ impl FileWriter {
             let now = clock::now_secs();
             if now != state.checked_at {
                 state.checked_at = now;
-                self.reopen_if_moved(&mut state)?;
+                self.reopen_if_moved(state)?;
             }
         }
+        if let Policy::Watched { .. } = self.settings.policy {
+            self.reopen_if_moved(state)?;
+        }
+        if let Policy::Time { schedule, .. } = &self.settings.policy {
+            let now = clock::now_secs();
+            if now >= state.rollover_at && rolled_elsewhere {
+                // another process rolled this period over already
+                state.period_start = now;
+                state.rollover_at = schedule.compute_rollover(now);
+            }
+        }
+        Ok(())
+    }
+
+    /// True when the file must roll over before a line of `len` bytes, with `pending`
+    /// bytes of this batch not written yet (Python's `shouldRollover`).
+    fn rolls_before(&self, state: &mut State, pending: u64, len: u64) -> bool {
         match &self.settings.policy {
-            Policy::Append { .. } => {}
-            Policy::Watched { .. } => self.reopen_if_moved(&mut state)?,
+            Policy::Append { .. } | Policy::Watched { .. } => false,
             Policy::Size {
                 max_bytes,
                 backup_count,
             } => {
-                let len = line.len() as u64;
-                if *max_bytes > 0
+                let size = state.size + pending;
+                *max_bytes > 0
                     && *backup_count > 0
-                    && state.size > 0
-                    && state.size + len >= *max_bytes
+                    && size > 0
+                    && size + len >= *max_bytes
                     && is_regular(&self.settings.path)
-                {
-                    self.roll_by_size(&mut state, *backup_count)?;
+            }
+            Policy::Time { schedule, .. } => {
+                let now = clock::now_secs();
+                if now < state.rollover_at {
+                    return false;
+                }
+                if is_regular(&self.settings.path) {
+                    true
+                } else {
+                    state.rollover_at = schedule.compute_rollover(now);
+                    false
                 }
             }
+        }
+    }
+
+    /// Rolls the file over by its policy.
+    fn roll(&self, state: &mut State) -> std::io::Result<()> {
+        match &self.settings.policy {
+            Policy::Size { backup_count, .. } => self.roll_by_size(state, *backup_count),
             Policy::Time {
                 schedule,
                 backup_count,
-            } => {
-                let now = clock::now_secs();
-                if now >= state.rollover_at && rolled_elsewhere {
-                    // another process rolled this period over already
-                    state.period_start = now;
-                    state.rollover_at = schedule.compute_rollover(now);
-                } else if now >= state.rollover_at {
-                    if is_regular(&self.settings.path) {
-                        self.roll_by_time(&mut state, schedule, *backup_count, now)?;
-                    } else {
-                        state.rollover_at = schedule.compute_rollover(now);
-                    }
-                }
+            } => self.roll_by_time(state, schedule, *backup_count, clock::now_secs()),
+            Policy::Append { .. } | Policy::Watched { .. } => Ok(()),
+        }
+    }
+
+    /// Appends a chunk of whole lines in one write; on failure, how many of its lines
+    /// were written whole (a line cut short is rolled back).
+    fn append(
+        &self,
+        state: &mut State,
+        chunk: &[u8],
+        ends: &[usize],
+        offset: usize,
+    ) -> Result<(), (usize, std::io::Error)> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let Some(f) = state.file.as_mut() else {
+            return Ok(());
+        };
+        match write_lines(f, chunk, ends, offset) {
+            Ok(()) => {
+                state.size += chunk.len() as u64;
+                Ok(())
+            }
+            Err((whole_bytes, lines, e)) => {
+                state.size += whole_bytes as u64;
+                Err((lines, e))
             }
         }
-        let result = match state.file.as_mut() {
-            Some(f) => write_whole(f, line),
-            None => Ok(()),
-        };
-        if result.is_ok() {
-            state.size += line.len() as u64;
-        }
-        result
     }
 
     /// Takes the advisory lock on `NAME.lock`, opening it the first time.
@@ -439,32 +548,38 @@ fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).map_or(true, |m| m.is_file())
 }
 
-/// Writes `line` whole or not at all: a write cut short (a full disk, a quota) is
-/// rolled back by truncating the file to where the line began, so the next record
-/// never continues half a line. The file is opened for appending, so the line began at
-/// the end of the file less what was written of it.
-pub fn write_whole(file: &mut File, line: &[u8]) -> std::io::Result<()> {
+/// Writes whole lines (`chunk`, each line ending at `ends[i] - offset`) in one call
+/// where the kernel takes it. A write cut short (a full disk, a quota) is rolled back to
+/// the last whole line by truncating the file, so the next record never continues half
+/// a line: the file is opened for appending, so the chunk began at the end of the file
+/// less what was written of it. On failure: the bytes and the lines written whole.
+pub fn write_lines(
+    file: &mut File,
+    chunk: &[u8],
+    ends: &[usize],
+    offset: usize,
+) -> Result<(), (usize, usize, std::io::Error)> {
     let mut written = 0;
-    while written < line.len() {
-        match file.write(&line[written..]) {
-            Ok(0) => {
-                return rollback(file, written, std::io::ErrorKind::WriteZero.into());
-            }
+    let error = loop {
+        if written == chunk.len() {
+            return Ok(());
+        }
+        match file.write(&chunk[written..]) {
+            Ok(0) => break std::io::Error::from(std::io::ErrorKind::WriteZero),
             Ok(n) => written += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return rollback(file, written, e),
+            Err(e) => break e,
         }
-    }
-    Ok(())
-}
-
-fn rollback(file: &File, written: usize, error: std::io::Error) -> std::io::Result<()> {
-    if written > 0 {
+    };
+    let lines = ends.iter().take_while(|&&e| e - offset <= written).count();
+    let whole = ends.get(lines.wrapping_sub(1)).map_or(0, |&e| e - offset);
+    let cut = (written - whole) as u64;
+    if cut > 0 {
         if let Ok(meta) = file.metadata() {
-            let _ = file.set_len(meta.len().saturating_sub(written as u64));
+            let _ = file.set_len(meta.len().saturating_sub(cut));
         }
     }
-    Err(error)
+    Err((whole, lines, error))
 }
 
 /// The error for a file logconf will not touch, and why.
