@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::diagnostics::Diagnostics;
 use crate::filters::Filter;
 use crate::format::{message_only, Formatter};
-use crate::handlers::{Handler, Sink};
+use crate::handlers::{Handler, Output, QueuePlan, QueueSink, Sink};
 use crate::load::{is_active, Loaded};
 use crate::router::{LoggerNode, Tree};
 
@@ -38,12 +38,19 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
 
     let mut handlers: HashMap<&str, Arc<Handler>> = HashMap::new();
     let mut built: Vec<Arc<Handler>> = Vec::new();
-    for (name, plan) in &loaded.handlers {
+    // queues last: they start with their target handlers
+    let (queues, others): (Vec<_>, Vec<_>) = loaded
+        .handlers
+        .iter()
+        .partition(|(_, p)| matches!(p.output, Output::Queue(_)));
+    for (name, plan) in others.into_iter().chain(queues) {
         if !is_active(plan, loaded.debug) {
             continue;
         }
         let sink = if ctx.dry_run {
             Ok(Sink::Null)
+        } else if let Output::Queue(q) = &plan.output {
+            start_queue(name, q, &handlers)
         } else {
             plan.output.open()
         };
@@ -133,6 +140,28 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
         return Err(loaded.diagnostics(diags));
     }
     Ok(Tree::new(built, loggers, root, disabled))
+}
+
+/// Starts a queue's worker with its target handlers, built before it (a target that
+/// exists only in DEBUG mode is skipped outside it, as a logger's would be).
+fn start_queue(
+    name: &str,
+    plan: &QueuePlan,
+    built: &HashMap<&str, Arc<Handler>>,
+) -> std::io::Result<Sink> {
+    let mut targets = Vec::new();
+    for t in &plan.targets {
+        match built.get(t.as_str()) {
+            Some(h) if matches!(h.sink, Sink::Queue(_)) => {
+                return Err(std::io::Error::other(format!(
+                    "its target `{t}` is a queue: a queue writes to handlers that write"
+                )))
+            }
+            Some(h) => targets.push(h.clone()),
+            None => {}
+        }
+    }
+    QueueSink::start(name, plan, targets).map(Sink::Queue)
 }
 
 /// True when `name` is one of `named` or below one of them.

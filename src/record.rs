@@ -68,6 +68,21 @@ pub struct Record<'a> {
     pub line: Option<u32>,
     /// When the call was made.
     pub time: SystemTime,
+    /// The thread and context of the logging call, when the record is handled on
+    /// another thread (a `queue` handler's worker); None: the current thread's.
+    pub origin: Option<&'a Origin>,
+}
+
+/// Where a record was logged: what a formatter would otherwise read from the current
+/// thread.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    /// `pthread_self()` of the logging thread (`%(thread)d`).
+    pub thread_id: u64,
+    /// Its name (`%(threadName)s`).
+    pub thread_name: String,
+    /// The context fields set there (`logconf::context`).
+    pub context: Vec<(String, crate::value::Value)>,
 }
 
 /// Python's level number of a `log` level.
@@ -110,6 +125,7 @@ impl<'a> Record<'a> {
             file: None,
             line: None,
             time: crate::clock::now(),
+            origin: None,
         }
     }
 }

@@ -334,13 +334,8 @@ impl Tree {
     pub fn reached(&self, target: &str, level: Level) -> Vec<Arc<Handler>> {
         let route = self.route(target);
         let probe = Record {
-            level,
             logger: &route.name,
-            message: crate::record::Message::Text("probe"),
-            kv: &crate::record::NoKv,
-            file: None,
-            line: None,
-            time: crate::clock::now(),
+            ..Record::new(level, crate::record::Message::Text("probe"))
         };
         if route.disabled || level < route.level || !route.filters.iter().all(|f| f.passes(&probe))
         {

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::config::values::Level;
 use crate::diagnostics::did_you_mean;
-use crate::format::value::FieldValue;
+use crate::format::value::{FieldValue, OwnedKv};
 use crate::record::{Message, Record};
 use redact::Redactor;
 
@@ -197,41 +197,6 @@ pub fn apply(filters: &[Arc<Filter>], rec: &Record<'_>, then: impl FnOnce(&Recor
     }
 }
 
-/// Key-values with their text values redacted.
-struct RedactedKv(Vec<(String, FieldValue<'static>)>);
-
-impl log::kv::Source for RedactedKv {
-    fn visit<'kvs>(
-        &'kvs self,
-        visitor: &mut dyn log::kv::VisitSource<'kvs>,
-    ) -> Result<(), log::kv::Error> {
-        for (k, v) in &self.0 {
-            let value = match v {
-                FieldValue::Str(s) => log::kv::Value::from(s.as_ref()),
-                FieldValue::Int(i) => log::kv::Value::from(*i),
-                FieldValue::Float(f) => log::kv::Value::from(*f),
-                FieldValue::Bool(b) => log::kv::Value::from(*b),
-            };
-            visitor.visit_pair(log::kv::Key::from_str(k), value)?;
-        }
-        Ok(())
-    }
-}
-
-struct Collect(Vec<(String, FieldValue<'static>)>);
-
-impl<'kvs> log::kv::VisitSource<'kvs> for Collect {
-    fn visit_pair(
-        &mut self,
-        key: log::kv::Key<'kvs>,
-        value: log::kv::Value<'kvs>,
-    ) -> Result<(), log::kv::Error> {
-        self.0
-            .push((key.as_str().to_string(), crate::format::kv_value(&value)));
-        Ok(())
-    }
-}
-
 /// Calls `f` with a copy of `rec` whose message and key-values went through every
 /// redactor (a key that names a secret has its whole value replaced).
 pub fn with_redacted<R>(
@@ -246,8 +211,7 @@ pub fn with_redacted<R>(
             message = s;
         }
     }
-    let mut kv = Collect(Vec::new());
-    let _ = rec.kv.visit(&mut kv);
+    let mut kv = OwnedKv::capture(rec.kv);
     for (k, v) in kv.0.iter_mut() {
         if k.starts_with("__logconf") {
             continue;
@@ -275,7 +239,6 @@ pub fn with_redacted<R>(
             *v = FieldValue::Str(Cow::Owned(redacted));
         }
     }
-    let kv = RedactedKv(kv.0);
     let copy = Record {
         message: Message::Text(&message),
         kv: &kv,

@@ -173,8 +173,13 @@ impl JsonFormatter {
             first: &mut first,
         };
         let _ = rec.kv.visit(&mut visitor);
-        if !crate::context::is_empty() {
-            for (k, v) in crate::context::snapshot() {
+        let context = match rec.origin {
+            Some(o) => o.context.clone(),
+            None if crate::context::is_empty() => Vec::new(),
+            None => crate::context::snapshot(),
+        };
+        if !context.is_empty() {
+            for (k, v) in context {
                 if skip_key(&k, &written) || seen.iter().any(|s| s == &k) {
                     continue;
                 }

@@ -35,6 +35,11 @@ static PROCESS_NAME: Lazy<String> = Lazy::new(|| {
         .unwrap_or_else(|| "logconf".to_string())
 });
 
+/// The thread a record is logged on, as `%(thread)d` and `%(threadName)s` print it.
+pub fn current_thread() -> (u64, String) {
+    THREAD.with(|t| t.clone())
+}
+
 thread_local! {
     static THREAD: (u64, String) = {
         // SAFETY: pthread_self has no preconditions and always succeeds.
@@ -242,8 +247,14 @@ impl TextFormatter {
             )),
             Field::Lineno => FieldValue::Int(i64::from(rec.line.unwrap_or(0))),
             Field::FuncName => FieldValue::Str(Cow::Borrowed("(unknown function)")),
-            Field::Thread => FieldValue::Int(THREAD.with(|t| t.0) as i64),
-            Field::ThreadName => FieldValue::Str(Cow::Owned(THREAD.with(|t| t.1.clone()))),
+            Field::Thread => FieldValue::Int(match rec.origin {
+                Some(o) => o.thread_id as i64,
+                None => THREAD.with(|t| t.0) as i64,
+            }),
+            Field::ThreadName => FieldValue::Str(match rec.origin {
+                Some(o) => Cow::Borrowed(o.thread_name.as_str()),
+                None => Cow::Owned(THREAD.with(|t| t.1.clone())),
+            }),
             Field::Process => FieldValue::Int(i64::from(std::process::id())),
             Field::ProcessName => FieldValue::Str(Cow::Borrowed(PROCESS_NAME.as_str())),
             Field::Custom(name) => self.custom(name, rec),
@@ -254,7 +265,16 @@ impl TextFormatter {
         if let Some(v) = rec.kv.get(log::kv::Key::from_str(name)) {
             return kv_value(&v);
         }
-        if let Some(v) = crate::context::with_value(name, |v| v.map(context_value)) {
+        let from_context = match rec.origin {
+            Some(o) => o
+                .context
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| context_value(v)),
+            None => crate::context::with_value(name, |v| v.map(context_value)),
+        };
+        if let Some(v) = from_context {
             return v;
         }
         match self.defaults.get(name) {

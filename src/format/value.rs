@@ -403,3 +403,47 @@ mod tests {
         assert_eq!(s, "\"it's\\n\"");
     }
 }
+
+/// Key-values copied out of a record: for a redacted copy, or for a record that waits
+/// in a `queue` handler after its logging call returned.
+#[derive(Clone, Debug, Default)]
+pub struct OwnedKv(pub Vec<(String, FieldValue<'static>)>);
+
+impl OwnedKv {
+    /// Copies every key-value of `source`.
+    pub fn capture(source: &dyn log::kv::Source) -> OwnedKv {
+        struct Collect(Vec<(String, FieldValue<'static>)>);
+        impl<'kvs> log::kv::VisitSource<'kvs> for Collect {
+            fn visit_pair(
+                &mut self,
+                key: log::kv::Key<'kvs>,
+                value: log::kv::Value<'kvs>,
+            ) -> Result<(), log::kv::Error> {
+                self.0
+                    .push((key.as_str().to_string(), super::kv_value(&value)));
+                Ok(())
+            }
+        }
+        let mut collect = Collect(Vec::new());
+        let _ = source.visit(&mut collect);
+        OwnedKv(collect.0)
+    }
+}
+
+impl log::kv::Source for OwnedKv {
+    fn visit<'kvs>(
+        &'kvs self,
+        visitor: &mut dyn log::kv::VisitSource<'kvs>,
+    ) -> Result<(), log::kv::Error> {
+        for (k, v) in &self.0 {
+            let value = match v {
+                FieldValue::Str(s) => log::kv::Value::from(s.as_ref()),
+                FieldValue::Int(i) => log::kv::Value::from(*i),
+                FieldValue::Float(f) => log::kv::Value::from(*f),
+                FieldValue::Bool(b) => log::kv::Value::from(*b),
+            };
+            visitor.visit_pair(log::kv::Key::from_str(k), value)?;
+        }
+        Ok(())
+    }
+}

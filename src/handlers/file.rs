@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::files::{self, FileMode};
+use super::files::{self, BufferConfig, FileMode, FileOptions};
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::diagnostics::Diagnostic;
 use crate::rotation::Policy;
@@ -14,6 +14,9 @@ pub struct FileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
     pub common: HandlerCommon,
+    /// buffer, flush_interval, flush_level.
+    #[serde(flatten)]
+    pub buffering: BufferConfig,
     /// The file. A relative path resolves against the log base dir; missing parent
     /// directories are created.
     pub filename: String,
@@ -38,6 +41,18 @@ impl HandlerClass for FileConfig {
         let policy = Policy::Append {
             truncate: self.mode == FileMode::Write,
         };
-        files::plan(cx, &self.filename, policy, None, (self.delay, false), diags).map(Output::File)
+        files::plan(
+            cx,
+            &self.filename,
+            policy,
+            FileOptions {
+                compress: None,
+                delay: self.delay,
+                lock: false,
+                buffering: &self.buffering,
+            },
+            diags,
+        )
+        .map(Output::File)
     }
 }

@@ -9,8 +9,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::PlanContext;
+use crate::config::values::{Duration, Level, Size};
 use crate::diagnostics::Diagnostic;
-use crate::rotation::{FileWriter, Policy, Settings};
+use crate::rotation::{Buffering, FileWriter, Policy, Settings};
 
 /// How a file handler opens its file.
 #[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
@@ -30,6 +31,73 @@ pub enum FileMode {
 pub enum Compress {
     /// gzip: backups end in `.gz`.
     Gzip,
+}
+
+/// The buffering keys every file class has (SPEC §2.9).
+#[derive(Clone, Debug, Deserialize, JsonSchema, Default)]
+pub struct BufferConfig {
+    /// Keep up to this many bytes of records in memory before writing them ("64KiB"):
+    /// far fewer system calls, at the price of what a crash or `kill -9` can lose (at
+    /// most one buffer, or one `flush_interval`). Absent (the default): every record is
+    /// handed to the operating system before its logging call returns.
+    pub buffer: Option<Size>,
+    /// With `buffer`: the longest a record waits in memory, such as "1s" (the default).
+    pub flush_interval: Option<Duration>,
+    /// With `buffer`: a record at or above this level is written at once, with
+    /// everything before it (Python's `MemoryHandler` flushLevel). Default ERROR.
+    pub flush_level: Option<Level>,
+}
+
+impl BufferConfig {
+    /// The buffering planned, or None without `buffer`; a located error for a buffer
+    /// of 0 bytes.
+    fn plan(
+        &self,
+        cx: &PlanContext<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<Option<Buffering>, ()> {
+        let Some(size) = self.buffer else {
+            for key in ["flush_interval", "flush_level"] {
+                if let Some(at) = (cx.span)(key) {
+                    diags.push(
+                        Diagnostic::warning(
+                            format!("handler `{}`: `{key}` applies only with `buffer`", cx.name),
+                            Some(at),
+                        )
+                        .label("ignored: every record is written at once")
+                        .help("add `buffer = \"64KiB\"`, or remove the key"),
+                    );
+                }
+            }
+            return Ok(None);
+        };
+        if size.0 == 0 {
+            diags.push(
+                cx.error("buffer", "`buffer` is 0 bytes")
+                    .label("remove `buffer` to write every record at once"),
+            );
+            return Err(());
+        }
+        Ok(Some(Buffering {
+            size: usize::try_from(size.0).unwrap_or(usize::MAX),
+            interval: self
+                .flush_interval
+                .map_or(std::time::Duration::from_secs(1), |d| d.0),
+            flush_level: self.flush_level.unwrap_or(Level::ERROR),
+        }))
+    }
+}
+
+/// How a file class writes, beside its rollover policy.
+pub struct FileOptions<'a> {
+    /// gzip level of backups, when compressed.
+    pub compress: Option<u32>,
+    /// Open at the first record.
+    pub delay: bool,
+    /// Share the file between processes under `flock`.
+    pub lock: bool,
+    /// The buffering keys.
+    pub buffering: &'a BufferConfig,
 }
 
 /// The gzip level of backups: None when not compressed, else `level` or 6.
@@ -52,10 +120,10 @@ pub fn plan(
     cx: &PlanContext<'_>,
     filename: &str,
     policy: Policy,
-    compress: Option<u32>,
-    (delay, lock): (bool, bool),
+    options: FileOptions<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Settings> {
+    let buffering = options.buffering.plan(cx, diags).ok()?;
     if let Err((problem, label)) = check_filename(filename) {
         diags.push(cx.error("filename", problem).label(label));
         return None;
@@ -74,9 +142,10 @@ pub fn plan(
     Some(Settings {
         path,
         policy,
-        compress,
-        delay,
-        lock,
+        compress: options.compress,
+        delay: options.delay,
+        lock: options.lock,
+        buffering,
     })
 }
 

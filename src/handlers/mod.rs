@@ -11,6 +11,7 @@ mod file;
 mod files;
 mod null;
 mod output;
+mod queue;
 mod rotating_file;
 mod syslog;
 mod timed_rotating_file;
@@ -21,6 +22,7 @@ pub use file::FileConfig;
 pub use files::{Compress, FileMode};
 pub use null::NullConfig;
 pub use output::{Output, Sink};
+pub use queue::{QueueConfig, QueuePlan, QueueSink};
 pub use rotating_file::RotatingFileConfig;
 pub use syslog::SyslogConfig;
 pub use timed_rotating_file::TimedRotatingFileConfig;
@@ -66,6 +68,9 @@ pub enum HandlerConfig {
     /// Discards records; keeps a logger from falling back to stderr
     /// (Python's `logging.NullHandler`).
     Null(NullConfig),
+    /// Hands records to a worker thread that writes them through other handlers
+    /// (Python's `logging.handlers.QueueHandler` with its `QueueListener`).
+    Queue(QueueConfig),
 }
 
 impl HandlerConfig {
@@ -79,6 +84,7 @@ impl HandlerConfig {
             HandlerConfig::TimedRotatingFile(c) => c,
             HandlerConfig::Syslog(c) => c,
             HandlerConfig::Null(c) => c,
+            HandlerConfig::Queue(c) => c,
         }
     }
 
@@ -224,7 +230,7 @@ impl Handler {
     pub fn health(&self) -> HandlerHealth {
         HandlerHealth {
             name: self.plan.name.clone(),
-            records_dropped: self.dropped.load(Ordering::Relaxed),
+            records_dropped: self.dropped.load(Ordering::Relaxed) + self.sink.lost(),
             last_error: self.last_error.lock().clone(),
         }
     }
@@ -236,10 +242,14 @@ impl Handler {
 
     /// Python's `Handler.handle`: filters, then format and emit.
     pub fn handle(&self, rec: &Record<'_>) {
-        if matches!(self.sink, Sink::Null) {
-            return;
+        match &self.sink {
+            Sink::Null => {}
+            // the worker formats, with the targets' formatters
+            Sink::Queue(q) => crate::filters::apply(&self.filters, rec, |r| q.push(r)),
+            Sink::Console(_) | Sink::File(_) | Sink::Syslog(_) => {
+                crate::filters::apply(&self.filters, rec, |r| self.emit(r));
+            }
         }
-        crate::filters::apply(&self.filters, rec, |r| self.emit(r));
     }
 
     fn emit(&self, rec: &Record<'_>) {

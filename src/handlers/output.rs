@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::console::{ConsoleSink, Stream};
 use super::files;
+use super::queue::{QueuePlan, QueueSink};
 use super::syslog::{SyslogSink, SyslogTarget};
 use crate::format::time::Stamp;
 use crate::record::Record;
@@ -22,6 +23,8 @@ pub enum Output {
     Syslog(SyslogTarget),
     /// Nowhere.
     Null,
+    /// A queue written by a worker thread through other handlers.
+    Queue(QueuePlan),
 }
 
 impl Output {
@@ -33,6 +36,11 @@ impl Output {
             Output::File(settings) => Sink::File(files::open(settings)?),
             Output::Syslog(target) => Sink::Syslog(SyslogSink::new(target)),
             Output::Null => Sink::Null,
+            Output::Queue(_) => {
+                return Err(std::io::Error::other(
+                    "a queue is started with its target handlers (compile)",
+                ))
+            }
         })
     }
 
@@ -40,7 +48,7 @@ impl Output {
     pub fn path(&self) -> Option<&Path> {
         match self {
             Output::File(s) => Some(&s.path),
-            Output::Console(_) | Output::Syslog(_) | Output::Null => None,
+            Output::Console(_) | Output::Syslog(_) | Output::Null | Output::Queue(_) => None,
         }
     }
 
@@ -48,7 +56,7 @@ impl Output {
     pub fn file_settings(&self) -> Option<&Settings> {
         match self {
             Output::File(s) => Some(s),
-            Output::Console(_) | Output::Syslog(_) | Output::Null => None,
+            Output::Console(_) | Output::Syslog(_) | Output::Null | Output::Queue(_) => None,
         }
     }
 
@@ -60,6 +68,12 @@ impl Output {
             Output::File(s) => s.path.display().to_string(),
             Output::Syslog(t) => format!("syslog {}", t.address_text),
             Output::Null => "discarded".to_string(),
+            Output::Queue(q) => format!(
+                "a queue of {} records (overflow {:?}), written by a worker to {}",
+                q.size,
+                q.overflow,
+                q.targets.join(", ")
+            ),
         }
     }
 
@@ -73,7 +87,7 @@ impl Output {
     pub fn warnings(&self) -> Vec<String> {
         match self {
             Output::File(s) => files::shared_directory(&s.path).into_iter().collect(),
-            Output::Console(_) | Output::Syslog(_) | Output::Null => Vec::new(),
+            Output::Console(_) | Output::Syslog(_) | Output::Null | Output::Queue(_) => Vec::new(),
         }
     }
 
@@ -82,7 +96,7 @@ impl Output {
     pub fn check_writable(&self) -> Result<(), String> {
         match self {
             Output::File(s) => files::writable(&s.path),
-            Output::Console(_) | Output::Syslog(_) | Output::Null => Ok(()),
+            Output::Console(_) | Output::Syslog(_) | Output::Null | Output::Queue(_) => Ok(()),
         }
     }
 }
@@ -97,15 +111,17 @@ pub enum Sink {
     Syslog(SyslogSink),
     /// Nowhere.
     Null,
+    /// A queue and its worker.
+    Queue(QueueSink),
 }
 
 impl Sink {
     pub(super) fn write(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
         match self {
             Sink::Console(c) => c.write(line),
-            Sink::File(f) => f.write(line),
+            Sink::File(f) => f.write(line, rec.level),
             Sink::Syslog(s) => s.send(rec.level, Stamp::of(rec.time), line),
-            Sink::Null => Ok(()),
+            Sink::Null | Sink::Queue(_) => Ok(()),
         }
     }
 
@@ -116,7 +132,21 @@ impl Sink {
                 f.flush();
                 Ok(())
             }
+            Sink::Queue(q) => {
+                q.drain(std::time::Duration::from_secs(60));
+                Ok(())
+            }
             Sink::Syslog(_) | Sink::Null => Ok(()),
+        }
+    }
+
+    /// Records lost after the logging call returned: buffered records its file could
+    /// not write (`buffer`), records a full queue dropped (`overflow = "drop"`).
+    pub fn lost(&self) -> u64 {
+        match self {
+            Sink::File(f) => f.buffer_lost(),
+            Sink::Queue(q) => q.dropped(),
+            Sink::Console(_) | Sink::Syslog(_) | Sink::Null => 0,
         }
     }
 
@@ -124,7 +154,7 @@ impl Sink {
     pub fn path(&self) -> Option<&Path> {
         match self {
             Sink::File(f) => Some(f.path()),
-            Sink::Console(_) | Sink::Syslog(_) | Sink::Null => None,
+            Sink::Console(_) | Sink::Syslog(_) | Sink::Null | Sink::Queue(_) => None,
         }
     }
 }

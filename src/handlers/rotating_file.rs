@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::files::{self, Compress};
+use super::files::{self, BufferConfig, Compress, FileOptions};
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::config::values::Size;
 use crate::diagnostics::Diagnostic;
@@ -17,6 +17,9 @@ pub struct RotatingFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
     pub common: HandlerCommon,
+    /// buffer, flush_interval, flush_level.
+    #[serde(flatten)]
+    pub buffering: BufferConfig,
     /// The file. A relative path resolves against the log base dir.
     pub filename: String,
     /// Roll over before a record would make the file reach this size ("10MB", or
@@ -62,8 +65,12 @@ impl HandlerClass for RotatingFileConfig {
             cx,
             &self.filename,
             policy,
-            gzip,
-            (self.delay, self.lock),
+            FileOptions {
+                compress: gzip,
+                delay: self.delay,
+                lock: self.lock,
+                buffering: &self.buffering,
+            },
             diags,
         )
         .map(Output::File)

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::files::{self, Compress};
+use super::files::{self, BufferConfig, Compress, FileOptions};
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::config::values::When;
 use crate::diagnostics::Diagnostic;
@@ -18,6 +18,9 @@ pub struct TimedRotatingFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
     pub common: HandlerCommon,
+    /// buffer, flush_interval, flush_level.
+    #[serde(flatten)]
+    pub buffering: BufferConfig,
     /// The file. A relative path resolves against the log base dir.
     pub filename: String,
     /// The unit of the rollover interval: "S", "M", "H" (the default), "D",
@@ -86,8 +89,12 @@ impl HandlerClass for TimedRotatingFileConfig {
             cx,
             &self.filename,
             policy,
-            gzip,
-            (self.delay, self.lock),
+            FileOptions {
+                compress: gzip,
+                delay: self.delay,
+                lock: self.lock,
+                buffering: &self.buffering,
+            },
             diags,
         )
         .map(Output::File)

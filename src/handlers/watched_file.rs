@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::files::{self, FileMode};
+use super::files::{self, BufferConfig, FileMode, FileOptions};
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::diagnostics::Diagnostic;
 use crate::rotation::Policy;
@@ -16,6 +16,9 @@ pub struct WatchedFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
     pub common: HandlerCommon,
+    /// buffer, flush_interval, flush_level.
+    #[serde(flatten)]
+    pub buffering: BufferConfig,
     /// The file. A relative path resolves against the log base dir.
     pub filename: String,
     /// "a" appends (the default), "w" truncates the file when the handler is created.
@@ -39,6 +42,18 @@ impl HandlerClass for WatchedFileConfig {
         let policy = Policy::Watched {
             truncate: self.mode == FileMode::Write,
         };
-        files::plan(cx, &self.filename, policy, None, (self.delay, false), diags).map(Output::File)
+        files::plan(
+            cx,
+            &self.filename,
+            policy,
+            FileOptions {
+                compress: None,
+                delay: self.delay,
+                lock: false,
+                buffering: &self.buffering,
+            },
+            diags,
+        )
+        .map(Output::File)
     }
 }

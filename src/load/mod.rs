@@ -19,7 +19,7 @@ use crate::config::source::{self, Node, NodeValue, Span};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filters::{CustomFilter, Filter};
 use crate::format::{Formatter, FormatterClass, FormatterConfig};
-use crate::handlers::{HandlerPlan, PlanContext};
+use crate::handlers::{HandlerPlan, Output, PlanContext};
 use model::Config;
 
 /// Where settings come from besides the file: the init API's overrides and the
@@ -216,6 +216,7 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     check_semantics(&loaded, &mut diags);
     loaded.filters = build_filters(&loaded, options, &mut diags);
     loaded.handlers = plan_handlers(&loaded, &mut diags);
+    check_queues(&loaded, &mut diags);
     check_shared_files(&loaded, &mut diags);
     if diags
         .iter()
@@ -623,6 +624,31 @@ fn plan_handlers(loaded: &Loaded, diags: &mut Vec<Diagnostic>) -> BTreeMap<Strin
         }
     }
     out
+}
+
+/// A queue writes to handlers that write: not to another queue.
+fn check_queues(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
+    for plan in loaded.handlers.values() {
+        let Output::Queue(q) = &plan.output else {
+            continue;
+        };
+        for (i, t) in q.targets.iter().enumerate() {
+            if matches!(
+                loaded.handlers.get(t).map(|p| &p.output),
+                Some(Output::Queue(_))
+            ) {
+                let at = format!("{}.handlers[{i}]", join_path("handlers", &plan.name));
+                diags.push(
+                    Diagnostic::error(
+                        format!("queue `{}` writes to `{t}`, another queue", plan.name),
+                        loaded.value_span(&at),
+                    )
+                    .label("a queue's targets must write records themselves")
+                    .help(format!("name the handlers `{t}` writes to instead")),
+                );
+            }
+        }
+    }
 }
 
 /// True when the handler exists in this configuration's DEBUG mode.

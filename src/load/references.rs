@@ -29,6 +29,8 @@ pub fn check(root: &Node, diags: &mut Vec<Diagnostic>) {
             );
         }
         check_list(&section, table, "filters", &filters, "filter", diags);
+        // a queue's targets
+        check_list(&section, table, "handlers", &handlers, "handler", diags);
     }
     for (section, table) in tables(root, "loggers") {
         check_list(&section, table, "handlers", &handlers, "handler", diags);

@@ -133,7 +133,12 @@ impl Queue {
 
 /// The result of the line with `ticket` in a batch whose first `ok` lines were
 /// written (for the leader's own line).
-pub fn own_result(batch: &Batch, ticket: u64, ok: usize, error: Option<&Error>) -> Option<std::io::Result<()>> {
+pub fn own_result(
+    batch: &Batch,
+    ticket: u64,
+    ok: usize,
+    error: Option<&Error>,
+) -> Option<std::io::Result<()>> {
     let index = ticket.checked_sub(batch.first)? as usize;
     if index >= batch.ends.len() {
         return None;

@@ -7,6 +7,7 @@
 //! the shifting of numbered `.gz` backups that has to follow it) runs on the
 //! `logconf-compress` thread, crash-safely (see [`compress`]).
 
+mod buffer;
 pub mod compress;
 mod group;
 pub mod timed;
@@ -24,6 +25,7 @@ use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 
 use crate::clock;
+use crate::config::values::Level;
 use timed::Schedule;
 
 /// The mark in the name of a file rolled over and waiting for compression.
@@ -76,7 +78,11 @@ pub struct Settings {
     /// Several processes share the file: every write and rollover happens under an
     /// advisory lock (`flock`) on the side file `NAME.lock`.
     pub lock: bool,
+    /// Records collect in memory before they are written (`buffer = ...`).
+    pub buffering: Option<Buffering>,
 }
+
+pub use buffer::Buffering;
 
 impl Settings {
     fn base_name(&self) -> String {
@@ -117,6 +123,11 @@ struct State {
     lock_file: Option<File>,
     /// When the path was last compared with the open file (without `lock`).
     checked_at: i64,
+    /// Records waiting in memory (`buffer`), and where each ends.
+    buffer: Vec<u8>,
+    buffer_ends: Vec<usize>,
+    /// When the buffer was last written.
+    flushed_at: std::time::Instant,
 }
 
 /// Writes the lines of every handler that names one file.
@@ -126,6 +137,8 @@ pub struct FileWriter {
     pending: Arc<compress::Pending>,
     started: std::sync::atomic::AtomicBool,
     group: group::Group,
+    /// Buffered records that could not be written.
+    buffer_lost: AtomicU64,
 }
 
 static REGISTRY: Lazy<Mutex<HashMap<PathBuf, Weak<FileWriter>>>> =
@@ -159,6 +172,9 @@ impl FileWriter {
             }
         }
         let writer = Arc::new(FileWriter::open(settings)?);
+        if writer.settings.buffering.is_some() {
+            buffer::register(&writer);
+        }
         registry.retain(|_, w| w.strong_count() > 0);
         registry.insert(key, Arc::downgrade(&writer));
         Ok(writer)
@@ -178,6 +194,9 @@ impl FileWriter {
             truncate_next_open: truncate && settings.delay,
             lock_file: None,
             checked_at: 0,
+            buffer: Vec::new(),
+            buffer_ends: Vec::new(),
+            flushed_at: std::time::Instant::now(),
         };
         // Python starts the schedule at the file's mtime when the file exists already
         let existing_mtime = std::fs::metadata(&settings.path).ok().map(|m| m.mtime());
@@ -194,6 +213,7 @@ impl FileWriter {
             pending: Arc::new(compress::Pending::default()),
             started: std::sync::atomic::AtomicBool::new(false),
             group: group::Group::default(),
+            buffer_lost: AtomicU64::new(0),
         };
         if writer.settings.compress.is_some() {
             // finish what a previous run left: pending backups, uncompressed leftovers
@@ -224,6 +244,11 @@ impl FileWriter {
         Ok(())
     }
 
+    /// Buffered records that could not be written when their buffer was.
+    pub fn buffer_lost(&self) -> u64 {
+        self.buffer_lost.load(Ordering::Relaxed)
+    }
+
     /// The file's path.
     pub fn path(&self) -> &Path {
         &self.settings.path
@@ -238,7 +263,11 @@ impl FileWriter {
     /// another thread is writing the file, the line is handed to it and written in the
     /// same system call as the others waiting (group commit); the call returns once the
     /// line was handed to the operating system either way.
-    pub fn write(&self, line: &[u8]) -> std::io::Result<()> {
+    pub fn write(&self, line: &[u8], level: Level) -> std::io::Result<()> {
+        if let Some(b) = &self.settings.buffering {
+            let mut state = self.state.lock();
+            return self.write_buffered(&mut state, line, level >= b.flush_level, b.size);
+        }
         if let Some(mut state) = self.state.try_lock() {
             let (_, error) = self.write_records(&mut state, line, &[line.len()]);
             return error.map_or(Ok(()), Err);
@@ -290,7 +319,12 @@ impl FileWriter {
             let pending = (start - chunk_start) as u64;
             let roll = self.rolls_before(state, pending, (end - start) as u64);
             if roll {
-                if let Err((written, e)) = self.append(state, &bytes[chunk_start..start], &ends[chunk_first..i], chunk_start) {
+                if let Err((written, e)) = self.append(
+                    state,
+                    &bytes[chunk_start..start],
+                    &ends[chunk_first..i],
+                    chunk_start,
+                ) {
                     return (chunk_first + written, Some(e));
                 }
                 chunk_start = start;
@@ -301,7 +335,12 @@ impl FileWriter {
             }
             start = end;
         }
-        match self.append(state, &bytes[chunk_start..start], &ends[chunk_first..], chunk_start) {
+        match self.append(
+            state,
+            &bytes[chunk_start..start],
+            &ends[chunk_first..],
+            chunk_start,
+        ) {
             Ok(()) => (ends.len(), None),
             Err((written, e)) => (chunk_first + written, Some(e)),
         }
@@ -514,9 +553,103 @@ impl FileWriter {
         reopen_rolled(path, state, mode)
     }
 
-    /// Waits (bounded) until every backup handed to the compressor is finished.
+    /// Writes the buffer, then waits (bounded) until every backup handed to the
+    /// compressor is finished.
     pub fn flush(&self) {
+        if self.settings.buffering.is_some() {
+            let mut state = self.state.lock();
+            let _ = self.flush_buffer(&mut state);
+        }
         self.pending.wait_idle(Duration::from_secs(60));
+    }
+
+    /// Buffered: keeps `line` in memory, writing what is held first when it would not
+    /// fit or the file rolls over before it, and everything at once when `urgent`.
+    fn write_buffered(
+        &self,
+        state: &mut State,
+        line: &[u8],
+        urgent: bool,
+        capacity: usize,
+    ) -> std::io::Result<()> {
+        let held = state.buffer.len() as u64;
+        if self.rolls_before(state, held, line.len() as u64) {
+            self.flush_buffer(state)?;
+            let (_, error) = self.write_records(state, line, &[line.len()]);
+            return error.map_or(Ok(()), Err);
+        }
+        if state.buffer.len() + line.len() > capacity {
+            self.flush_buffer(state)?;
+        }
+        if line.len() > capacity {
+            let (_, error) = self.write_records(state, line, &[line.len()]);
+            return error.map_or(Ok(()), Err);
+        }
+        state.buffer.extend_from_slice(line);
+        let end = state.buffer.len();
+        state.buffer_ends.push(end);
+        if urgent {
+            self.flush_buffer(state)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what the buffer holds (whole lines; what cannot be written is dropped,
+    /// counted as a failure of this call).
+    fn flush_buffer(&self, state: &mut State) -> std::io::Result<()> {
+        state.flushed_at = std::time::Instant::now();
+        if state.buffer.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::take(&mut state.buffer);
+        let ends = std::mem::take(&mut state.buffer_ends);
+        let (written, error) = self.write_records(state, &bytes, &ends);
+        let lost = ends.len() - written;
+        // keep the allocations for the next records
+        state.buffer = bytes;
+        state.buffer.clear();
+        state.buffer_ends = ends;
+        state.buffer_ends.clear();
+        match error {
+            None => Ok(()),
+            Some(e) => {
+                self.buffer_lost.fetch_add(lost as u64, Ordering::Relaxed);
+                Err(e)
+            }
+        }
+    }
+
+    /// For the flusher thread: writes the buffer when its interval has passed (or
+    /// always, with `all`); never waits for a writer another thread holds.
+    fn flush_buffer_if(&self, all: bool) {
+        let Some(b) = &self.settings.buffering else {
+            return;
+        };
+        let Some(mut state) = self.state.try_lock() else {
+            return;
+        };
+        if all || state.flushed_at.elapsed() >= b.interval {
+            if let Err(e) = self.flush_buffer(&mut state) {
+                crate::diagnostics::report!(
+                    "cannot write the buffered records of {}: {e}",
+                    self.settings.path.display()
+                );
+            }
+        }
+    }
+}
+
+impl Drop for FileWriter {
+    fn drop(&mut self) {
+        if self.settings.buffering.is_some() {
+            let state = self.state.get_mut();
+            let bytes = std::mem::take(&mut state.buffer);
+            let ends = std::mem::take(&mut state.buffer_ends);
+            if !bytes.is_empty() {
+                let mut state = self.state.lock();
+                let _ = self.write_records(&mut state, &bytes, &ends);
+            }
+        }
     }
 }
 

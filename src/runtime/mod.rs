@@ -410,6 +410,7 @@ impl log::Log for GlobalLogger {
             file: record.file(),
             line: record.line(),
             time: crate::clock::now(),
+            origin: None,
         };
         // dispatch keeps any panic inside
         self.0.dispatch(record.target(), &rec);

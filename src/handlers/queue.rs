@@ -1,0 +1,292 @@
+//! `class = "queue"`: the logging call only enqueues the record; one worker thread
+//! formats it and writes it through the target handlers (Python's `QueueHandler` and
+//! `QueueListener`, as dictConfig 3.12 configures them). Bounded: when the queue is
+//! full the call waits (`overflow = "block"`, nothing lost) or drops the record and
+//! counts it (`overflow = "drop"`, reported at most once a second).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use parking_lot::{Condvar, Mutex};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Handler, HandlerClass, HandlerCommon, Output, PlanContext};
+use crate::config::values::Level;
+use crate::diagnostics::Diagnostic;
+use crate::format::value::OwnedKv;
+use crate::record::{Message, Origin, Record};
+
+/// Hands records to a worker thread that writes them through other handlers (Python's
+/// `logging.handlers.QueueHandler` with its `QueueListener`): the logging call only
+/// enqueues.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+pub struct QueueConfig {
+    /// Level, formatter (unused: the targets format), filters, debug_only.
+    #[serde(flatten)]
+    pub common: HandlerCommon,
+    /// The handlers the worker writes each record to, by name (not queues).
+    pub handlers: Vec<String>,
+    /// How many records the queue holds. Default 10000.
+    #[schemars(range(min = 1, max = 10000000))]
+    pub queue_size: Option<u32>,
+    /// When the queue is full: "block" (the default) waits for room, losing nothing;
+    /// "drop" drops the record and reports how many were dropped, at most once a second.
+    #[serde(default)]
+    pub overflow: Overflow,
+}
+
+/// What a full queue does with a new record.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Overflow {
+    /// The logging call waits for room: nothing is lost (the default).
+    #[default]
+    Block,
+    /// The record is dropped and counted; the logging call never waits.
+    Drop,
+}
+
+/// A queue handler as planned at load.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueuePlan {
+    /// The target handlers' names.
+    pub targets: Vec<String>,
+    /// Records the queue holds.
+    pub size: usize,
+    /// What a full queue does.
+    pub overflow: Overflow,
+}
+
+impl HandlerClass for QueueConfig {
+    fn name(&self) -> &'static str {
+        "queue"
+    }
+
+    fn common(&self) -> &HandlerCommon {
+        &self.common
+    }
+
+    fn plan(&self, cx: &PlanContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<Output> {
+        if self.handlers.is_empty() {
+            diags.push(
+                cx.error("handlers", "a queue needs at least one target handler")
+                    .label("empty"),
+            );
+            return None;
+        }
+        if self.handlers.iter().any(|h| h == cx.name) {
+            diags.push(
+                cx.error("handlers", "a queue cannot write to itself")
+                    .label("here"),
+            );
+            return None;
+        }
+        Some(Output::Queue(QueuePlan {
+            targets: self.handlers.clone(),
+            size: self.queue_size.unwrap_or(10_000).max(1) as usize,
+            overflow: self.overflow,
+        }))
+    }
+}
+
+/// A record copied out of its logging call.
+struct Queued {
+    level: Level,
+    logger: String,
+    message: String,
+    kv: OwnedKv,
+    file: Option<String>,
+    line: Option<u32>,
+    time: SystemTime,
+    origin: Origin,
+}
+
+/// Counts records in and out, so a flush can wait for the queue to drain.
+#[derive(Default)]
+struct Progress {
+    counts: Mutex<(u64, u64)>,
+    drained: Condvar,
+}
+
+/// The queue and its worker.
+pub struct QueueSink {
+    sender: Mutex<Option<SyncSender<Queued>>>,
+    overflow: Overflow,
+    progress: Arc<Progress>,
+    dropped: AtomicU64,
+    reported_dropped: AtomicU64,
+    last_report: Mutex<Option<Instant>>,
+    worker: Mutex<Option<std::thread::JoinHandle<()>>>,
+    name: String,
+}
+
+impl QueueSink {
+    /// Starts the worker that writes to `targets`.
+    pub fn start(
+        name: &str,
+        plan: &QueuePlan,
+        targets: Vec<Arc<Handler>>,
+    ) -> std::io::Result<QueueSink> {
+        let (sender, receiver) = sync_channel::<Queued>(plan.size);
+        let progress = Arc::new(Progress::default());
+        let worker_progress = progress.clone();
+        let worker = std::thread::Builder::new()
+            .name(format!("logconf-queue-{name}"))
+            .spawn(move || work(&receiver, &targets, &worker_progress))?;
+        Ok(QueueSink {
+            sender: Mutex::new(Some(sender)),
+            overflow: plan.overflow,
+            progress,
+            dropped: AtomicU64::new(0),
+            reported_dropped: AtomicU64::new(0),
+            last_report: Mutex::new(None),
+            worker: Mutex::new(Some(worker)),
+            name: name.to_string(),
+        })
+    }
+
+    /// Enqueues a copy of `rec` (waiting for room, or dropping it, when full).
+    pub fn push(&self, rec: &Record<'_>) {
+        let (thread_id, thread_name) = crate::format::current_thread();
+        let origin = match rec.origin {
+            Some(o) => o.clone(),
+            None => Origin {
+                thread_id,
+                thread_name,
+                context: if crate::context::is_empty() {
+                    Vec::new()
+                } else {
+                    crate::context::snapshot()
+                },
+            },
+        };
+        let mut message = String::new();
+        rec.message.write_to(&mut message);
+        let queued = Queued {
+            level: rec.level,
+            logger: rec.logger.to_string(),
+            message,
+            kv: OwnedKv::capture(rec.kv),
+            file: rec.file.map(str::to_string),
+            line: rec.line,
+            time: rec.time,
+            origin,
+        };
+        let Some(sender) = self.sender.lock().clone() else {
+            return;
+        };
+        self.progress.counts.lock().0 += 1;
+        let sent = match self.overflow {
+            Overflow::Block => sender.send(queued).is_ok(),
+            Overflow::Drop => match sender.try_send(queued) {
+                Ok(()) => true,
+                Err(TrySendError::Full(_)) => {
+                    self.dropped.fetch_add(1, Ordering::Relaxed);
+                    self.report_dropped();
+                    false
+                }
+                Err(TrySendError::Disconnected(_)) => false,
+            },
+        };
+        if !sent {
+            self.mark_done(1);
+        }
+    }
+
+    fn mark_done(&self, n: u64) {
+        let mut c = self.progress.counts.lock();
+        c.1 += n;
+        if c.1 >= c.0 {
+            self.progress.drained.notify_all();
+        }
+    }
+
+    /// Says how many records were dropped since the last report, at most once a second.
+    fn report_dropped(&self) {
+        let mut last = self.last_report.lock();
+        if last.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
+            return;
+        }
+        *last = Some(Instant::now());
+        drop(last);
+        let total = self.dropped.load(Ordering::Relaxed);
+        let since = total - self.reported_dropped.swap(total, Ordering::Relaxed);
+        let message = format!(
+            "queue handler `{}` is full: dropped {since} record{} ({total} in all; overflow = \"drop\")",
+            self.name,
+            if since == 1 { "" } else { "s" }
+        );
+        crate::diagnostics::report!("{message}");
+        log::logger().log(
+            &log::Record::builder()
+                .args(format_args!("{message}"))
+                .level(log::Level::Warn)
+                .target("logconf")
+                .build(),
+        );
+    }
+
+    /// Records dropped because the queue was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Waits (at most `limit`) until every record queued so far was written.
+    pub fn drain(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut c = self.progress.counts.lock();
+        while c.1 < c.0 {
+            if self
+                .progress
+                .drained
+                .wait_until(&mut c, deadline)
+                .timed_out()
+            {
+                return;
+            }
+        }
+    }
+}
+
+impl Drop for QueueSink {
+    fn drop(&mut self) {
+        // closing the queue lets the worker write what is left and stop
+        self.sender.lock().take();
+        if let Some(worker) = self.worker.lock().take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn work(receiver: &Receiver<Queued>, targets: &[Arc<Handler>], progress: &Progress) {
+    for q in receiver {
+        let rec = Record {
+            level: q.level,
+            logger: &q.logger,
+            message: Message::Text(&q.message),
+            kv: &q.kv,
+            file: q.file.as_deref(),
+            line: q.line,
+            time: q.time,
+            origin: Some(&q.origin),
+        };
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            for t in targets {
+                if rec.level >= t.level {
+                    t.handle(&rec);
+                }
+            }
+        }));
+        let mut c = progress.counts.lock();
+        c.1 += 1;
+        if c.1 >= c.0 {
+            progress.drained.notify_all();
+        }
+    }
+    for t in targets {
+        t.flush();
+    }
+}

@@ -1,0 +1,265 @@
+//! The three write modes of SPEC §2.9 under many threads: group commit (the default),
+//! `buffer`, and the `queue` handler. Every record lands exactly once, whole, in order
+//! per thread, through gzip rotation and through hot reloads in the middle of a burst;
+//! a panic writes what a buffer holds; a full `overflow = "drop"` queue reports its count.
+//!
+//! LOGCONF_WM_RECORDS sets the records per thread (default 100,000).
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use common::{build, builder, gunzip, read};
+use logconf::{Handle, Level, Message, Record};
+
+fn per_thread() -> usize {
+    std::env::var("LOGCONF_WM_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+const THREADS: usize = 16;
+
+fn file_handler(extra: &str) -> String {
+    format!("[handlers.file]\nclass = \"rotating_file\"\nfilename = \"app.log\"\nmax_bytes = \"256KB\"\nbackup_count = 100000\ncompress = \"gzip\"\ncompress_level = 1\n{extra}")
+}
+
+fn config(mode: &str) -> String {
+    let handlers = match mode {
+        "group" => file_handler(""),
+        "buffer" => file_handler("buffer = \"64KiB\"\nflush_interval = \"50ms\"\n"),
+        "queue" => format!(
+            "{}[handlers.q]\nclass = \"queue\"\nhandlers = [\"file\"]\nqueue_size = 1000\n",
+            file_handler("")
+        ),
+        other => panic!("{other}"),
+    };
+    let root = if mode == "queue" { "q" } else { "file" };
+    format!("version = 1\n{handlers}[root]\nlevel = \"INFO\"\nhandlers = [\"{root}\"]\n")
+}
+
+/// Every line of app.log and its backups: (thread, number) counted.
+fn lines(dir: &Path) -> HashMap<(usize, usize), usize> {
+    let mut seen = HashMap::new();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("app.log"))
+        .collect();
+    names.sort();
+    for name in names {
+        assert!(
+            name == "app.log" || name.ends_with(".gz"),
+            "left over: {name}"
+        );
+        let path = dir.join(&name);
+        let text = if name.ends_with(".gz") {
+            gunzip(&path)
+        } else {
+            read(&path)
+        };
+        for line in text.lines() {
+            let (t, rest) = line[1..]
+                .split_once(" n")
+                .unwrap_or_else(|| panic!("{line:?}"));
+            let (n, tail) = rest.split_once(' ').unwrap_or_else(|| panic!("{line:?}"));
+            assert_eq!(tail, "payload-payload-payload", "a torn line: {line:?}");
+            *seen
+                .entry((t.parse().unwrap(), n.parse().unwrap()))
+                .or_insert(0) += 1;
+        }
+    }
+    seen
+}
+
+fn burst(h: &Handle, n: usize, during: impl FnOnce()) {
+    let workers: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let h = h.clone();
+            std::thread::spawn(move || {
+                let mut msg = String::new();
+                for i in 0..n {
+                    use std::fmt::Write;
+                    msg.clear();
+                    let _ = write!(msg, "t{t} n{i:07} payload-payload-payload");
+                    h.log(
+                        "app",
+                        &Record {
+                            logger: "app",
+                            ..Record::new(Level::INFO, Message::Text(&msg))
+                        },
+                    );
+                }
+            })
+        })
+        .collect();
+    during();
+    for w in workers {
+        w.join().unwrap();
+    }
+    h.flush();
+}
+
+fn exactly_once(dir: &Path, n: usize) {
+    let seen = lines(dir);
+    let twice = seen.values().filter(|&&c| c > 1).count();
+    assert_eq!(twice, 0, "{twice} records written twice");
+    assert_eq!(
+        seen.len(),
+        THREADS * n,
+        "{} records lost",
+        THREADS * n - seen.len()
+    );
+}
+
+fn in_order_per_thread(dir: &Path) {
+    // within each file, each thread's numbers increase
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("app.log") {
+            continue;
+        }
+        let text = if name.ends_with(".gz") {
+            gunzip(&path)
+        } else {
+            read(&path)
+        };
+        let mut last: HashMap<usize, usize> = HashMap::new();
+        for line in text.lines() {
+            let (t, rest) = line[1..].split_once(" n").unwrap();
+            let n: usize = rest[..7].parse().unwrap();
+            let t: usize = t.parse().unwrap();
+            if let Some(&prev) = last.get(&t) {
+                assert!(n > prev, "{name}: thread {t} wrote {n} after {prev}");
+            }
+            last.insert(t, n);
+        }
+    }
+}
+
+fn run_mode(mode: &str) {
+    let n = per_thread();
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(dir.path(), &config(mode)).unwrap();
+    burst(&h, n, || {});
+    exactly_once(dir.path(), n);
+    in_order_per_thread(dir.path());
+    assert_eq!(h.status().records_dropped, 0);
+}
+
+#[test]
+fn group_commit_sixteen_threads_every_record_once_in_order() {
+    run_mode("group");
+}
+
+#[test]
+fn buffered_sixteen_threads_every_record_once_in_order() {
+    run_mode("buffer");
+}
+
+#[test]
+fn queue_sixteen_threads_every_record_once_in_order() {
+    run_mode("queue");
+}
+
+#[test]
+fn hot_reload_in_a_burst_loses_nothing_in_any_mode() {
+    let n = (per_thread() / 10).max(1000);
+    for mode in ["group", "buffer", "queue"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("logging.toml");
+        std::fs::write(&path, config(mode)).unwrap();
+        let h = logconf::Builder::new()
+            .path(&path)
+            .env(HashMap::from([(
+                "LOG_BASE_DIR".to_string(),
+                dir.path().display().to_string(),
+            )]))
+            .build()
+            .unwrap();
+        let reloader = h.clone();
+        burst(&h, n, move || {
+            for _ in 0..20 {
+                reloader.reload().unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        });
+        exactly_once(dir.path(), n);
+    }
+}
+
+#[test]
+fn a_full_drop_queue_drops_and_reports_its_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let slow = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = slow.clone();
+    let h = builder(
+        dir.path(),
+        "version = 1\n[filters.slow]\nclass = \"custom\"\nfunction = \"slow\"\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\nfilters = [\"slow\"]\n[handlers.q]\nclass = \"queue\"\nhandlers = [\"file\"]\nqueue_size = 2\noverflow = \"drop\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"q\"]\n",
+    )
+    .filter("slow", move |_| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        true
+    })
+    .build()
+    .unwrap();
+    for i in 0..200 {
+        h.log(
+            "app",
+            &Record {
+                logger: "app",
+                ..Record::new(Level::INFO, Message::Text(&format!("r{i}")))
+            },
+        );
+    }
+    h.flush();
+    let written = read(&dir.path().join("app.log")).lines().count();
+    let status = h.status();
+    let q = status.handlers.iter().find(|h| h.name == "q").unwrap();
+    assert!(q.records_dropped > 0, "nothing was dropped");
+    assert_eq!(written as u64 + q.records_dropped, 200);
+    assert_eq!(slow.load(std::sync::atomic::Ordering::Relaxed), written);
+}
+
+/// A child process logs buffered records, then panics and aborts: the panic hook
+/// wrote the buffer before the process died.
+#[test]
+fn a_panic_writes_the_buffer() {
+    if let Ok(dir) = std::env::var("LOGCONF_PANIC_CHILD") {
+        let h = build(
+            Path::new(&dir),
+            "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\nbuffer = \"1MiB\"\nflush_interval = \"1h\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n",
+        )
+        .unwrap();
+        for i in 0..100 {
+            h.log(
+                "app",
+                &Record {
+                    logger: "app",
+                    ..Record::new(Level::INFO, Message::Text(&format!("r{i}")))
+                },
+            );
+        }
+        // no destructor may run: abort right after the hooks
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            previous(info);
+            std::process::abort();
+        }));
+        panic!("the application crashed");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "a_panic_writes_the_buffer", "--nocapture"])
+        .env("LOGCONF_PANIC_CHILD", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text = read(&dir.path().join("app.log"));
+    assert_eq!(text.lines().count(), 100, "{text}");
+}
