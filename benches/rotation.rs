@@ -31,9 +31,14 @@ fn run_logging(n: u64) -> (f64, Duration) {
 fn contender(name: &str, dir: &Path) -> (f64, Duration) {
     let n = records();
     match name {
-        "logconf" => {
+        "logconf" | "logconf-buffer" => {
+            let buffer = if name == "logconf-buffer" {
+                "buffer = \"64KiB\"\n"
+            } else {
+                ""
+            };
             let config = format!(
-                "version = 1\n[formatters.api]\nformat = \"%(asctime)s %(levelname)s [%(name)s] %(message)s\"\n[handlers.file]\nclass = \"rotating_file\"\nfilename = \"{}\"\nmax_bytes = \"1MB\"\nbackup_count = 5\ncompress = \"gzip\"\nformatter = \"api\"\n[loggers.billing]\nlevel = \"INFO\"\nhandlers = [\"file\"]\npropagate = false\n",
+                "version = 1\n[formatters.api]\nformat = \"%(asctime)s %(levelname)s [%(name)s] %(message)s\"\n[handlers.file]\nclass = \"rotating_file\"\nfilename = \"{}\"\nmax_bytes = \"1MB\"\nbackup_count = 5\ncompress = \"gzip\"\nformatter = \"api\"\n{buffer}[loggers.billing]\nlevel = \"INFO\"\nhandlers = [\"file\"]\npropagate = false\n",
                 dir.join("logconf.log").display()
             );
             let guard = logconf::Builder::new()
@@ -72,7 +77,7 @@ fn contender(name: &str, dir: &Path) -> (f64, Duration) {
             log4rs::init_config(config).expect("log4rs init");
             run_logging(n)
         }
-        "flexi_logger" => {
+        "flexi_logger" | "flexi-buffer" => {
             use flexi_logger::{Age, Cleanup, Criterion, FileSpec, Logger, Naming, WriteMode};
             let _ = Age::Day;
             let handle = Logger::try_with_str("info")
@@ -98,7 +103,11 @@ fn contender(name: &str, dir: &Path) -> (f64, Duration) {
                     Naming::Numbers,
                     Cleanup::KeepCompressedFiles(5),
                 )
-                .write_mode(WriteMode::Direct)
+                .write_mode(if name == "flexi-buffer" {
+                    WriteMode::BufferAndFlush
+                } else {
+                    WriteMode::Direct
+                })
                 .start()
                 .expect("flexi_logger init");
             let r = run_logging(n);
@@ -121,7 +130,7 @@ fn main() {
     let n = records();
     println!("rotation: {n} records, api format, rotate at 1 MB, keep 5 gzip backups, one thread");
     let mut results = Vec::new();
-    for name in ["logconf", "log4rs", "flexi_logger"] {
+    for name in ["logconf", "logconf-buffer", "log4rs", "flexi_logger", "flexi-buffer"] {
         let dir = tempfile::tempdir().unwrap();
         let numbers = run_contender(name, dir.path());
         let (secs, slowest) = (numbers[0], numbers[1]);

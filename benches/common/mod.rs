@@ -20,6 +20,15 @@ pub fn contender_args() -> Option<(String, std::path::PathBuf)> {
     Some((args.get(pos + 1)?.clone(), args.get(pos + 2)?.into()))
 }
 
+/// The arguments after `--contender NAME DIR`.
+pub fn contender_extra() -> Vec<String> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == "--contender") {
+        Some(pos) => args.iter().skip(pos + 3).cloned().collect(),
+        None => Vec::new(),
+    }
+}
+
 /// True when cargo only lists the benchmarks.
 pub fn listing() -> bool {
     std::env::args().any(|a| a == "--list")
@@ -27,9 +36,15 @@ pub fn listing() -> bool {
 
 /// Runs one contender in a child process writing into `dir`; returns its stdout's numbers.
 pub fn run_contender(name: &str, dir: &Path) -> Vec<f64> {
+    run_contender_with(name, dir, &[])
+}
+
+/// [`run_contender`] with more arguments for the child.
+pub fn run_contender_with(name: &str, dir: &Path, extra: &[String]) -> Vec<f64> {
     let exe = std::env::current_exe().expect("the benchmark's own path");
     let out = Command::new(exe)
         .args(["--contender", name, dir.to_str().expect("a UTF-8 temp dir")])
+        .args(extra)
         .output()
         .expect("start a contender");
     assert!(
