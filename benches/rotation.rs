@@ -130,7 +130,13 @@ fn main() {
     let n = records();
     println!("rotation: {n} records, api format, rotate at 1 MB, keep 5 gzip backups, one thread");
     let mut results = Vec::new();
-    for name in ["logconf", "logconf-buffer", "log4rs", "flexi_logger", "flexi-buffer"] {
+    for name in [
+        "logconf",
+        "logconf-buffer",
+        "log4rs",
+        "flexi_logger",
+        "flexi-buffer",
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let numbers = run_contender(name, dir.path());
         let (secs, slowest) = (numbers[0], numbers[1]);

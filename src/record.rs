@@ -80,7 +80,7 @@ pub struct Origin {
     /// `pthread_self()` of the logging thread (`%(thread)d`).
     pub thread_id: u64,
     /// Its name (`%(threadName)s`).
-    pub thread_name: String,
+    pub thread_name: std::sync::Arc<str>,
     /// The context fields set there (`logconf::context`).
     pub context: Vec<(String, crate::value::Value)>,
 }

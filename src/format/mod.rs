@@ -36,16 +36,16 @@ static PROCESS_NAME: Lazy<String> = Lazy::new(|| {
 });
 
 /// The thread a record is logged on, as `%(thread)d` and `%(threadName)s` print it.
-pub fn current_thread() -> (u64, String) {
+pub fn current_thread() -> (u64, std::sync::Arc<str>) {
     THREAD.with(|t| t.clone())
 }
 
 thread_local! {
-    static THREAD: (u64, String) = {
+    static THREAD: (u64, std::sync::Arc<str>) = {
         // SAFETY: pthread_self has no preconditions and always succeeds.
         let id = unsafe { libc::pthread_self() } as u64;
         let name = std::thread::current().name().unwrap_or("<unnamed>").to_string();
-        (id, name)
+        (id, std::sync::Arc::from(name))
     };
 }
 
@@ -252,8 +252,8 @@ impl TextFormatter {
                 None => THREAD.with(|t| t.0) as i64,
             }),
             Field::ThreadName => FieldValue::Str(match rec.origin {
-                Some(o) => Cow::Borrowed(o.thread_name.as_str()),
-                None => Cow::Owned(THREAD.with(|t| t.1.clone())),
+                Some(o) => Cow::Borrowed(&*o.thread_name),
+                None => Cow::Owned(THREAD.with(|t| t.1.to_string())),
             }),
             Field::Process => FieldValue::Int(i64::from(std::process::id())),
             Field::ProcessName => FieldValue::Str(Cow::Borrowed(PROCESS_NAME.as_str())),
