@@ -88,21 +88,74 @@ impl BufferConfig {
     }
 }
 
-/// How a file class writes, beside its rollover policy.
-pub struct FileOptions<'a> {
-    /// gzip level of backups, when compressed.
-    pub compress: Option<u32>,
-    /// Open at the first record.
+/// The keys every file class has beside its own: the file, when it opens, how it
+/// buffers.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+pub struct FileKeys {
+    /// The file. A relative path resolves against the log base dir; missing parent
+    /// directories are created.
+    pub filename: String,
+    /// Open the file at the first record instead of at startup. Default false.
+    #[serde(default)]
     pub delay: bool,
-    /// Share the file between processes under `flock`.
-    pub lock: bool,
-    /// The buffering keys.
-    pub buffering: &'a BufferConfig,
+    /// buffer, flush_interval, flush_level.
+    #[serde(flatten)]
+    pub buffering: BufferConfig,
 }
 
-/// The gzip level of backups: None when not compressed, else `level` or 6.
-pub fn gzip_level(compress: Option<Compress>, level: Option<u32>) -> Option<u32> {
-    compress.map(|Compress::Gzip| level.unwrap_or(6))
+/// The keys of the two rotating classes: compression of backups, and sharing the file
+/// between processes.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+pub struct RotationKeys {
+    /// "gzip": backups become NAME.1.gz … NAME.N.gz (or NAME.SUFFIX.gz), compressed
+    /// off the logging thread.
+    pub compress: Option<Compress>,
+    /// gzip level 0–9. Default 6.
+    #[schemars(range(min = 0, max = 9))]
+    pub compress_level: Option<u32>,
+    /// Several processes (pre-fork workers, a CLI beside the service, cron jobs) log
+    /// to this file: each write and rollover takes an advisory lock (`flock`) on the
+    /// side file NAME.lock, so exactly one process rolls over and every record lands
+    /// once. Default false.
+    #[serde(default)]
+    pub lock: bool,
+}
+
+impl FileKeys {
+    /// Checks the keys and plans the file with its rollover `policy` (and the rotating
+    /// classes' `rotation` keys).
+    pub fn plan(
+        &self,
+        cx: &PlanContext<'_>,
+        policy: Policy,
+        rotation: Option<&RotationKeys>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<super::Output> {
+        let buffering = self.buffering.plan(cx, diags).ok()?;
+        if let Err((problem, label)) = check_filename(&self.filename) {
+            diags.push(cx.error("filename", problem).label(label));
+            return None;
+        }
+        let path = resolve_filename(cx.base_dir, &self.filename);
+        if path.as_os_str().len() >= PATH_MAX {
+            diags.push(
+                cx.error(
+                    "filename",
+                    format!("the path is {} bytes long", path.as_os_str().len()),
+                )
+                .label(format!("a path is at most {} bytes", PATH_MAX - 1)),
+            );
+            return None;
+        }
+        Some(super::Output::File(Settings {
+            path,
+            policy,
+            compress: rotation.and_then(|r| r.compress.map(|Compress::Gzip| r.compress_level.unwrap_or(6))),
+            delay: self.delay,
+            lock: rotation.is_some_and(|r| r.lock),
+            buffering,
+        }))
+    }
 }
 
 /// A relative `filename` resolved against the base dir.
@@ -113,40 +166,6 @@ pub fn resolve_filename(base_dir: &Path, filename: &str) -> PathBuf {
     } else {
         base_dir.join(p)
     }
-}
-
-/// The settings of a file class, after checking its `filename`.
-pub fn plan(
-    cx: &PlanContext<'_>,
-    filename: &str,
-    policy: Policy,
-    options: FileOptions<'_>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Settings> {
-    let buffering = options.buffering.plan(cx, diags).ok()?;
-    if let Err((problem, label)) = check_filename(filename) {
-        diags.push(cx.error("filename", problem).label(label));
-        return None;
-    }
-    let path = resolve_filename(cx.base_dir, filename);
-    if path.as_os_str().len() >= PATH_MAX {
-        diags.push(
-            cx.error(
-                "filename",
-                format!("the path is {} bytes long", path.as_os_str().len()),
-            )
-            .label(format!("a path is at most {} bytes", PATH_MAX - 1)),
-        );
-        return None;
-    }
-    Some(Settings {
-        path,
-        policy,
-        compress: options.compress,
-        delay: options.delay,
-        lock: options.lock,
-        buffering,
-    })
 }
 
 /// The longest file name (one path component) Linux file systems take, in bytes.

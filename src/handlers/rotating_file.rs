@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::files::{self, BufferConfig, Compress, FileOptions};
+use super::files::{FileKeys, RotationKeys};
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::config::values::Size;
 use crate::diagnostics::Diagnostic;
@@ -17,11 +17,9 @@ pub struct RotatingFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
     pub common: HandlerCommon,
-    /// buffer, flush_interval, flush_level.
+    /// filename, delay, buffering.
     #[serde(flatten)]
-    pub buffering: BufferConfig,
-    /// The file. A relative path resolves against the log base dir.
-    pub filename: String,
+    pub file: FileKeys,
     /// Roll over before a record would make the file reach this size ("10MB", or
     /// bytes). 0 (the default) never rolls over.
     #[serde(default)]
@@ -30,20 +28,9 @@ pub struct RotatingFileConfig {
     #[serde(default)]
     #[schemars(range(min = 0, max = 4294967295u32))]
     pub backup_count: u32,
-    /// "gzip": backups become NAME.1.gz … NAME.N.gz, compressed off the logging thread.
-    pub compress: Option<Compress>,
-    /// gzip level 0–9. Default 6.
-    #[schemars(range(min = 0, max = 9))]
-    pub compress_level: Option<u32>,
-    /// Open the file at the first record instead of at startup. Default false.
-    #[serde(default)]
-    pub delay: bool,
-    /// Several processes (pre-fork workers, a CLI beside the service, cron jobs) log
-    /// to this file: each write and rollover takes an advisory lock (`flock`) on the
-    /// side file NAME.lock, so exactly one process rolls over and every record lands
-    /// once. Default false.
-    #[serde(default)]
-    pub lock: bool,
+    /// compress, compress_level, lock.
+    #[serde(flatten)]
+    pub rotation: RotationKeys,
 }
 
 impl HandlerClass for RotatingFileConfig {
@@ -60,19 +47,6 @@ impl HandlerClass for RotatingFileConfig {
             max_bytes: self.max_bytes.0,
             backup_count: self.backup_count,
         };
-        let gzip = files::gzip_level(self.compress, self.compress_level);
-        files::plan(
-            cx,
-            &self.filename,
-            policy,
-            FileOptions {
-                compress: gzip,
-                delay: self.delay,
-                lock: self.lock,
-                buffering: &self.buffering,
-            },
-            diags,
-        )
-        .map(Output::File)
+        self.file.plan(cx, policy, Some(&self.rotation), diags)
     }
 }

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::files::{self, BufferConfig, Compress, FileOptions};
+use super::files::{FileKeys, RotationKeys};
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::config::values::When;
 use crate::diagnostics::Diagnostic;
@@ -18,11 +18,9 @@ pub struct TimedRotatingFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
     pub common: HandlerCommon,
-    /// buffer, flush_interval, flush_level.
+    /// filename, delay, buffering.
     #[serde(flatten)]
-    pub buffering: BufferConfig,
-    /// The file. A relative path resolves against the log base dir.
-    pub filename: String,
+    pub file: FileKeys,
     /// The unit of the rollover interval: "S", "M", "H" (the default), "D",
     /// "midnight", or "W0"–"W6" (weekday, 0 = Monday).
     #[serde(default)]
@@ -40,20 +38,9 @@ pub struct TimedRotatingFileConfig {
     /// For "midnight" and "W0"–"W6": the time of day of the rollover, `"HH:MM[:SS]"`.
     #[schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))]
     pub at_time: Option<String>,
-    /// "gzip": backups are gzip-compressed off the logging thread.
-    pub compress: Option<Compress>,
-    /// gzip level 0–9. Default 6.
-    #[schemars(range(min = 0, max = 9))]
-    pub compress_level: Option<u32>,
-    /// Open the file at the first record instead of at startup. Default false.
-    #[serde(default)]
-    pub delay: bool,
-    /// Several processes (pre-fork workers, a CLI beside the service, cron jobs) log
-    /// to this file: each write and rollover takes an advisory lock (`flock`) on the
-    /// side file NAME.lock, so exactly one process rolls over and every record lands
-    /// once. Default false.
-    #[serde(default)]
-    pub lock: bool,
+    /// compress, compress_level, lock.
+    #[serde(flatten)]
+    pub rotation: RotationKeys,
 }
 
 impl HandlerClass for TimedRotatingFileConfig {
@@ -84,19 +71,6 @@ impl HandlerClass for TimedRotatingFileConfig {
             schedule: Schedule::new(self.when, self.interval.unwrap_or(1), self.utc, at_time),
             backup_count: self.backup_count,
         };
-        let gzip = files::gzip_level(self.compress, self.compress_level);
-        files::plan(
-            cx,
-            &self.filename,
-            policy,
-            FileOptions {
-                compress: gzip,
-                delay: self.delay,
-                lock: self.lock,
-                buffering: &self.buffering,
-            },
-            diags,
-        )
-        .map(Output::File)
+        self.file.plan(cx, policy, Some(&self.rotation), diags)
     }
 }

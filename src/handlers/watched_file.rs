@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::files::{self, BufferConfig, FileMode, FileOptions};
+use super::files::{FileKeys, FileMode};
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::diagnostics::Diagnostic;
 use crate::rotation::Policy;
@@ -16,17 +16,12 @@ pub struct WatchedFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
     pub common: HandlerCommon,
-    /// buffer, flush_interval, flush_level.
+    /// filename, delay, buffering.
     #[serde(flatten)]
-    pub buffering: BufferConfig,
-    /// The file. A relative path resolves against the log base dir.
-    pub filename: String,
+    pub file: FileKeys,
     /// "a" appends (the default), "w" truncates the file when the handler is created.
     #[serde(default)]
     pub mode: FileMode,
-    /// Open the file at the first record instead of at startup. Default false.
-    #[serde(default)]
-    pub delay: bool,
 }
 
 impl HandlerClass for WatchedFileConfig {
@@ -39,21 +34,7 @@ impl HandlerClass for WatchedFileConfig {
     }
 
     fn plan(&self, cx: &PlanContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<Output> {
-        let policy = Policy::Watched {
-            truncate: self.mode == FileMode::Write,
-        };
-        files::plan(
-            cx,
-            &self.filename,
-            policy,
-            FileOptions {
-                compress: None,
-                delay: self.delay,
-                lock: false,
-                buffering: &self.buffering,
-            },
-            diags,
-        )
-        .map(Output::File)
+        let truncate = self.mode == FileMode::Write;
+        self.file.plan(cx, Policy::Watched { truncate }, None, diags)
     }
 }
