@@ -26,7 +26,8 @@ fn a_django_dict_converts_key_by_key_and_loads() {
     );
     match &c.handlers["file"] {
         HandlerConfig::RotatingFile(h) => {
-            let (filename, max_bytes, backup_count) = (&h.file.filename, &h.max_bytes, &h.backup_count);
+            let (filename, max_bytes, backup_count) =
+                (&h.file.filename, &h.max_bytes, &h.backup_count);
             assert_eq!(
                 (filename.as_str(), max_bytes.0, *backup_count),
                 ("/tmp/billing_api.log", 10 << 20, 5)

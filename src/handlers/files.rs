@@ -150,7 +150,10 @@ impl FileKeys {
         Some(super::Output::File(Settings {
             path,
             policy,
-            compress: rotation.and_then(|r| r.compress.map(|Compress::Gzip| r.compress_level.unwrap_or(6))),
+            compress: rotation.and_then(|r| {
+                r.compress
+                    .map(|Compress::Gzip| r.compress_level.unwrap_or(6))
+            }),
             delay: self.delay,
             lock: rotation.is_some_and(|r| r.lock),
             buffering,

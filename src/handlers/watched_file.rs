@@ -35,6 +35,7 @@ impl HandlerClass for WatchedFileConfig {
 
     fn plan(&self, cx: &PlanContext<'_>, diags: &mut Vec<Diagnostic>) -> Option<Output> {
         let truncate = self.mode == FileMode::Write;
-        self.file.plan(cx, Policy::Watched { truncate }, None, diags)
+        self.file
+            .plan(cx, Policy::Watched { truncate }, None, diags)
     }
 }
