@@ -159,6 +159,7 @@ impl Converter {
             "logging.handlers.WatchedFileHandler" => "watched_file",
             "logging.handlers.SysLogHandler" => "syslog",
             "logging.NullHandler" => "null",
+            "logging.handlers.QueueHandler" => "queue",
             other => {
                 self.note(format!("handlers.{name}: `{other}` has no counterpart; the handler and references to it are left out"));
                 return None;
@@ -229,6 +230,15 @@ impl Converter {
                     let host = a[0].as_str().unwrap_or("localhost");
                     t.insert("address".into(), format!("udp://{host}:{}", a[1]).into());
                 }
+                ("handlers", v) if short == "queue" => {
+                    t.insert("handlers".into(), strings(Some(v)));
+                }
+                ("queue" | "listener", _) if short == "queue" => self.note(format!(
+                    "handlers.{name}.{k}: logconf's queue and its worker are built in; `queue_size` (default 10000) and `overflow` set them"
+                )),
+                ("respect_handler_level", _) if short == "queue" => self.note(format!(
+                    "handlers.{name}.respect_handler_level: logconf's queue worker always applies each target's level"
+                )),
                 ("facility", v) => {
                     if let Some(f) = v.as_str() {
                         t.insert("facility".into(), f.to_ascii_lowercase().into());

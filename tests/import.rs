@@ -86,3 +86,37 @@ fn the_cli_prints_the_file_and_the_notes() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not JSON"));
 }
+
+#[test]
+fn a_queue_handler_becomes_a_queue_over_its_targets() {
+    let json = r#"{
+        "version": 1,
+        "handlers": {
+            "file": {"class": "logging.FileHandler", "filename": "app.log"},
+            "async": {
+                "class": "logging.handlers.QueueHandler",
+                "handlers": ["file"],
+                "respect_handler_level": true
+            }
+        },
+        "root": {"level": "INFO", "handlers": ["async"]}
+    }"#;
+    let imported = logconf::__cli::import(json).unwrap();
+    assert!(
+        imported
+            .toml
+            .contains("[handlers.async]\nclass = \"queue\"\nhandlers = [\"file\"]"),
+        "{}",
+        imported.toml
+    );
+    assert!(imported
+        .notes
+        .iter()
+        .any(|n| n.contains("respect_handler_level")));
+    let options = LoadOptions {
+        env: Some(Default::default()),
+        ..LoadOptions::default()
+    };
+    load_str(&imported.toml, "imported.toml".as_ref(), &options)
+        .unwrap_or_else(|d| panic!("{d}\n{}", imported.toml));
+}

@@ -263,3 +263,82 @@ fn a_panic_writes_the_buffer() {
     let text = read(&dir.path().join("app.log"));
     assert_eq!(text.lines().count(), 100, "{text}");
 }
+
+/// `kill -9` of a buffered writer loses at most what one buffer holds: the file holds
+/// whole lines, in order, without gaps, and every record acknowledged more than one
+/// buffer before the kill.
+#[test]
+fn kill_9_of_a_buffered_writer_loses_at_most_one_buffer() {
+    use std::io::{BufRead, BufReader, Write};
+    const BUFFER: usize = 16 * 1024;
+    if let Ok(dir) = std::env::var("LOGCONF_BUFFER_CHILD") {
+        let h = build(
+            Path::new(&dir),
+            &format!("version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\nbuffer = {BUFFER}\nflush_interval = \"1h\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n"),
+        )
+        .unwrap();
+        let mut out = std::io::stdout().lock();
+        for i in 0.. {
+            let msg = format!("n{i:09} payload");
+            h.log(
+                "app",
+                &Record {
+                    logger: "app",
+                    ..Record::new(Level::INFO, Message::Text(&msg))
+                },
+            );
+            if i % 100 == 0 {
+                let _ = writeln!(out, "{i}");
+                let _ = out.flush();
+            }
+        }
+        return;
+    }
+    let line_len = "n000000000 payload\n".len();
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "kill_9_of_a_buffered_writer_loses_at_most_one_buffer",
+                "--nocapture",
+            ])
+            .env("LOGCONF_BUFFER_CHILD", dir.path())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut acked = 0usize;
+        let wanted = 2_000 + round * 3_000;
+        for l in lines.by_ref() {
+            if let Ok(n) = l.unwrap_or_default().trim().parse::<usize>() {
+                acked = n;
+                if n >= wanted {
+                    break;
+                }
+            }
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let text = read(&dir.path().join("app.log"));
+        assert!(
+            text.is_empty() || text.ends_with('\n'),
+            "half a line at the end"
+        );
+        let numbers: Vec<usize> = text
+            .lines()
+            .map(|l| {
+                assert_eq!(l.len() + 1, line_len, "a torn line: {l:?}");
+                l[1..10].parse().unwrap()
+            })
+            .collect();
+        for (i, n) in numbers.iter().enumerate() {
+            assert_eq!(*n, i, "a gap or a repeat at line {i}");
+        }
+        let lost = (acked + 1).saturating_sub(numbers.len());
+        assert!(
+            lost * line_len <= BUFFER,
+            "round {round}: {lost} acknowledged records lost, more than one buffer"
+        );
+    }
+}

@@ -191,6 +191,9 @@ fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
 /// happened: when compression fails (a full disk), uncompressed pending files would
 /// otherwise pile up beyond `backup_count`.
 fn process(settings: &Settings) -> std::io::Result<()> {
+    if !settings.dir().is_dir() {
+        return Ok(()); // the log directory was removed: nothing left to compress
+    }
     // processes sharing a file (`lock = true`) compress one at a time; writers are not
     // held up, they only rename to pending names
     let _one_compressor = if settings.lock {
