@@ -2,11 +2,13 @@
 //! per formatter and reused for every record of that second.
 
 use std::fmt::Write;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use chrono::format::{Item, StrftimeItems};
 use chrono::{Local, TimeZone, Utc};
-use parking_lot::Mutex;
+
+use arc_swap::ArcSwap;
 
 /// The clock parts of a record's time.
 #[derive(Clone, Copy, Debug)]
@@ -59,11 +61,36 @@ pub fn check_datefmt(datefmt: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The text of one second, shared by every thread that logs in it: read without a
+/// lock, replaced when the second changes.
+struct SecondCache(ArcSwap<(i64, String)>);
+
+impl SecondCache {
+    fn new() -> Self {
+        SecondCache(ArcSwap::from_pointee((i64::MIN, String::new())))
+    }
+
+    /// Appends the cached text of `secs`, rendering and caching it when it is another
+    /// second's.
+    fn write(&self, secs: i64, out: &mut String, render: impl FnOnce(&mut String)) {
+        let cached = self.0.load();
+        if cached.0 == secs {
+            out.push_str(&cached.1);
+            return;
+        }
+        drop(cached);
+        let mut text = String::new();
+        render(&mut text);
+        out.push_str(&text);
+        self.0.store(Arc::new((secs, text)));
+    }
+}
+
 /// Renders asctime for one formatter, caching the text of the current second.
 pub struct AsctimeRenderer {
     datefmt: Option<String>,
     utc: bool,
-    cache: Mutex<(i64, String)>,
+    cache: SecondCache,
 }
 
 impl AsctimeRenderer {
@@ -72,7 +99,7 @@ impl AsctimeRenderer {
         AsctimeRenderer {
             datefmt,
             utc,
-            cache: Mutex::new((i64::MIN, String::new())),
+            cache: SecondCache::new(),
         }
     }
 
@@ -89,18 +116,8 @@ impl AsctimeRenderer {
 
     /// Appends asctime for `stamp` to `out`.
     pub fn write(&self, stamp: Stamp, out: &mut String) {
-        match self.cache.try_lock() {
-            Some(mut cache) => {
-                if cache.0 != stamp.secs {
-                    cache.1.clear();
-                    let mut text = std::mem::take(&mut cache.1);
-                    self.render_second(stamp.secs, &mut text);
-                    *cache = (stamp.secs, text);
-                }
-                out.push_str(&cache.1);
-            }
-            None => self.render_second(stamp.secs, out),
-        }
+        self.cache
+            .write(stamp.secs, out, |text| self.render_second(stamp.secs, text));
         if self.datefmt.is_none() {
             let ms = stamp.nanos / 1_000_000;
             out.push(',');
@@ -113,7 +130,7 @@ impl AsctimeRenderer {
 /// UTC), the second's text cached.
 pub struct Rfc3339 {
     utc: bool,
-    cache: Mutex<(i64, String)>,
+    cache: SecondCache,
 }
 
 impl Rfc3339 {
@@ -121,7 +138,7 @@ impl Rfc3339 {
     pub fn new(utc: bool) -> Self {
         Rfc3339 {
             utc,
-            cache: Mutex::new((i64::MIN, String::new())),
+            cache: SecondCache::new(),
         }
     }
 
@@ -142,16 +159,26 @@ impl Rfc3339 {
 
     /// Appends the timestamp of `stamp`.
     pub fn write(&self, stamp: Stamp, out: &mut String) {
-        let mut cache = self.cache.lock();
-        if cache.0 != stamp.secs {
+        // the cached text is `DATE\0OFFSET`; the milliseconds go between
+        let start = out.len();
+        self.cache.write(stamp.secs, out, |text| {
             let (date, offset) = self.second(stamp.secs);
-            *cache = (stamp.secs, format!("{date}\u{0}{offset}"));
-        }
-        let (date, offset) = cache.1.split_once('\u{0}').unwrap_or((&cache.1, ""));
-        out.push_str(date);
-        out.push('.');
-        push_3digits(out, stamp.nanos / 1_000_000);
-        out.push_str(offset);
+            text.push_str(&date);
+            text.push('\u{0}');
+            text.push_str(&offset);
+        });
+        let Some(nul) = out[start..].find('\u{0}') else {
+            return;
+        };
+        let ms = stamp.nanos / 1_000_000;
+        let digits = [
+            b'.',
+            b'0' + (ms / 100 % 10) as u8,
+            b'0' + (ms / 10 % 10) as u8,
+            b'0' + (ms % 10) as u8,
+        ];
+        let at = start + nul;
+        out.replace_range(at..at + 1, std::str::from_utf8(&digits).unwrap_or(".000"));
     }
 }
 
