@@ -20,7 +20,6 @@ pub use crate::load::model::{Config, LoggerConfig, RootConfig, Watch};
 pub use crate::load::schema::{reference_markdown, schema_text};
 pub use crate::load::{check_paths, is_active, load_file, load_str, LoadOptions, Loaded};
 pub use crate::record::NoKv;
-pub use crate::rotation::opens_for_tests;
 pub use crate::router::{logger_name, Explanation};
 pub use crate::structured::emit;
 
@@ -49,9 +48,4 @@ pub fn explain(loaded: &Loaded, logger: &str) -> Result<Explanation, Diagnostics
         },
     )?;
     Ok(tree.explain(logger))
-}
-
-/// The plan of a handler, by name.
-pub fn handler_plan<'a>(loaded: &'a Loaded, name: &str) -> Option<&'a HandlerPlan> {
-    loaded.handlers.get(name)
 }

@@ -29,6 +29,20 @@ fn gz_config(extra: &str) -> String {
     format!("version = 1\n[handlers.app]\nclass = \"rotating_file\"\nfilename = \"app.log\"\nmax_bytes = 200\nbackup_count = 3\ncompress = \"gzip\"\n{extra}[root]\nlevel = \"INFO\"\nhandlers = [\"app\"]\n")
 }
 
+/// Logs `n` records through a small gzip-rotating file in `dir`, then flushes.
+fn rotate_a_while(dir: &Path, n: usize) {
+    let h = build(dir, &gz_config("")).unwrap();
+    for i in 0..n {
+        log(
+            &h,
+            "app",
+            Level::INFO,
+            &format!("record {i:03} ........................"),
+        );
+    }
+    h.flush();
+}
+
 #[test]
 fn a_planted_pending_link_is_refused_and_nothing_is_copied() {
     if !is_root() {
@@ -45,16 +59,7 @@ fn a_planted_pending_link_is_refused_and_nothing_is_copied() {
             .join("app.log.pending-000000000000000000000001-00000000"),
     );
     plant_link(&secret, &dir.path().join("app.log.2"));
-    let h = build(dir.path(), &gz_config("")).unwrap();
-    for i in 0..20 {
-        log(
-            &h,
-            "app",
-            Level::INFO,
-            &format!("record {i:03} ........................"),
-        );
-    }
-    h.flush();
+    rotate_a_while(dir.path(), 20);
     for gz in files_containing(dir.path(), ".gz") {
         let text = gunzip(&dir.path().join(&gz));
         assert!(
@@ -103,16 +108,7 @@ fn gzip_backups_keep_the_log_files_permissions() {
     let live = dir.path().join("app.log");
     std::fs::write(&live, "").unwrap();
     std::fs::set_permissions(&live, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let h = build(dir.path(), &gz_config("")).unwrap();
-    for i in 0..40 {
-        log(
-            &h,
-            "app",
-            Level::INFO,
-            &format!("record {i:03} ........................"),
-        );
-    }
-    h.flush();
+    rotate_a_while(dir.path(), 40);
     let gzs = files_containing(dir.path(), ".gz");
     assert!(!gzs.is_empty());
     for gz in gzs {

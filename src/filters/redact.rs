@@ -174,11 +174,6 @@ impl Redactor {
             self.redact(value)
         }
     }
-
-    /// True when the redactor replaces card numbers (integers are checked then).
-    pub fn finds_cards(&self) -> bool {
-        self.patterns.iter().any(|p| matches!(p, Pattern::Card))
-    }
 }
 
 /// Card numbers: runs of digit groups split by separators (spaces, tabs, `-`, `.`,

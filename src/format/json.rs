@@ -173,23 +173,23 @@ impl JsonFormatter {
             first: &mut first,
         };
         let _ = rec.kv.visit(&mut visitor);
-        let context = match rec.origin {
-            Some(o) => o.context.clone(),
-            None if crate::context::is_empty() => Vec::new(),
-            None => crate::context::snapshot(),
+        let context: std::borrow::Cow<'_, [(String, crate::value::Value)]> = match rec.origin {
+            Some(o) => std::borrow::Cow::Borrowed(&o.context),
+            None if crate::context::is_empty() => std::borrow::Cow::Borrowed(&[]),
+            None => std::borrow::Cow::Owned(crate::context::snapshot()),
         };
         if !context.is_empty() {
-            for (k, v) in context {
-                if skip_key(&k, &written) || seen.iter().any(|s| s == &k) {
+            for (k, v) in context.iter() {
+                if skip_key(k, &written) || seen.iter().any(|s| s == k) {
                     continue;
                 }
                 if !first {
                     out.push(',');
                 }
                 first = false;
-                write_json_str(out, &k);
+                write_json_str(out, k);
                 out.push(':');
-                write_value(out, &super::context_value(&v));
+                write_value(out, &super::context_value(v));
             }
         }
         out.push('}');

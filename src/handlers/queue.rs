@@ -150,18 +150,20 @@ impl QueueSink {
 
     /// Enqueues a copy of `rec` (waiting for room, or dropping it, when full).
     pub fn push(&self, rec: &Record<'_>) {
-        let (thread_id, thread_name) = crate::format::current_thread();
         let origin = match rec.origin {
             Some(o) => o.clone(),
-            None => Origin {
-                thread_id,
-                thread_name,
-                context: if crate::context::is_empty() {
-                    Vec::new()
-                } else {
-                    crate::context::snapshot()
-                },
-            },
+            None => {
+                let (thread_id, thread_name) = crate::format::current_thread();
+                Origin {
+                    thread_id,
+                    thread_name,
+                    context: if crate::context::is_empty() {
+                        Vec::new()
+                    } else {
+                        crate::context::snapshot()
+                    },
+                }
+            }
         };
         let mut message = String::new();
         rec.message.write_to(&mut message);

@@ -210,43 +210,38 @@ fn process(settings: &Settings) -> std::io::Result<()> {
 
 /// Deletes the oldest backups, compressed or still pending, beyond `backup_count`.
 fn hold_retention(settings: &Settings) -> std::io::Result<()> {
-    let (keep, mut backups) = match &settings.policy {
-        Policy::Size { backup_count, .. } => {
-            let mut numbered_backups = Vec::new();
-            for i in (1..=*backup_count).rev() {
-                for p in [
-                    with_suffix(&numbered(&settings.path, i), ".gz"),
-                    numbered(&settings.path, i),
-                ] {
-                    if p.exists() {
-                        numbered_backups.push(p);
-                    }
-                }
-            }
-            (*backup_count, numbered_backups)
-        }
-        Policy::Time {
-            schedule,
-            backup_count,
-        } => {
-            let base = settings.base_name();
-            let mut names: Vec<String> = list(settings)?
-                .into_iter()
-                .filter(|n| schedule.is_backup(&base, n))
-                .collect();
-            names.sort();
-            (
-                *backup_count,
-                names.into_iter().map(|n| settings.dir().join(n)).collect(),
-            )
-        }
+    let keep = match &settings.policy {
+        Policy::Size { backup_count, .. } | Policy::Time { backup_count, .. } => *backup_count,
         Policy::Append { .. } | Policy::Watched { .. } => return Ok(()),
     };
     if keep == 0 {
         return Ok(());
     }
-    let mut pendings: Vec<String> = list(settings)?
-        .into_iter()
+    let names = list(settings)?;
+    // oldest first: the backups, then the files still waiting for compression
+    let mut backups: Vec<PathBuf> = match &settings.policy {
+        Policy::Time { schedule, .. } => {
+            let base = settings.base_name();
+            let mut timed: Vec<&String> = names
+                .iter()
+                .filter(|n| schedule.is_backup(&base, n))
+                .collect();
+            timed.sort();
+            timed.into_iter().map(|n| settings.dir().join(n)).collect()
+        }
+        _ => (1..=keep)
+            .rev()
+            .flat_map(|i| {
+                [
+                    with_suffix(&numbered(&settings.path, i), ".gz"),
+                    numbered(&settings.path, i),
+                ]
+            })
+            .filter(|p| p.exists())
+            .collect(),
+    };
+    let mut pendings: Vec<&String> = names
+        .iter()
         .filter(|n| n.contains(&format!(".{PENDING_MARK}")) && !n.ends_with(TMP_SUFFIX))
         .collect();
     pendings.sort();

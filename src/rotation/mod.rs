@@ -870,20 +870,11 @@ fn reopen_rolled(path: &Path, state: &mut State, mode: Option<u32>) -> std::io::
     Ok(())
 }
 
-static OPEN_SEQ: AtomicU64 = AtomicU64::new(0);
-
 fn open_into(path: &Path, state: &mut State, truncate: bool) -> std::io::Result<()> {
     let file = open_append(path, truncate)?;
     let meta = file.metadata()?;
     state.size = meta.len();
     state.identity = Some((meta.dev(), meta.ino()));
     state.file = Some(file);
-    OPEN_SEQ.fetch_add(1, Ordering::Relaxed);
     Ok(())
-}
-
-/// How many files writers have opened in this process (for tests of reuse).
-#[doc(hidden)]
-pub fn opens_for_tests() -> u64 {
-    OPEN_SEQ.load(Ordering::Relaxed)
 }
