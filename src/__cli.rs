@@ -17,6 +17,7 @@ pub use crate::handlers::{
 };
 pub use crate::import::{import, Imported};
 pub use crate::load::model::{Config, LoggerConfig, RootConfig, Watch};
+#[cfg(feature = "schema")]
 pub use crate::load::schema::{reference_markdown, schema_text};
 pub use crate::load::{check_paths, is_active, load_file, load_str, LoadOptions, Loaded};
 pub use crate::record::NoKv;

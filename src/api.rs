@@ -19,6 +19,10 @@ pub enum Error {
     Config(Diagnostics),
     /// Another `log` logger is installed already.
     AlreadyInstalled,
+    /// Another global `tracing` subscriber is installed already (feature `tracing`).
+    /// Compose logconf into it instead: [`Builder::tracing_subscriber`]`(false)` and
+    /// `Handle::tracing_layer`.
+    TracingAlreadyInstalled,
 }
 
 impl fmt::Display for Error {
@@ -28,6 +32,11 @@ impl fmt::Display for Error {
             Error::AlreadyInstalled => {
                 f.write_str("a `log` logger is already installed in this process")
             }
+            Error::TracingAlreadyInstalled => f.write_str(
+                "a global `tracing` subscriber is already installed in this process; \
+                 add logconf to it with `Handle::tracing_layer()` and \
+                 `Builder::tracing_subscriber(false)`",
+            ),
         }
     }
 }
@@ -66,6 +75,7 @@ pub struct Builder {
     options: LoadOptions,
     watch: WatchOverride,
     sighup: Option<bool>,
+    tracing_subscriber: bool,
 }
 
 impl Default for Builder {
@@ -82,6 +92,7 @@ impl Builder {
             options: LoadOptions::default(),
             watch: WatchOverride::FromFile,
             sighup: None,
+            tracing_subscriber: true,
         }
     }
 
@@ -106,6 +117,14 @@ impl Builder {
     /// [`Builder::build`].
     pub fn reload_on_sighup(mut self, on: bool) -> Self {
         self.sighup = Some(on);
+        self
+    }
+
+    /// With the `tracing` feature: whether [`Builder::init`] also installs logconf as the
+    /// global `tracing` subscriber (default: yes). Say no to compose
+    /// `Handle::tracing_layer` into a subscriber of your own (with OpenTelemetry, say).
+    pub fn tracing_subscriber(mut self, install: bool) -> Self {
+        self.tracing_subscriber = install;
         self
     }
 
@@ -160,10 +179,24 @@ impl Builder {
         Ok(Handle(logging))
     }
 
-    /// Loads, compiles and installs as the `log` logger.
+    /// Loads, compiles and installs as the `log` logger (and, with the `tracing`
+    /// feature, as the global `tracing` subscriber), so that `log` records and `tracing`
+    /// events go to the same files.
     pub fn init(self) -> Result<Guard, Error> {
         let sighup = self.sighup.unwrap_or(true);
+        let install_tracing = self.tracing_subscriber;
         let handle = self.build_with(sighup)?;
+        #[cfg(feature = "tracing")]
+        if install_tracing {
+            use tracing_subscriber::layer::SubscriberExt as _;
+            let subscriber = tracing_subscriber::registry().with(handle.tracing_layer());
+            tracing_core::dispatcher::set_global_default(tracing_core::Dispatch::new(
+                subscriber,
+            ))
+            .map_err(|_| Error::TracingAlreadyInstalled)?;
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = install_tracing;
         log::set_boxed_logger(Box::new(GlobalLogger(handle.0.clone())))
             .map_err(|_| Error::AlreadyInstalled)?;
         handle.0.mark_installed();
@@ -247,10 +280,79 @@ impl Handle {
             .collect()
     }
 
+    /// A `tracing_subscriber` layer that writes `tracing` events through this
+    /// configuration (feature `tracing`), for a subscriber you build yourself:
+    ///
+    /// ```ignore
+    /// use tracing_subscriber::prelude::*;
+    /// let guard = logconf::Builder::new().tracing_subscriber(false).init()?;
+    /// tracing_subscriber::registry()
+    ///     .with(guard.handle().tracing_layer())
+    ///     .with(my_opentelemetry_layer)
+    ///     .init();
+    /// ```
+    ///
+    /// It filters only itself: the other layers still see every event.
+    #[cfg(feature = "tracing")]
+    pub fn tracing_layer<S>(&self) -> impl tracing_subscriber::Layer<S> + Send + Sync + 'static
+    where
+        S: tracing_core::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    {
+        crate::tracing_layer::layer(self.0.clone())
+    }
+
+    /// This configuration as a `log` logger, to be one output among others: a chain of
+    /// an existing `fern::Dispatch` (`.chain(handle.logger())`) or of any `log`
+    /// multiplexer. Records keep their target, level and key-values; the levels of
+    /// logging.toml still apply after the multiplexer's own.
+    pub fn logger(&self) -> Box<dyn log::Log> {
+        Box::new(GlobalLogger(self.0.clone()))
+    }
+
+    /// Every logger a record has been logged to so far (Python's
+    /// `logging.root.manager.loggerDict` habit), with its effective level and the
+    /// handlers a record at that level reaches: where the names your code and its
+    /// dependencies really use go.
+    pub fn loggers_seen(&self) -> Vec<SeenLogger> {
+        let tree = self.0.tree();
+        self.0
+            .routed_names()
+            .into_iter()
+            .map(|name| {
+                let explained = tree.explain(&name);
+                let level = explained.level;
+                SeenLogger {
+                    handlers: tree
+                        .reached(&name, level)
+                        .iter()
+                        .map(|h| h.name().to_string())
+                        .collect(),
+                    configured: explained.configured,
+                    level,
+                    name,
+                }
+            })
+            .collect()
+    }
+
     /// Routes one record through the tree without the `log` facade (any level 0–50).
     pub fn log(&self, target: &str, rec: &Record<'_>) {
         self.0.dispatch(target, rec);
     }
+}
+
+/// A logger name records have been logged to, as [`Handle::loggers_seen`] lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SeenLogger {
+    /// The dotted name (a Rust target with `::` read as `.`, crate name first).
+    pub name: String,
+    /// True when logging.toml has a `[loggers."NAME"]` table for it.
+    pub configured: bool,
+    /// Its effective level.
+    pub level: crate::Level,
+    /// The handlers a record at that level reaches, in order.
+    pub handlers: Vec<String>,
 }
 
 /// The configuration in force, as [`Handle::config`] shows it.
@@ -305,6 +407,7 @@ impl ActiveConfig {
 }
 
 /// Flushes logging when dropped; returned by [`init`].
+#[derive(Debug)]
 pub struct Guard {
     handle: Handle,
 }

@@ -21,8 +21,24 @@ pub use crate::value::Value;
 /// One scope's fields.
 pub type Fields = Arc<Vec<(String, Value)>>;
 
+/// One scope on a thread's stack, with who set it: a [`Guard`] (by its number) or a
+/// `tracing` span that is entered (by its id), so each removes its own frame even when
+/// they end out of order.
+struct Frame {
+    owner: Owner,
+    fields: Fields,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Scope(u64),
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    Span(u64),
+}
+
 thread_local! {
-    static STACK: RefCell<Vec<Fields>> = const { RefCell::new(Vec::new()) };
+    static STACK: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+    static NEXT_SCOPE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 fn to_fields<I, K>(fields: I) -> Fields
@@ -36,18 +52,26 @@ where
 /// Keeps a scope's fields on the current thread until dropped.
 #[must_use = "the fields apply only while the guard lives"]
 pub struct Guard {
-    depth: usize,
+    scope: u64,
     _not_send: std::marker::PhantomData<*const ()>,
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let _ = STACK.try_with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                s.truncate(self.depth);
-            }
-        });
+        remove(Owner::Scope(self.scope));
     }
+}
+
+/// Removes the innermost frame `owner` set (the top one, unless scopes ended out of
+/// order).
+fn remove(owner: Owner) {
+    let _ = STACK.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            if let Some(i) = s.iter().rposition(|f| f.owner == owner) {
+                s.remove(i);
+            }
+        }
+    });
 }
 
 /// Sets a shared scope on the current thread until the guard drops.
@@ -56,16 +80,53 @@ pub fn set_shared(fields: Fields) -> Guard {
 }
 
 fn push(fields: Fields) -> Guard {
-    let depth = STACK.with(|s| {
-        let mut s = s.borrow_mut();
-        let depth = s.len();
-        s.push(fields);
-        depth
+    let scope = NEXT_SCOPE.with(|n| {
+        let scope = n.get();
+        n.set(scope.wrapping_add(1));
+        scope
+    });
+    STACK.with(|s| {
+        s.borrow_mut().push(Frame {
+            owner: Owner::Scope(scope),
+            fields,
+        })
     });
     Guard {
-        depth,
+        scope,
         _not_send: std::marker::PhantomData,
     }
+}
+
+/// A `tracing` span entered on this thread: its fields are context until it exits.
+#[cfg(feature = "tracing")]
+pub(crate) fn enter_span(span: u64, fields: Fields) {
+    let _ = STACK.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            s.push(Frame {
+                owner: Owner::Span(span),
+                fields,
+            });
+        }
+    });
+}
+
+/// The span exited on this thread.
+#[cfg(feature = "tracing")]
+pub(crate) fn exit_span(span: u64) {
+    remove(Owner::Span(span));
+}
+
+/// The span's fields changed (`Span::record`): every frame of it on this thread shows
+/// the new ones.
+#[cfg(feature = "tracing")]
+pub(crate) fn update_span(span: u64, fields: &Fields) {
+    let _ = STACK.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            for f in s.iter_mut().filter(|f| f.owner == Owner::Span(span)) {
+                f.fields = fields.clone();
+            }
+        }
+    });
 }
 
 /// Sets fields on the current thread until the returned guard drops. Inner scopes
@@ -92,7 +153,8 @@ where
 pub fn get(key: &str) -> Option<Value> {
     STACK.with(|s| {
         s.borrow().iter().rev().find_map(|f| {
-            f.iter()
+            f.fields
+                .iter()
                 .rev()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone())
@@ -106,7 +168,13 @@ pub fn with_value<R>(key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
         Ok(s) => f(s
             .iter()
             .rev()
-            .find_map(|fr| fr.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v))),
+            .find_map(|fr| {
+                fr.fields
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v)
+            })),
         Err(_) => f(None),
     })
 }
@@ -118,7 +186,7 @@ pub fn snapshot() -> Vec<(String, Value)> {
         let s = s.borrow();
         let mut out: Vec<(String, Value)> = Vec::new();
         for frame in s.iter() {
-            for (k, v) in frame.iter() {
+            for (k, v) in frame.fields.iter() {
                 match out.iter_mut().find(|(ok, _)| ok == k) {
                     Some(slot) => slot.1 = v.clone(),
                     None => out.push((k.clone(), v.clone())),
@@ -199,6 +267,17 @@ mod tests {
         }
         assert_eq!(get("request_id"), Some(Value::from("r1")));
         drop(_a);
+        assert!(is_empty());
+    }
+
+    #[test]
+    fn scopes_ended_out_of_order_remove_their_own_fields() {
+        let a = set([("a", Value::from(1))]);
+        let b = set([("b", Value::from(2))]);
+        drop(a);
+        assert_eq!(get("a"), None);
+        assert_eq!(get("b"), Some(Value::Int(2)));
+        drop(b);
         assert!(is_empty());
     }
 }

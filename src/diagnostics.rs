@@ -234,15 +234,50 @@ where
 {
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .map(|c| (edit_distance(word, c), c))
         .filter(|&(dist, c)| dist > 0 && dist <= (c.len().max(word.len()) / 3).max(1))
         .min_by_key(|&(dist, _)| dist)
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
+/// The number of single-character insertions, deletions, substitutions and swaps of
+/// two neighbours that turn `a` into `b` (the optimal string alignment distance).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // three rows of the table: two rows back (for swaps), the last one, this one
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        row[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            row[j] = d;
+        }
+        std::mem::swap(&mut before, &mut last);
+        std::mem::swap(&mut last, &mut row);
+    }
+    last[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance_counts_typos() {
+        assert_eq!(edit_distance("max_byte", "max_bytes"), 1);
+        assert_eq!(edit_distance("max_btyes", "max_bytes"), 1);
+        assert_eq!(edit_distance("levle", "level"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("fïlename", "filename"), 1);
+    }
 
     #[test]
     fn renders_location_caret_and_help() {

@@ -360,7 +360,7 @@ pub fn import(json: &str) -> Result<Imported, String> {
         out.insert("root".into(), toml::Value::Table(r));
     }
     let body = toml::to_string(&out).map_err(|e| e.to_string())?;
-    let mut text = String::from("#:schema ./schema/logging.schema.json\n# Converted from a Django LOGGING dict by `logconf import`.\n");
+    let mut text = String::from("#:schema ./logging.schema.json\n# Converted from a Django LOGGING dict by `logconf import`.\n# `logconf schema --write --config THIS_FILE` puts the schema beside it for editors.\n");
     for n in &c.notes {
         text.push_str(&format!("# note: {n}\n"));
     }

@@ -33,6 +33,8 @@ mod rotation;
 mod router;
 mod runtime;
 mod structured;
+#[cfg(feature = "tracing")]
+mod tracing_layer;
 mod value;
 
 #[doc(hidden)]
@@ -43,7 +45,7 @@ pub mod __private {
     pub use log;
 }
 
-pub use api::{init, ActiveConfig, Builder, Error, Guard, Handle};
+pub use api::{init, ActiveConfig, Builder, Error, Guard, Handle, SeenLogger};
 pub use config::values::Level;
 pub use diagnostics::Diagnostics;
 pub use handlers::HandlerHealth;

@@ -4,12 +4,12 @@
 use std::fmt;
 use std::fmt::Write as _;
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// A value: a context field, an event helper's field, or a formatter's `defaults` entry
 /// (a string, an integer, a float or a boolean).
-#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Value {

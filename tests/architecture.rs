@@ -22,6 +22,7 @@ const LAYERS: &[&str] = &[
     "load",
     "compile",
     "runtime",
+    "tracing_layer",
     "api",
     "structured",
     "app",

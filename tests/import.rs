@@ -62,7 +62,7 @@ fn a_django_dict_converts_key_by_key_and_loads() {
         .any(|n| n.contains("AdminEmailHandler")));
     assert!(imported
         .toml
-        .starts_with("#:schema ./schema/logging.schema.json\n"));
+        .starts_with("#:schema ./logging.schema.json\n"));
 }
 
 #[test]

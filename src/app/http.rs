@@ -201,7 +201,7 @@ pub fn client_ip(
 }
 
 /// The request id: the client's `X-Request-ID` when it is 1–128 characters of letters,
-/// digits, `-`, `_`, `.`, `:`; else a new UUID.
+/// digits, `-`, `_`, `.`, `:`; else a new random (version 4) UUID.
 pub fn request_id(incoming: Option<&str>) -> String {
     match incoming {
         Some(id)
@@ -212,8 +212,41 @@ pub fn request_id(incoming: Option<&str>) -> String {
         {
             id.to_string()
         }
-        _ => uuid::Uuid::new_v4().to_string(),
+        _ => new_uuid(),
     }
+}
+
+/// A random version 4 UUID, from a generator each thread seeds once from the operating
+/// system (through std's hash keys): no system call per request.
+fn new_uuid() -> String {
+    use std::cell::Cell;
+    use std::hash::{BuildHasher, Hasher};
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_i64(crate::clock::now_secs());
+            h.finish() | 1
+        });
+    }
+    // splitmix64: every 64-bit output once per period, well mixed
+    let next = || {
+        STATE.with(|s| {
+            let x = s.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            s.set(x);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        })
+    };
+    let (hi, lo) = (next(), next());
+    let hi = (hi & !0xF000) | 0x4000; // version 4
+    let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant
+    let mut text = format!("{hi:016x}{lo:016x}");
+    for at in [20, 16, 12, 8] {
+        text.insert(at, '-');
+    }
+    text
 }
 
 /// What the request log needs to know about a request.
@@ -489,5 +522,21 @@ mod tests {
         assert_ne!(request_id(Some("bad id\r\n")), "bad id\r\n");
         assert_eq!(request_id(Some(&"x".repeat(200))).len(), 36);
         assert_eq!(request_id(None).len(), 36);
+    }
+
+    #[test]
+    fn new_request_ids_are_version_4_uuids_and_distinct() {
+        let ids: std::collections::HashSet<String> = (0..10_000).map(|_| new_uuid()).collect();
+        assert_eq!(ids.len(), 10_000);
+        let other_thread = std::thread::spawn(new_uuid).join().unwrap();
+        assert!(!ids.contains(&other_thread));
+        for id in ids.iter().take(100) {
+            let parts: Vec<&str> = id.split('-').collect();
+            let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+            assert_eq!(lens, [8, 4, 4, 4, 12], "{id}");
+            assert!(parts[2].starts_with('4'), "{id}");
+            assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"), "{id}");
+            assert!(id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()), "{id}");
+        }
     }
 }

@@ -22,6 +22,9 @@ pub fn run(file: &Path) -> ExitCode {
     if !problems.items.is_empty() {
         err!("{problems}");
     }
+    if let Some(note) = super::schema::directive_note(file, &loaded.source) {
+        errln!("{note}");
+    }
     let c = &loaded.config;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     outln!(

@@ -13,10 +13,15 @@ pub fn run(logger: &str, file: &Path) -> ExitCode {
         Ok(l) => l,
         Err(diags) => {
             err!("{diags}");
-            errln!(
-                "\nerror: {} does not load; fix it first (logconf check)",
-                file.display()
-            );
+            if file.exists() {
+                errln!(
+                    "\nerror: {} does not load; `logconf check --config {}` lists every problem",
+                    file.display(),
+                    file.display()
+                );
+            } else {
+                errln!("\nerror: no configuration to explain");
+            }
             return ExitCode::from(1);
         }
     };
@@ -49,8 +54,13 @@ fn render(loaded: &Loaded, e: &Explanation) -> String {
             "no (defaults: level NOTSET, propagate true)".to_string()
         }
     ));
+    let from_env = loaded
+        .env_levels
+        .get(&e.level_from)
+        .map(|d| format!(", set by RUST_LOG `{d}`"))
+        .unwrap_or_default();
     line(format!(
-        "  effective level: {} (from {})",
+        "  effective level: {} (from {}{from_env})",
         e.level, e.level_from
     ));
     line(format!("  filters:         {}", list_or_none(&e.filters)));

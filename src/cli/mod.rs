@@ -1,4 +1,5 @@
-//! The `logconf` command line: `check`, `schema`, `explain`, `replay`.
+//! The `logconf` command line: `check`, `test`, `explain`, `replay`, `import`,
+//! `schema`.
 
 /// Output that never panics: a closed pipe or a full disk on stdout or stderr must not
 /// turn into a panic of the command (`logconf check | head`, `2>/dev/full`).
@@ -31,6 +32,7 @@ mod check;
 mod explain;
 mod import;
 mod replay;
+mod schema;
 mod test_cmd;
 
 use std::path::PathBuf;
@@ -39,6 +41,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// logconf: check, explain and try a logging.toml.
+///
+/// Every command reads the configuration given with --config, else $LOG_CONFIG, else
+/// ./logging.toml.
 #[derive(Parser)]
 #[command(name = "logconf", version, about, propagate_version = true)]
 pub struct Cli {
@@ -50,11 +55,15 @@ pub struct Cli {
 enum Command {
     /// Validate a configuration and print every problem (exit 1 if any error).
     Check {
-        /// The file (default: $LOG_CONFIG, else ./logging.toml).
+        /// The configuration (same as --config).
         file: Option<PathBuf>,
+        /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
+        #[arg(long, conflicts_with = "file")]
+        config: Option<PathBuf>,
     },
     /// Log a test record through every logger, exercise the event helpers, and check
-    /// every file handler's file (the seed's `manage.py test_logging`).
+    /// every file handler's file (Django's `manage.py test_logging`). It writes to the
+    /// configuration's real files: it lists them first; --dry-run writes nothing.
     Test {
         /// The test records' level.
         #[arg(long, default_value = "INFO", value_parser = parse_level)]
@@ -62,21 +71,38 @@ enum Command {
         /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Show which handlers and files each logger's test record would reach, and
+        /// write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
-    /// Convert a Django LOGGING dict, dumped as JSON, into logging.toml (on stdout).
+    /// Convert a Django LOGGING dict, dumped as JSON, into logging.toml (on stdout, or
+    /// into the file given with --config).
     Import {
         /// The JSON file (`python -c 'import json, settings; print(json.dumps(settings.LOGGING))'`).
         file: PathBuf,
+        /// Write the result to this file (it must not exist yet) instead of stdout.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
-    /// Print the JSON Schema of logging.toml.
+    /// Print the JSON Schema of logging.toml (what editors use for completion and
+    /// hover), or write it beside a configuration.
     Schema {
         /// Print the configuration reference in Markdown instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "write")]
         markdown: bool,
+        /// Write logging.schema.json beside the configuration and point the
+        /// configuration's `#:schema` line at it.
+        #[arg(long)]
+        write: bool,
+        /// The configuration, for --write (default: $LOG_CONFIG, else ./logging.toml).
+        #[arg(long, requires = "write")]
+        config: Option<PathBuf>,
     },
     /// Show a logger's effective level, filters, and the handlers its records reach.
     Explain {
-        /// The logger name, such as billing.api (or "root").
+        /// The logger name: billing.api, a Rust target such as app::billing::views,
+        /// or root.
         logger: String,
         /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
         #[arg(long)]
@@ -98,19 +124,30 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = |c: Option<PathBuf>| c.unwrap_or_else(logconf::__cli::default_config_path);
     match cli.command {
-        Command::Check { file } => check::run(&config(file)),
-        Command::Schema { markdown } => {
-            if markdown {
+        Command::Check { file, config: c } => check::run(&config(file.or(c))),
+        Command::Schema {
+            markdown,
+            write,
+            config: c,
+        } => {
+            if write {
+                schema::write(&config(c))
+            } else if markdown {
                 out!("{}", logconf::__cli::reference_markdown());
+                ExitCode::SUCCESS
             } else {
                 out!("{}", logconf::__cli::schema_text());
+                ExitCode::SUCCESS
             }
-            ExitCode::SUCCESS
         }
         Command::Explain { logger, config: c } => explain::run(&logger, &config(c)),
         Command::Replay { config: c } => replay::run(&config(c)),
-        Command::Test { level, config: c } => test_cmd::run(&config(c), level),
-        Command::Import { file } => import::run(&file),
+        Command::Test {
+            level,
+            config: c,
+            dry_run,
+        } => test_cmd::run(&config(c), level, dry_run),
+        Command::Import { file, config } => import::run(&file, config.as_deref()),
     }
 }
 

@@ -1,7 +1,8 @@
-//! `logconf test [--level LEVEL] [--config FILE]`: the Billing-API's
+//! `logconf test [--level LEVEL] [--config FILE] [--dry-run]`: the Billing-API's
 //! `manage.py test_logging`. A test record at LEVEL through every configured logger and
 //! the root, the event helpers exercised, and every file handler's file checked for
-//! creation and growth; a table on stdout; exit 1 on any failure.
+//! creation and growth; a table on stdout; exit 1 on any failure. The files written are
+//! listed before anything is written; `--dry-run` lists the routes and writes nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -36,8 +37,67 @@ fn rolled_since(p: &Path, since: SystemTime) -> bool {
         })
 }
 
+/// The logger column: the name, and where RUST_LOG set its level.
+fn logger_label(loaded: &logconf::__cli::Loaded, name: &str) -> String {
+    match loaded.env_levels.get(name) {
+        Some(d) => format!("{name} (level from RUST_LOG `{d}`)"),
+        None => name.to_string(),
+    }
+}
+
+/// `--dry-run`: each logger's route and the files it would write, from a tree compiled
+/// without opening anything.
+fn dry_run(file: &Path, level: Level) -> ExitCode {
+    let loaded = match logconf::__cli::load_file(file, &logconf::__cli::LoadOptions::default()) {
+        Ok(l) => l,
+        Err(diags) => {
+            err!("{diags}");
+            errln!("\nerror: logging could not be set up from {}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    outln!(
+        "logconf test --dry-run: {} at {level} (debug {}, base dir {}); nothing is written\n",
+        file.display(),
+        if loaded.debug { "on" } else { "off" },
+        loaded.base_dir.display()
+    );
+    let mut loggers: Vec<String> = vec!["root".to_string()];
+    loggers.extend(loaded.config.loggers.keys().cloned());
+    for name in &loggers {
+        let explained = match logconf::__cli::explain(&loaded, name) {
+            Ok(e) => e,
+            Err(diags) => {
+                err!("{diags}");
+                return ExitCode::from(1);
+            }
+        };
+        let reached: Vec<String> = if level < explained.level || explained.disabled {
+            Vec::new()
+        } else {
+            explained
+                .handlers
+                .iter()
+                .filter_map(|(_, h)| h.as_ref().ok())
+                .filter(|h| level >= h.plan.common.level)
+                .map(|h| format!("{} ({})", h.plan.name, h.plan.output.destination()))
+                .collect()
+        };
+        let note = if reached.is_empty() {
+            "would be written by no handler at this level".to_string()
+        } else {
+            format!("-> {}", reached.join(", "))
+        };
+        outln!("{:<24} {note}", logger_label(&loaded, name));
+    }
+    ExitCode::SUCCESS
+}
+
 /// Runs the test; `level` is the test records' level.
-pub fn run(file: &Path, level: Level) -> ExitCode {
+pub fn run(file: &Path, level: Level, dry: bool) -> ExitCode {
+    if dry {
+        return dry_run(file, level);
+    }
     let started = SystemTime::now();
     let guard = match Builder::new().path(file).reload_on_sighup(false).init() {
         Ok(g) => g,
@@ -76,6 +136,11 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         if loaded.debug { "on" } else { "off" },
         loaded.base_dir.display()
     );
+    outln!("writes test records to the configuration's files:");
+    for (name, path) in &files {
+        outln!("  {name:<16} {}", path.display());
+    }
+    outln!("(`logconf test --dry-run` shows the routes without writing)\n");
     outln!("{:<24} test record", "logger");
     for name in &loggers {
         let reached = reach(name, level, name);
@@ -90,7 +155,7 @@ pub fn run(file: &Path, level: Level) -> ExitCode {
         } else {
             format!("-> {}", reached.join(", "))
         };
-        outln!("{name:<24} {note}");
+        outln!("{:<24} {note}", logger_label(&loaded, name));
     }
     let helpers = [
         ("log_billing_event", app::EVENTS, Level::INFO),

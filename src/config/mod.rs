@@ -3,6 +3,7 @@
 //! interpolation, and checking a tree against the JSON Schema. It depends on nothing
 //! else of logconf but diagnostics; the model of the file lives in [`crate::load`].
 
+pub mod env_levels;
 pub mod interpolate;
 pub mod source;
 pub mod validate;

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
+#[cfg(feature = "schema")]
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
@@ -25,6 +26,7 @@ pub const LEVEL_NAMES: &[(&str, u8)] = &[
 /// The pattern (ECMA-262, as JSON Schema uses) of a value that still holds a
 /// `${VAR}` reference: the schema accepts it, the value is checked again after
 /// interpolation.
+#[cfg_attr(not(feature = "schema"), allow(dead_code))] // the schema's patterns
 pub const INTERPOLATED_PATTERN: &str = r"\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}";
 
 /// A logging level: a name (`"DEBUG"`, `"info"`, `"WARN"`, ...) or a number 0–50.
@@ -95,6 +97,7 @@ impl Level {
             30 => "WARNING".into(),
             40 => "ERROR".into(),
             50 => "CRITICAL".into(),
+            u8::MAX => "OFF".into(), // RUST_LOG's `off`
             n => format!("Level {n}").into(),
         }
     }
@@ -129,6 +132,7 @@ impl<'de> Deserialize<'de> for Level {
 }
 
 /// The case-insensitive ECMA pattern of the level names in lower or mixed case.
+#[cfg_attr(not(feature = "schema"), allow(dead_code))] // the schema's patterns
 fn level_names_pattern() -> String {
     let alts: Vec<String> = LEVEL_NAMES
         .iter()
@@ -141,6 +145,7 @@ fn level_names_pattern() -> String {
     format!("^({})$", alts.join("|"))
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Level {
     fn schema_name() -> Cow<'static, str> {
         "Level".into()
@@ -165,6 +170,7 @@ impl JsonSchema for Level {
 pub struct Size(pub u64);
 
 /// The ECMA pattern of a size string.
+#[cfg_attr(not(feature = "schema"), allow(dead_code))] // the schema's patterns
 pub const SIZE_PATTERN: &str = r"^\s*[0-9]+\s*([KkMmGg]([Bb]|[Ii][Bb])?)?\s*$";
 
 impl Size {
@@ -214,6 +220,7 @@ impl<'de> Deserialize<'de> for Size {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Size {
     fn schema_name() -> Cow<'static, str> {
         "Size".into()
@@ -235,6 +242,7 @@ impl JsonSchema for Size {
 pub struct Duration(pub std::time::Duration);
 
 /// The ECMA pattern of a duration string.
+#[cfg_attr(not(feature = "schema"), allow(dead_code))] // the schema's patterns
 pub const DURATION_PATTERN: &str = r"^\s*[0-9]+\s*(ms|s|m|h)\s*$";
 
 impl Duration {
@@ -265,6 +273,7 @@ impl<'de> Deserialize<'de> for Duration {
     }
 }
 
+#[cfg(feature = "schema")]
 impl JsonSchema for Duration {
     fn schema_name() -> Cow<'static, str> {
         "Duration".into()
@@ -318,7 +327,8 @@ impl SyslogAddress {
 }
 
 /// The unit of a timed rotation.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum When {
     /// Seconds.
     S,

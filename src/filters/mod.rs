@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::config::values::Level;
@@ -17,7 +16,8 @@ use crate::record::{Message, Record};
 use redact::Redactor;
 
 /// A filter `[filters.NAME]`, chosen by `class`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "class", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FilterConfig {
     /// Passes records of the logger `name` and its descendants (Python's `logging.Filter`).

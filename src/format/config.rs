@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::value::Value;
 
 /// A formatter `[formatters.NAME]`: Python's `logging.Formatter`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FormatterConfig {
     /// "text" (the default): a line built from `format`; "json": one JSON object per line.
@@ -52,7 +52,8 @@ pub struct FormatterConfig {
 }
 
 /// A formatter's class.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FormatterClass {
     /// A line built from `format` (Python's `logging.Formatter`).
@@ -63,7 +64,8 @@ pub enum FormatterClass {
 }
 
 /// The syntax of a formatter's `format`.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Style {
     /// `%(name)s`, with printf-style specs such as `%(levelname)-8s`.
     #[default]

@@ -2,14 +2,14 @@
 
 use std::io::Write;
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::diagnostics::Diagnostic;
 
 /// Writes to the process's stderr or stdout (Python's `logging.StreamHandler`).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ConsoleConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
@@ -20,7 +20,8 @@ pub struct ConsoleConfig {
 }
 
 /// A console handler's stream.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Stream {
     /// The process's standard error (the default).

@@ -1,6 +1,5 @@
 //! `class = "file"`: appends to (or rewrites) one file (Python's `logging.FileHandler`).
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::files::{FileKeys, FileMode};
@@ -9,7 +8,8 @@ use crate::diagnostics::Diagnostic;
 use crate::rotation::Policy;
 
 /// Appends to (or rewrites) one file (Python's `logging.FileHandler`).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]

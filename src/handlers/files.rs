@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::PlanContext;
@@ -14,7 +13,8 @@ use crate::diagnostics::Diagnostic;
 use crate::rotation::{Buffering, FileWriter, Policy, Settings};
 
 /// How a file handler opens its file.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum FileMode {
     /// Append (the default).
     #[default]
@@ -26,7 +26,8 @@ pub enum FileMode {
 }
 
 /// Backup compression.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Compress {
     /// gzip: backups end in `.gz`.
@@ -34,7 +35,8 @@ pub enum Compress {
 }
 
 /// The buffering keys every file class has (SPEC §2.9).
-#[derive(Clone, Debug, Deserialize, JsonSchema, Default)]
+#[derive(Clone, Debug, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BufferConfig {
     /// Keep up to this many bytes of records in memory before writing them ("64KiB"):
     /// far fewer system calls, at the price of what a crash or `kill -9` can lose (at
@@ -90,7 +92,8 @@ impl BufferConfig {
 
 /// The keys every file class has beside its own: the file, when it opens, how it
 /// buffers.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FileKeys {
     /// The file. A relative path resolves against the log base dir; missing parent
     /// directories are created.
@@ -105,13 +108,14 @@ pub struct FileKeys {
 
 /// The keys of the two rotating classes: compression of backups, and sharing the file
 /// between processes.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RotationKeys {
     /// "gzip": backups become NAME.1.gz … NAME.N.gz (or NAME.SUFFIX.gz), compressed
     /// off the logging thread.
     pub compress: Option<Compress>,
     /// gzip level 0–9. Default 6.
-    #[schemars(range(min = 0, max = 9))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 9)))]
     pub compress_level: Option<u32>,
     /// Several processes (pre-fork workers, a CLI beside the service, cron jobs) log
     /// to this file: each write and rollover takes an advisory lock (`flock`) on the

@@ -36,7 +36,6 @@ use std::time::SystemTime;
 
 use parking_lot::Mutex;
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::config::source::Span;
@@ -47,7 +46,8 @@ use crate::format::Formatter;
 use crate::record::Record;
 
 /// A handler `[handlers.NAME]`: where records go, chosen by `class`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "class", rename_all = "snake_case")]
 pub enum HandlerConfig {
     /// Writes to the process's stderr or stdout (Python's `logging.StreamHandler`).
@@ -122,7 +122,8 @@ trait HandlerClass {
 }
 
 /// Keys that every handler has.
-#[derive(Clone, Debug, Deserialize, JsonSchema, Default)]
+#[derive(Clone, Debug, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HandlerCommon {
     /// Records below this level are not handled. Default NOTSET (all).
     #[serde(default)]

@@ -1,6 +1,5 @@
 //! `class = "null"`: discards records (Python's `logging.NullHandler`).
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
@@ -8,7 +7,8 @@ use crate::diagnostics::Diagnostic;
 
 /// Discards records; keeps a logger from falling back to stderr
 /// (Python's `logging.NullHandler`).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NullConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]

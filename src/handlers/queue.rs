@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use parking_lot::{Condvar, Mutex};
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{Handler, HandlerClass, HandlerCommon, Output, PlanContext};
@@ -22,7 +21,8 @@ use crate::record::{Message, Origin, Record};
 /// Hands records to a worker thread that writes them through other handlers (Python's
 /// `logging.handlers.QueueHandler` with its `QueueListener`): the logging call only
 /// enqueues.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueConfig {
     /// Level, formatter (unused: the targets format), filters, debug_only.
     #[serde(flatten)]
@@ -30,7 +30,7 @@ pub struct QueueConfig {
     /// The handlers the worker writes each record to, by name (not queues).
     pub handlers: Vec<String>,
     /// How many records the queue holds. Default 10000.
-    #[schemars(range(min = 1, max = 10000000))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 10000000)))]
     pub queue_size: Option<u32>,
     /// When the queue is full: "block" (the default) waits for room, losing nothing;
     /// "drop" drops the record and reports how many were dropped, at most once a second.
@@ -39,7 +39,8 @@ pub struct QueueConfig {
 }
 
 /// What a full queue does with a new record.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Overflow {
     /// The logging call waits for room: nothing is lost (the default).

@@ -1,7 +1,6 @@
 //! `class = "rotating_file"`: a file that rolls over at a size into NAME.1 … NAME.N,
 //! optionally gzip-compressed (Python's `logging.handlers.RotatingFileHandler`).
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::files::{FileKeys, RotationKeys};
@@ -12,7 +11,8 @@ use crate::rotation::Policy;
 
 /// A file that rolls over at a size into backups NAME.1 … NAME.N
 /// (Python's `logging.handlers.RotatingFileHandler`).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RotatingFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
@@ -26,7 +26,7 @@ pub struct RotatingFileConfig {
     pub max_bytes: Size,
     /// How many backups to keep. 0 (the default) never rolls over.
     #[serde(default)]
-    #[schemars(range(min = 0, max = 4294967295u32))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 4294967295u32)))]
     pub backup_count: u32,
     /// compress, compress_level, lock.
     #[serde(flatten)]

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use chrono::{Local, TimeZone};
 use parking_lot::Mutex;
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
@@ -21,7 +20,8 @@ use crate::diagnostics::Diagnostic;
 use crate::format::time::Stamp;
 
 /// Sends records to a syslog daemon (Python's `logging.handlers.SysLogHandler`).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SyslogConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
@@ -37,7 +37,8 @@ pub struct SyslogConfig {
 }
 
 /// A syslog facility.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
 pub enum Facility {
@@ -64,7 +65,8 @@ pub enum Facility {
 }
 
 /// The syslog message format.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SyslogProtocol {
     /// RFC 5424 (structured, with a full timestamp).

@@ -1,7 +1,6 @@
 //! `class = "timed_rotating_file"`: a file that rolls over at times, optionally
 //! gzip-compressed (Python's `logging.handlers.TimedRotatingFileHandler`).
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::files::{FileKeys, RotationKeys};
@@ -13,7 +12,8 @@ use crate::rotation::Policy;
 
 /// A file that rolls over at times (Python's
 /// `logging.handlers.TimedRotatingFileHandler`).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimedRotatingFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]
@@ -26,17 +26,17 @@ pub struct TimedRotatingFileConfig {
     #[serde(default)]
     pub when: When,
     /// How many `when` units between rollovers. Default 1.
-    #[schemars(range(min = 1, max = 4294967295u32))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 4294967295u32)))]
     pub interval: Option<u32>,
     /// How many backups to keep; older ones are deleted. 0 (the default) keeps all.
     #[serde(default)]
-    #[schemars(range(min = 0, max = 4294967295u32))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 4294967295u32)))]
     pub backup_count: u32,
     /// Compute rollover times in UTC. Default false.
     #[serde(default)]
     pub utc: bool,
     /// For "midnight" and "W0"–"W6": the time of day of the rollover, `"HH:MM[:SS]"`.
-    #[schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))]
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")))]
     pub at_time: Option<String>,
     /// compress, compress_level, lock.
     #[serde(flatten)]

@@ -1,7 +1,6 @@
 //! `class = "watched_file"`: a file reopened when it is moved or removed, for external
 //! logrotate (Python's `logging.handlers.WatchedFileHandler`).
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::files::{FileKeys, FileMode};
@@ -11,7 +10,8 @@ use crate::rotation::Policy;
 
 /// A file that is reopened when it is moved or removed, for external logrotate
 /// (Python's `logging.handlers.WatchedFileHandler`).
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WatchedFileConfig {
     /// Level, formatter, filters, debug_only.
     #[serde(flatten)]

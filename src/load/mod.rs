@@ -5,6 +5,7 @@
 //! cannot fail on them.
 
 pub mod model;
+#[cfg(feature = "schema")]
 mod reference;
 mod references;
 pub mod schema;
@@ -20,7 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::filters::{CustomFilter, Filter};
 use crate::format::{Formatter, FormatterClass, FormatterConfig};
 use crate::handlers::{HandlerPlan, Output, PlanContext};
-use model::Config;
+use model::{Config, LoggerConfig};
 
 /// Where settings come from besides the file: the init API's overrides and the
 /// environment.
@@ -69,6 +70,8 @@ pub struct Loaded {
     pub filters: BTreeMap<String, Arc<Filter>>,
     /// Every handler, checked and planned, by name (debug_only ones included).
     pub handlers: BTreeMap<String, HandlerPlan>,
+    /// The loggers (`root` included) whose level `RUST_LOG` set, with the directive.
+    pub env_levels: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -103,10 +106,11 @@ impl Loaded {
 /// Reads and loads a file.
 pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostics::without_source(
-            path,
-            Diagnostic::error(format!("cannot read {}: {e}", path.display()), None),
-        )
+        let mut d = Diagnostic::error(format!("cannot read {}: {e}", path.display()), None);
+        if e.kind() == std::io::ErrorKind::NotFound {
+            d = d.help(where_searched(path, options));
+        }
+        Diagnostics::without_source(path, d)
     })?;
     match String::from_utf8(bytes) {
         Ok(text) => load_str(&text, path, options),
@@ -125,6 +129,27 @@ pub fn load_file(path: &Path, options: &LoadOptions) -> Result<Loaded, Diagnosti
                 .help("TOML files are UTF-8: convert it, e.g. `iconv -f latin1 -t utf-8`")],
             })
         }
+    }
+}
+
+/// Where a configuration file that does not exist was looked for, and how to point at
+/// the right one.
+fn where_searched(path: &Path, options: &LoadOptions) -> String {
+    let absolute = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    let folder = absolute
+        .parent()
+        .map_or_else(|| ".".into(), |p| p.display().to_string());
+    let from_env = options
+        .var("LOG_CONFIG")
+        .filter(|v| !v.is_empty() && Path::new(v) == path);
+    match from_env {
+        Some(v) => format!("LOG_CONFIG={v} names it; looked in {folder}"),
+        None => format!(
+            "looked in {folder}; set LOG_CONFIG to the configuration's path, or pass it \
+             (`logconf ... --config FILE`, `Builder::path`)"
+        ),
     }
 }
 
@@ -212,6 +237,7 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
         formatters,
         filters: BTreeMap::new(),
         handlers: BTreeMap::new(),
+        env_levels: BTreeMap::new(),
     };
     check_semantics(&loaded, &mut diags);
     loaded.filters = build_filters(&loaded, options, &mut diags);
@@ -225,6 +251,7 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
         return Err(finish(diags));
     }
     normalize_logger_names(&mut loaded, &mut diags);
+    apply_env_levels(&mut loaded, options, &mut diags);
     loaded.warnings = diags;
     Ok(loaded)
 }
@@ -363,6 +390,59 @@ fn normalize_logger_names(loaded: &mut Loaded, diags: &mut Vec<Diagnostic>) {
             .config
             .loggers
             .insert(name.replace("::", "."), logger);
+    }
+}
+
+/// `RUST_LOG` over the file's logger levels (SPEC §2.10), unless `env_levels = false`.
+/// A directive that cannot be read is a warning (and on stderr once per process for a
+/// given `RUST_LOG`); the rest apply.
+fn apply_env_levels(loaded: &mut Loaded, options: &LoadOptions, diags: &mut Vec<Diagnostic>) {
+    use crate::config::env_levels;
+    if !loaded.config.env_levels {
+        return;
+    }
+    let Some(spec) = options.var("RUST_LOG").filter(|s| !s.trim().is_empty()) else {
+        return;
+    };
+    let (directives, problems) = env_levels::parse(&spec);
+    if !problems.is_empty() {
+        static REPORTED: parking_lot::Mutex<Option<String>> = parking_lot::Mutex::new(None);
+        let mut reported = REPORTED.lock();
+        let first_time = reported.as_deref() != Some(spec.as_str());
+        for p in &problems {
+            let text = p.render(&spec);
+            if first_time {
+                crate::diagnostics::report!("warning: {text}");
+            }
+            diags.push(Diagnostic::warning(text, None));
+        }
+        *reported = Some(spec.clone());
+    }
+    let config = &mut loaded.config;
+    if let Some(d) = env_levels::decide(&directives, "root") {
+        config.root.level = d.level;
+        loaded.env_levels.insert("root".into(), d.text.clone());
+    }
+    for (name, logger) in config.loggers.iter_mut() {
+        if let Some(d) = env_levels::decide(&directives, name) {
+            logger.level = d.level;
+            loaded.env_levels.insert(name.clone(), d.text.clone());
+        }
+    }
+    for d in &directives {
+        let Some(target) = &d.target else { continue };
+        if target != "root" && !config.loggers.contains_key(target) {
+            config.loggers.insert(
+                target.clone(),
+                LoggerConfig {
+                    level: d.level,
+                    handlers: Vec::new(),
+                    propagate: true,
+                    filters: Vec::new(),
+                },
+            );
+            loaded.env_levels.insert(target.clone(), d.text.clone());
+        }
     }
 }
 

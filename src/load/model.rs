@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::config::values::{Duration, Level};
@@ -16,12 +15,13 @@ use crate::format::FormatterConfig;
 use crate::handlers::HandlerConfig;
 
 /// logconf's `logging.toml`: Python's `logging.config.dictConfig` dictionary, in TOML.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "logconf logging.toml")]
+#[cfg_attr(feature = "schema", schemars(title = "logconf logging.toml"))]
 pub struct Config {
     /// Schema version of this file. Required, and must be 1 (as in dictConfig).
-    #[schemars(range(min = 1, max = 1))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 1)))]
     pub version: u32,
     /// On (re)configuration, loggers that already exist and are not named in this file
     /// (nor descendants of a named one) are disabled. Default true, as in dictConfig.
@@ -44,6 +44,11 @@ pub struct Config {
     /// polls at that interval. Default false.
     #[serde(default)]
     pub watch: Watch,
+    /// Let the `RUST_LOG` environment variable (env_logger's syntax, such as
+    /// `info,billing::api=debug`) override logger levels on top of this file. Only
+    /// levels change: handlers keep theirs. Default true.
+    #[serde(default = "default_true")]
+    pub env_levels: bool,
     /// Named formatters: how a record becomes a line.
     #[serde(default)]
     pub formatters: BTreeMap<String, FormatterConfig>,
@@ -54,8 +59,10 @@ pub struct Config {
     /// or not (a non-delayed file handler creates its file), as dictConfig does.
     #[serde(default)]
     pub handlers: BTreeMap<String, HandlerConfig>,
-    /// Named loggers, by dotted name (`billing.api` is a child of `billing`). Rust module
-    /// paths (`billing::api`) reach the logger of the same dotted name.
+    /// Named loggers, by dotted name (`billing.api` is a child of `billing`). A Rust
+    /// record's target is its module path, crate name first: `log::info!` in module
+    /// `billing::api` of crate `app` reaches logger `app.billing.api` (`::` reads as `.`);
+    /// a `target:` given in the call is used as written.
     #[serde(default)]
     pub loggers: BTreeMap<String, LoggerConfig>,
     /// The root logger: level WARNING and no handlers unless set here.
@@ -68,7 +75,8 @@ fn default_true() -> bool {
 }
 
 /// Hot reload setting: `true`/`false`, or a poll interval such as "2s".
-#[derive(Clone, Debug, Deserialize, JsonSchema, Default, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Default, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Watch {
     /// `true` watches the file, `false` (the default) does not.
@@ -82,7 +90,8 @@ pub enum Watch {
 }
 
 /// A logger `[loggers."NAME"]`.
-#[derive(Clone, Debug, Deserialize, JsonSchema, Default)]
+#[derive(Clone, Debug, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoggerConfig {
     /// The logger's level. Default NOTSET: the nearest level set up the hierarchy applies.
@@ -102,7 +111,8 @@ pub struct LoggerConfig {
 }
 
 /// The root logger `[root]`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RootConfig {
     /// The root level. Default WARNING.

@@ -2,19 +2,23 @@
 //!
 //! The same schema drives editors (taplo: validation, completion, hover) and the
 //! structural validation that [`crate::load`] runs on every file, so the two can never
-//! disagree.
+//! disagree. Without the `schema` feature (a library built without the CLI) the
+//! validation uses the committed `schema/logging.schema.json`, which a test keeps equal
+//! to the generated one.
 
-use schemars::generate::SchemaSettings;
-use serde_json::{Map, Value};
+#[cfg(feature = "schema")]
+use serde_json::Map;
+use serde_json::Value;
 
-use super::model::Config;
-
+#[cfg(feature = "schema")]
 pub use super::reference::markdown as reference_markdown;
 
 /// The schema as a JSON value (draft-07, the dialect taplo validates with).
+#[cfg(feature = "schema")]
 pub fn schema() -> Value {
+    use schemars::generate::SchemaSettings;
     let generator = SchemaSettings::draft07().into_generator();
-    let schema = generator.into_root_schema_for::<Config>();
+    let schema = generator.into_root_schema_for::<super::model::Config>();
     let mut value = schema.to_value();
     let definitions = value.get("definitions").cloned().unwrap_or(Value::Null);
     simplify(&mut value, &definitions);
@@ -24,18 +28,32 @@ pub fn schema() -> Value {
 }
 
 /// The schema, generated once per process (every load and reload checks against it).
+#[cfg(feature = "schema")]
 pub fn cached() -> &'static Value {
     static SCHEMA: once_cell::sync::Lazy<Value> = once_cell::sync::Lazy::new(schema);
     &SCHEMA
 }
 
+/// The committed schema, parsed once per process (every load and reload checks against
+/// it).
+#[cfg(not(feature = "schema"))]
+pub fn cached() -> &'static Value {
+    static SCHEMA: once_cell::sync::Lazy<Value> = once_cell::sync::Lazy::new(|| {
+        serde_json::from_str(include_str!("../../schema/logging.schema.json"))
+            .unwrap_or(Value::Bool(true))
+    });
+    &SCHEMA
+}
+
 /// The schema as the text committed in `schema/logging.schema.json`.
+#[cfg(feature = "schema")]
 pub fn schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();
     text.push('\n');
     text
 }
 
+#[cfg(feature = "schema")]
 /// Every object schema that lists `properties` rejects other keys: an unknown key in
 /// a handler table is an error in the editor as well as at load.
 fn close_objects(value: &mut Value) {
@@ -53,6 +71,7 @@ fn close_objects(value: &mut Value) {
     }
 }
 
+#[cfg(feature = "schema")]
 /// Rewrites the shapes that editors handle badly (see `tools/schema-check`):
 /// `{"description", "allOf": [{"$ref"}]}` wrappers are replaced by the referenced
 /// schema itself (taplo's completion recurses without end on them), and the `null`
@@ -112,6 +131,7 @@ fn simplify(value: &mut Value, definitions: &Value) {
     }
 }
 
+#[cfg(feature = "schema")]
 /// Adds the keys of `lower` that `map` does not have (the outer description wins);
 /// `properties` and `required` are united (a tagged variant's `class` beside the keys
 /// of the table it refers to).
@@ -140,6 +160,7 @@ fn merge_under(map: &mut Map<String, Value>, lower: Value) {
     }
 }
 
+#[cfg(feature = "schema")]
 /// Drops the definitions nothing refers to any more (those merged into their place).
 fn prune_definitions(value: &mut Value) {
     loop {

@@ -240,6 +240,9 @@ impl Logging {
             log::set_max_level(max);
         }
         *self.loaded.lock() = Arc::new(loaded);
+        // `tracing` call sites ask the new tree whether they are enabled
+        #[cfg(feature = "tracing")]
+        tracing_core::callsite::rebuild_interest_cache();
         {
             let mut status = self.status.lock();
             status.loaded_at = SystemTime::now();
@@ -277,6 +280,13 @@ impl Logging {
     /// Flushes every handler.
     pub fn flush(&self) {
         self.tree.load().flush();
+    }
+
+    /// Every logger name a record has been routed for so far, sorted.
+    pub fn routed_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.names.lock().routed.iter().cloned().collect();
+        names.sort();
+        names
     }
 
     /// Marks this instance as the `log` logger, so level changes follow reloads.

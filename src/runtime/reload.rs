@@ -13,8 +13,9 @@ use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use notify::{RecursiveMode, Watcher};
+#[cfg(feature = "reload")]
 use once_cell::sync::Lazy;
+#[cfg(feature = "reload")]
 use parking_lot::Mutex;
 
 use super::{Logging, Source};
@@ -120,13 +121,7 @@ fn watch_loop(target: ReloadTarget, path: PathBuf, mut seen: Option<u64>) {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    // Events make reloads prompt; without them (network file systems, no inotify
-    // slots left) polling alone finds every change.
-    let _events = notify::recommended_watcher(move |_event: notify::Result<notify::Event>| {
-        let _ = tx.send(());
-    })
-    .and_then(|mut w| w.watch(&dir, RecursiveMode::NonRecursive).map(|()| w))
-    .ok();
+    let _events = file_events(&dir, tx);
     let mut missing_reported = false;
     while let Some((_, poll)) = target.watched() {
         match rx.recv_timeout(poll) {
@@ -159,9 +154,34 @@ fn watch_loop(target: ReloadTarget, path: PathBuf, mut seen: Option<u64>) {
     target.release_watcher();
 }
 
+/// Events make reloads prompt; without them (network file systems, no inotify slots
+/// left, a build without the `reload` feature) polling alone finds every change.
+#[cfg(feature = "reload")]
+fn file_events(dir: &Path, tx: std::sync::mpsc::Sender<()>) -> Option<impl Sized> {
+    use notify::{RecursiveMode, Watcher};
+    notify::recommended_watcher(move |_event: notify::Result<notify::Event>| {
+        let _ = tx.send(());
+    })
+    .and_then(|mut w| w.watch(dir, RecursiveMode::NonRecursive).map(|()| w))
+    .ok()
+}
+
+/// Without the `reload` feature the watcher polls.
+#[cfg(not(feature = "reload"))]
+fn file_events(_dir: &Path, tx: std::sync::mpsc::Sender<()>) -> Option<impl Sized> {
+    Some(tx)
+}
+
+#[cfg(feature = "reload")]
 static SIGHUP_TARGETS: Lazy<Mutex<Vec<ReloadTarget>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
 /// Reloads `target` on SIGHUP (Unix), as `systemctl reload` and `kill -HUP` expect.
+/// Needs the `reload` feature (without it, a no-op).
+#[cfg(not(feature = "reload"))]
+pub fn reload_on_sighup(_target: ReloadTarget) {}
+
+/// Reloads `target` on SIGHUP (Unix), as `systemctl reload` and `kill -HUP` expect.
+#[cfg(feature = "reload")]
 pub fn reload_on_sighup(target: ReloadTarget) {
     let mut targets = SIGHUP_TARGETS.lock();
     targets.retain(ReloadTarget::is_alive);
