@@ -190,10 +190,8 @@ impl Builder {
         if install_tracing {
             use tracing_subscriber::layer::SubscriberExt as _;
             let subscriber = tracing_subscriber::registry().with(handle.tracing_layer());
-            tracing_core::dispatcher::set_global_default(tracing_core::Dispatch::new(
-                subscriber,
-            ))
-            .map_err(|_| Error::TracingAlreadyInstalled)?;
+            tracing_core::dispatcher::set_global_default(tracing_core::Dispatch::new(subscriber))
+                .map_err(|_| Error::TracingAlreadyInstalled)?;
         }
         #[cfg(not(feature = "tracing"))]
         let _ = install_tracing;

@@ -165,16 +165,13 @@ pub fn get(key: &str) -> Option<Value> {
 /// Calls `f` with the value of a field, without cloning it.
 pub fn with_value<R>(key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
     STACK.with(|s| match s.try_borrow() {
-        Ok(s) => f(s
-            .iter()
-            .rev()
-            .find_map(|fr| {
-                fr.fields
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, v)| v)
-            })),
+        Ok(s) => f(s.iter().rev().find_map(|fr| {
+            fr.fields
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v)
+        })),
         Err(_) => f(None),
     })
 }

@@ -150,7 +150,8 @@ impl Visit for EventFields {
         if field.name() == "message" {
             let _ = write!(self.message, "{value:?}");
         } else if !field.name().starts_with("log.") {
-            self.kv.push((field.name(), Value::Str(format!("{value:?}"))));
+            self.kv
+                .push((field.name(), Value::Str(format!("{value:?}"))));
         }
     }
     fn record_str(&mut self, field: &Field, value: &str) {

@@ -95,7 +95,11 @@ fn span_fields_are_context_for_tracing_events_and_log_records() {
     let dir = tempfile::tempdir().unwrap();
     let handle = common::build(dir.path(), CONTEXT).unwrap();
     with_logconf(&handle, || {
-        let request = tracing::debug_span!("request", request_id = "r-17", user_id = tracing::field::Empty);
+        let request = tracing::debug_span!(
+            "request",
+            request_id = "r-17",
+            user_id = tracing::field::Empty
+        );
         let _r = request.enter();
         tracing::info!(target: "billing.api", "started");
         {

@@ -58,7 +58,10 @@ fn config(dir: &Path) -> std::path::PathBuf {
             "[loggers.tower_http]\nlevel = \"INFO\"\nhandlers = [\"file\", \"console\", \"json_file\"]",
         )
         + "\n[formatters.json]\nclass = \"json\"\n\n[handlers.json_file]\nclass = \"file\"\nfilename = \"service.json.log\"\nformatter = \"json\"\n";
-    assert!(with_json.matches("json_file\"]").count() == 2, "the shipped loggers changed");
+    assert!(
+        with_json.matches("json_file\"]").count() == 2,
+        "the shipped loggers changed"
+    );
     let path = dir.join("logging.toml");
     std::fs::write(&path, with_json).unwrap();
     path
@@ -130,7 +133,8 @@ fn tracing_events_of_the_http_stack_reach_the_configured_loggers() {
     let first: Vec<&str> = lines_with(&app, "[r-test-1]");
     assert_eq!(first.len(), 3, "{app}");
     assert!(
-        first[0].contains(" INFO [tower_http.trace.on_request] [r-test-1] started processing request"),
+        first[0]
+            .contains(" INFO [tower_http.trace.on_request] [r-test-1] started processing request"),
         "{}",
         first[0]
     );
@@ -140,7 +144,9 @@ fn tracing_events_of_the_http_stack_reach_the_configured_loggers() {
         first[1]
     );
     assert!(
-        first[2].contains(" INFO [tower_http.trace.on_response] [r-test-1] finished processing request"),
+        first[2].contains(
+            " INFO [tower_http.trace.on_response] [r-test-1] finished processing request"
+        ),
         "{}",
         first[2]
     );

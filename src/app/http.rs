@@ -536,7 +536,10 @@ mod tests {
             assert_eq!(lens, [8, 4, 4, 4, 12], "{id}");
             assert!(parts[2].starts_with('4'), "{id}");
             assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"), "{id}");
-            assert!(id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()), "{id}");
+            assert!(
+                id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+                "{id}"
+            );
         }
     }
 }

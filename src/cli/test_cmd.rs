@@ -52,7 +52,10 @@ fn dry_run(file: &Path, level: Level) -> ExitCode {
         Ok(l) => l,
         Err(diags) => {
             err!("{diags}");
-            errln!("\nerror: logging could not be set up from {}", file.display());
+            errln!(
+                "\nerror: logging could not be set up from {}",
+                file.display()
+            );
             return ExitCode::from(1);
         }
     };

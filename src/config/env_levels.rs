@@ -207,12 +207,25 @@ mod tests {
         let (directives, problems) = parse(spec);
         assert_eq!(directives.len(), 1);
         assert_eq!(problems.len(), 3);
-        assert_eq!(&spec[problems[0].at.0..][..problems[0].at.1], "billing=loud");
+        assert_eq!(
+            &spec[problems[0].at.0..][..problems[0].at.1],
+            "billing=loud"
+        );
         let shown = problems[0].render(spec);
-        assert!(shown.contains("`loud` in `billing=loud` is not a level"), "{shown}");
-        assert!(shown.ends_with("RUST_LOG=info,billing=loud\n  \x20            ^^^^^^^^^^^^") || shown.contains("^^^^^^^^^^^^"), "{shown}");
+        assert!(
+            shown.contains("`loud` in `billing=loud` is not a level"),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with("RUST_LOG=info,billing=loud\n  \x20            ^^^^^^^^^^^^")
+                || shown.contains("^^^^^^^^^^^^"),
+            "{shown}"
+        );
         let (_, typo) = parse("debg");
-        assert!(typo[0].message.contains("did you mean the level `debug`"), "{typo:?}");
+        assert!(
+            typo[0].message.contains("did you mean the level `debug`"),
+            "{typo:?}"
+        );
         let (d, regex) = parse("info/foo.*bar");
         assert_eq!(d.len(), 1);
         assert!(regex[0].message.contains("not supported"));

@@ -36,7 +36,10 @@ pub struct TimedRotatingFileConfig {
     #[serde(default)]
     pub utc: bool,
     /// For "midnight" and "W0"–"W6": the time of day of the rollover, `"HH:MM[:SS]"`.
-    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"))
+    )]
     pub at_time: Option<String>,
     /// compress, compress_level, lock.
     #[serde(flatten)]
