@@ -1,4 +1,4 @@
-//! Structured logging in the seed's shape: `StructuredLogger::new("myapp.payments")`
+//! Structured logging in the Billing-API document's shape: `StructuredLogger::new("myapp.payments")`
 //! with `info(msg, fields)`, the `critical!` macro, and the records they build.
 
 use std::fmt::Write;
@@ -117,7 +117,7 @@ pub fn emit(target: &str, level: Level, message: &str, fields: Fields<'_>) {
     );
 }
 
-/// A logger for one dotted name with the seed's `logger.info(msg, {fields})` shape. The
+/// A logger for one dotted name with the Billing-API document's `logger.info(msg, {fields})` shape. The
 /// fields become key-values (real fields in JSON) and follow the message as Python
 /// prints a dict: `Processing refund - {'payment_id': 456}`.
 #[derive(Clone, Debug)]

@@ -95,11 +95,108 @@ fn missing_files_and_bad_arguments_fail_clearly() {
     assert_eq!(out.status.code(), Some(2));
     let out = logconf(&["explain"], dir.path(), "");
     assert_eq!(out.status.code(), Some(2));
-    for cmd in ["check", "schema", "explain", "replay"] {
+    for cmd in ["check", "schema", "explain", "replay", "test", "import"] {
         let out = logconf(&[cmd, "--help"], dir.path(), "");
+        let help = text(&out.stdout);
         assert!(
-            out.status.success() && text(&out.stdout).contains("Usage"),
+            out.status.success() && help.contains("Usage"),
             "{cmd} --help"
+        );
+        assert!(help.contains("--config"), "{cmd} takes --config: {help}");
+        assert!(
+            !help.to_lowercase().contains("seed"),
+            "{cmd} --help: {help}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_configuration_names_where_it_was_looked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["check"],
+        vec!["explain", "billing.api", "--config", "nowhere/logging.toml"],
+        vec!["test", "--dry-run", "--config", "nowhere/logging.toml"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_logconf"))
+            .args(&args)
+            .env_remove("LOG_CONFIG")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("looked in "), "{args:?}: {err}");
+        assert!(err.contains("LOG_CONFIG"), "{args:?}: {err}");
+        assert!(!err.contains("fix it first"), "{args:?}: {err}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_logconf"))
+        .args(["check"])
+        .env("LOG_CONFIG", "conf/app.toml")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(err.contains("LOG_CONFIG=conf/app.toml names it"), "{err}");
+}
+
+#[test]
+fn schema_write_puts_the_schema_beside_a_copied_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    let config = app.join("logging.toml");
+    std::fs::copy(root().join("logging.toml"), &config).unwrap();
+    let config_arg = config.to_str().unwrap();
+    // copied out of the repository, its #:schema line points nowhere: check says so
+    let out = logconf(&["check", "--config", config_arg], dir.path(), "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("logconf schema --write --config"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = logconf(
+        &["schema", "--write", "--config", config_arg],
+        dir.path(),
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(app.join("logging.schema.json")).unwrap(),
+        std::fs::read_to_string(root().join("schema/logging.schema.json")).unwrap()
+    );
+    let rewritten = std::fs::read_to_string(&config).unwrap();
+    let original = std::fs::read_to_string(root().join("logging.toml")).unwrap();
+    assert!(
+        rewritten.starts_with("#:schema ./logging.schema.json\n"),
+        "{rewritten}"
+    );
+    assert_eq!(
+        rewritten.lines().skip(1).collect::<Vec<_>>(),
+        original.lines().skip(1).collect::<Vec<_>>(),
+        "only the first line changes"
+    );
+    let out = logconf(&["check", config_arg], dir.path(), "");
+    assert!(out.status.success());
+    assert!(
+        !text(&out.stderr).contains("schema --write"),
+        "{}",
+        text(&out.stderr)
+    );
+    // a file without a directive gets one on top; a second run changes nothing more
+    let bare = app.join("bare.toml");
+    std::fs::write(&bare, "version = 1\n").unwrap();
+    for _ in 0..2 {
+        let out = logconf(
+            &["schema", "--write", "--config", bare.to_str().unwrap()],
+            dir.path(),
+            "",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(
+            std::fs::read_to_string(&bare).unwrap(),
+            "#:schema ./logging.schema.json\nversion = 1\n"
         );
     }
 }

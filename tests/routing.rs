@@ -233,3 +233,21 @@ fn rust_paths_in_logger_names_and_a_root_logger_table() {
     log(&h, "root", Level::INFO, "root stays at WARNING");
     assert_eq!(read(&dir.path().join("f.log")), "reaches billing.api\n");
 }
+
+/// `?` in `fn main() -> Result<(), Box<dyn Error>>` prints the error's `Debug`: it must
+/// be the located diagnostics, not a struct dump.
+#[test]
+fn an_error_prints_its_diagnostics_through_debug() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = build(
+        dir.path(),
+        "version = 1\n[handlers.f]\nclass = \"file\"\nfilename = \"a.log\"\nmax_byts = 3\n",
+    )
+    .unwrap_err();
+    let boxed: Box<dyn std::error::Error> = Box::new(err);
+    let debug = format!("{boxed:?}");
+    assert_eq!(debug, boxed.to_string());
+    assert!(debug.contains("max_byts"), "{debug}");
+    assert!(debug.contains("<string>:5:1"), "{debug}");
+    assert!(!debug.contains("Diagnostics {"), "{debug}");
+}

@@ -1,4 +1,4 @@
-//! The seed's logging utilities: pre-named loggers and the billing, security and
+//! The Billing-API document's logging utilities: pre-named loggers and the billing, security and
 //! performance event helpers, with the message texts of the Billing-API document. Each
 //! also carries its data as key-values, so a JSON formatter writes real fields.
 

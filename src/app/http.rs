@@ -1,4 +1,4 @@
-//! Request logging, the seed's `@log_api_request`: "API Request started",
+//! Request logging, the Billing-API document's `@log_api_request`: "API Request started",
 //! "API Request completed", "Slow API request detected", "API Request failed" on
 //! `billing.api`, with the request id, user and client IP in the context of everything
 //! logged while the request runs.

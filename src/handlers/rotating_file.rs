@@ -24,7 +24,8 @@ pub struct RotatingFileConfig {
     /// bytes). 0 (the default) never rolls over.
     #[serde(default)]
     pub max_bytes: Size,
-    /// How many backups to keep. 0 (the default) never rolls over.
+    /// How many backups to keep; older ones are deleted. 0 (the default): a
+    /// `rotating_file` never rolls over, a `timed_rotating_file` keeps every backup.
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 4294967295u32)))]
     pub backup_count: u32,

@@ -28,7 +28,8 @@ pub struct TimedRotatingFileConfig {
     /// How many `when` units between rollovers. Default 1.
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 4294967295u32)))]
     pub interval: Option<u32>,
-    /// How many backups to keep; older ones are deleted. 0 (the default) keeps all.
+    /// How many backups to keep; older ones are deleted. 0 (the default): a
+    /// `rotating_file` never rolls over, a `timed_rotating_file` keeps every backup.
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 4294967295u32)))]
     pub backup_count: u32,

@@ -4,6 +4,7 @@
 //! at the input. What loads is what runs: compiling the tree consumes these results and
 //! cannot fail on them.
 
+pub mod editor_schema;
 pub mod model;
 #[cfg(feature = "schema")]
 mod reference;

@@ -24,13 +24,26 @@ pub fn schema() -> Value {
     simplify(&mut value, &definitions);
     prune_definitions(&mut value);
     close_objects(&mut value);
+    super::editor_schema::flatten_nested_any_of(&mut value);
+    super::editor_schema::join_description_lines(&mut value);
     value
 }
 
-/// The schema, generated once per process (every load and reload checks against it).
+/// The schema as editors get it (`schema/logging.schema.json`, `logconf schema`): the
+/// generated one reshaped for taplo's hover and error messages.
+#[cfg(feature = "schema")]
+pub fn editor_schema() -> Value {
+    let mut value = schema();
+    super::editor_schema::for_editors(&mut value);
+    value
+}
+
+/// The schema, generated once per process (every load and reload checks against it),
+/// read back from the editor shape as the committed file is without this feature.
 #[cfg(feature = "schema")]
 pub fn cached() -> &'static Value {
-    static SCHEMA: once_cell::sync::Lazy<Value> = once_cell::sync::Lazy::new(schema);
+    static SCHEMA: once_cell::sync::Lazy<Value> =
+        once_cell::sync::Lazy::new(|| super::editor_schema::for_validation(&editor_schema()));
     &SCHEMA
 }
 
@@ -39,8 +52,9 @@ pub fn cached() -> &'static Value {
 #[cfg(not(feature = "schema"))]
 pub fn cached() -> &'static Value {
     static SCHEMA: once_cell::sync::Lazy<Value> = once_cell::sync::Lazy::new(|| {
-        serde_json::from_str(include_str!("../../schema/logging.schema.json"))
-            .unwrap_or(Value::Bool(true))
+        let committed = serde_json::from_str(include_str!("../../schema/logging.schema.json"))
+            .unwrap_or(Value::Bool(true));
+        super::editor_schema::for_validation(&committed)
     });
     &SCHEMA
 }
@@ -48,7 +62,7 @@ pub fn cached() -> &'static Value {
 /// The schema as the text committed in `schema/logging.schema.json`.
 #[cfg(feature = "schema")]
 pub fn schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&editor_schema()).unwrap_or_default();
     text.push('\n');
     text
 }
