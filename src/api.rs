@@ -114,8 +114,15 @@ impl Builder {
     }
 
     /// Reload on SIGHUP (Unix). Default: on for [`Builder::init`], off for
-    /// [`Builder::build`].
+    /// [`Builder::build`]. Needs the `reload` feature (a default one): without it
+    /// SIGHUP is left alone, and keeps its default action, which ends the process.
     pub fn reload_on_sighup(mut self, on: bool) -> Self {
+        #[cfg(not(feature = "reload"))]
+        if on {
+            crate::diagnostics::report!(
+                "reload on SIGHUP needs logconf's `reload` feature; SIGHUP is not handled (use Handle::reload)"
+            );
+        }
         self.sighup = Some(on);
         self
     }
@@ -182,10 +189,24 @@ impl Builder {
     /// Loads, compiles and installs as the `log` logger (and, with the `tracing`
     /// feature, as the global `tracing` subscriber), so that `log` records and `tracing`
     /// events go to the same files.
+    ///
+    /// Fails with [`Error::TracingAlreadyInstalled`] before anything is opened when
+    /// another global `tracing` subscriber is installed, and with
+    /// [`Error::AlreadyInstalled`] when another `log` logger is (the configuration's
+    /// files are created by then, as Python's `dictConfig` creates them). Should another
+    /// thread install a `tracing` subscriber between the check and the installation,
+    /// `log` records still go through logconf and the error says what happened.
     pub fn init(self) -> Result<Guard, Error> {
         let sighup = self.sighup.unwrap_or(true);
         let install_tracing = self.tracing_subscriber;
+        #[cfg(feature = "tracing")]
+        if install_tracing && tracing_core::dispatcher::has_been_set() {
+            return Err(Error::TracingAlreadyInstalled);
+        }
         let handle = self.build_with(sighup)?;
+        log::set_boxed_logger(Box::new(GlobalLogger(handle.0.clone())))
+            .map_err(|_| Error::AlreadyInstalled)?;
+        handle.0.mark_installed();
         #[cfg(feature = "tracing")]
         if install_tracing {
             use tracing_subscriber::layer::SubscriberExt as _;
@@ -195,9 +216,6 @@ impl Builder {
         }
         #[cfg(not(feature = "tracing"))]
         let _ = install_tracing;
-        log::set_boxed_logger(Box::new(GlobalLogger(handle.0.clone())))
-            .map_err(|_| Error::AlreadyInstalled)?;
-        handle.0.mark_installed();
         Ok(Guard { handle })
     }
 }
@@ -284,10 +302,12 @@ impl Handle {
     /// ```ignore
     /// use tracing_subscriber::prelude::*;
     /// let guard = logconf::Builder::new().tracing_subscriber(false).init()?;
-    /// tracing_subscriber::registry()
+    /// let subscriber = tracing_subscriber::registry()
     ///     .with(guard.handle().tracing_layer())
-    ///     .with(my_opentelemetry_layer)
-    ///     .init();
+    ///     .with(my_opentelemetry_layer);
+    /// // not `.init()`: with tracing-subscriber's default `tracing-log` feature it also
+    /// // installs a `log` logger, and logconf is that logger already
+    /// tracing::subscriber::set_global_default(subscriber)?;
     /// ```
     ///
     /// It filters only itself: the other layers still see every event.
@@ -313,19 +333,26 @@ impl Handle {
     /// dependencies really use go.
     pub fn loggers_seen(&self) -> Vec<SeenLogger> {
         let tree = self.0.tree();
+        let loaded = self.0.loaded();
         self.0
             .routed_names()
             .into_iter()
             .map(|name| {
                 let explained = tree.explain(&name);
                 let level = explained.level;
-                SeenLogger {
-                    handlers: tree
-                        .reached(&name, level)
+                // a record at the effective level (NOTSET lets level 1 up through; a
+                // level above CRITICAL, RUST_LOG's `off`, lets nothing through)
+                let handlers = if level > crate::Level::CRITICAL {
+                    Vec::new()
+                } else {
+                    tree.reached(&name, level.max(crate::Level::custom(1)))
                         .iter()
                         .map(|h| h.name().to_string())
-                        .collect(),
-                    configured: explained.configured,
+                        .collect()
+                };
+                SeenLogger {
+                    handlers,
+                    configured: explained.configured && !loaded.env_only.contains(&name),
                     level,
                     name,
                 }

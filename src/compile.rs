@@ -130,7 +130,7 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
     let disabled = if c.disable_existing_loggers {
         ctx.existing
             .iter()
-            .filter(|name| !is_named_or_descendant(name, c.loggers.keys()))
+            .filter(|name| !is_named_or_descendant(name, loaded.named_loggers()))
             .cloned()
             .collect()
     } else {

@@ -26,7 +26,53 @@ pub type Fields = Arc<Vec<(String, Value)>>;
 /// they end out of order.
 struct Frame {
     owner: Owner,
-    fields: Fields,
+    scope: Scope,
+}
+
+enum Scope {
+    /// Fields set with [`set`] or [`WithContext`].
+    Fields(Fields),
+    /// An entered `tracing` span: its fields and those of its parents, read where they
+    /// live (a field recorded later shows at once, on every thread).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    Span(Arc<SpanFields>),
+}
+
+/// A `tracing` span's fields, shared by every thread that enters it, with its parent's.
+pub(crate) struct SpanFields {
+    /// The span's own fields (the last one of a name wins).
+    pub fields: arc_swap::ArcSwap<Vec<(String, Value)>>,
+    /// The span it was created in, if any.
+    pub parent: Option<Arc<SpanFields>>,
+}
+
+impl Frame {
+    /// Adds this frame's fields to `out`, outer first, a later value replacing an
+    /// earlier one of the same name.
+    fn merge_into(&self, out: &mut Vec<(String, Value)>) {
+        let mut merge = |fields: &[(String, Value)]| {
+            for (k, v) in fields {
+                match out.iter_mut().find(|(ok, _)| ok == k) {
+                    Some(slot) => slot.1 = v.clone(),
+                    None => out.push((k.clone(), v.clone())),
+                }
+            }
+        };
+        match &self.scope {
+            Scope::Fields(fields) => merge(fields),
+            Scope::Span(span) => {
+                let mut chain = Vec::new();
+                let mut node = Some(span);
+                while let Some(n) = node {
+                    chain.push(n);
+                    node = n.parent.as_ref();
+                }
+                for n in chain.into_iter().rev() {
+                    merge(&n.fields.load());
+                }
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -88,7 +134,7 @@ fn push(fields: Fields) -> Guard {
     STACK.with(|s| {
         s.borrow_mut().push(Frame {
             owner: Owner::Scope(scope),
-            fields,
+            scope: Scope::Fields(fields),
         })
     });
     Guard {
@@ -97,14 +143,15 @@ fn push(fields: Fields) -> Guard {
     }
 }
 
-/// A `tracing` span entered on this thread: its fields are context until it exits.
+/// A `tracing` span entered on this thread: its fields, and its parents', are context
+/// until it exits.
 #[cfg(feature = "tracing")]
-pub(crate) fn enter_span(span: u64, fields: Fields) {
+pub(crate) fn enter_span(span: u64, fields: Arc<SpanFields>) {
     let _ = STACK.try_with(|s| {
         if let Ok(mut s) = s.try_borrow_mut() {
             s.push(Frame {
                 owner: Owner::Span(span),
-                fields,
+                scope: Scope::Span(fields),
             });
         }
     });
@@ -114,19 +161,6 @@ pub(crate) fn enter_span(span: u64, fields: Fields) {
 #[cfg(feature = "tracing")]
 pub(crate) fn exit_span(span: u64) {
     remove(Owner::Span(span));
-}
-
-/// The span's fields changed (`Span::record`): every frame of it on this thread shows
-/// the new ones.
-#[cfg(feature = "tracing")]
-pub(crate) fn update_span(span: u64, fields: &Fields) {
-    let _ = STACK.try_with(|s| {
-        if let Ok(mut s) = s.try_borrow_mut() {
-            for f in s.iter_mut().filter(|f| f.owner == Owner::Span(span)) {
-                f.fields = fields.clone();
-            }
-        }
-    });
 }
 
 /// Sets fields on the current thread until the returned guard drops. Inner scopes
@@ -151,28 +185,35 @@ where
 
 /// The value of a field in the current context (the innermost scope wins).
 pub fn get(key: &str) -> Option<Value> {
-    STACK.with(|s| {
-        s.borrow().iter().rev().find_map(|f| {
-            f.fields
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-        })
-    })
+    with_value(key, |v| v.cloned())
 }
 
 /// Calls `f` with the value of a field, without cloning it.
 pub fn with_value<R>(key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
-    STACK.with(|s| match s.try_borrow() {
-        Ok(s) => f(s.iter().rev().find_map(|fr| {
-            fr.fields
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v)
-        })),
-        Err(_) => f(None),
+    STACK.with(|s| {
+        let Ok(s) = s.try_borrow() else {
+            return f(None);
+        };
+        for frame in s.iter().rev() {
+            match &frame.scope {
+                Scope::Fields(fields) => {
+                    if let Some((_, v)) = fields.iter().rev().find(|(k, _)| k == key) {
+                        return f(Some(v));
+                    }
+                }
+                Scope::Span(span) => {
+                    let mut node = Some(span);
+                    while let Some(n) = node {
+                        let fields = n.fields.load();
+                        if let Some((_, v)) = fields.iter().rev().find(|(k, _)| k == key) {
+                            return f(Some(v));
+                        }
+                        node = n.parent.as_ref();
+                    }
+                }
+            }
+        }
+        f(None)
     })
 }
 
@@ -180,14 +221,10 @@ pub fn with_value<R>(key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
 /// innermost value).
 pub fn snapshot() -> Vec<(String, Value)> {
     STACK.with(|s| {
-        let s = s.borrow();
         let mut out: Vec<(String, Value)> = Vec::new();
-        for frame in s.iter() {
-            for (k, v) in frame.fields.iter() {
-                match out.iter_mut().find(|(ok, _)| ok == k) {
-                    Some(slot) => slot.1 = v.clone(),
-                    None => out.push((k.clone(), v.clone())),
-                }
+        if let Ok(s) = s.try_borrow() {
+            for frame in s.iter() {
+                frame.merge_into(&mut out);
             }
         }
         out

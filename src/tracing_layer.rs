@@ -4,9 +4,10 @@
 //! - An event's target is its logger name (`::` read as `.`), its level TRACE, DEBUG,
 //!   INFO, WARN, ERROR is 5, 10, 20, 30, 40; its `message` field is the message and
 //!   every other field a key-value (`%(field)s`, a JSON field).
-//! - A span's fields are context (as `logconf::context` sets) while the span is
-//!   entered, for `tracing` events and `log` records alike, with the span path
-//!   (`outer:inner`) as the `spans` field. Spans write no lines of their own.
+//! - A span's fields, and those of the spans it was created in, are context (as
+//!   `logconf::context` sets) while the span is entered, for `tracing` events and `log`
+//!   records alike, with the span path (`outer:inner`) as the `spans` field; a field
+//!   recorded later shows at once, on every thread. Spans write no lines of their own.
 //! - The filter asks the tree whether a target logs at a level, once per call site
 //!   (tracing's interest cache, rebuilt at every reload): a disabled event costs one
 //!   cached check. It filters only this layer, so other layers of a `Registry`
@@ -24,7 +25,7 @@ use tracing_subscriber::layer::{Context, Filter, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
 use crate::config::values::Level;
-use crate::context::Fields;
+use crate::context::SpanFields;
 use crate::record::{Message, Record};
 use crate::runtime::Logging;
 use crate::value::Value;
@@ -99,10 +100,10 @@ impl<S> Filter<S> for TreeFilter {
     }
 }
 
-/// What this layer keeps in a span's extensions.
+/// What this layer keeps in a span's extensions: its fields (the `spans` path last)
+/// and its parent's, shared with the context frames of the threads that enter it.
 struct SpanContext {
-    /// The span's fields and the `spans` path, as a context frame.
-    fields: Fields,
+    shared: Arc<SpanFields>,
 }
 
 /// Collects span fields as owned values.
@@ -222,13 +223,19 @@ where
         };
         let mut fields = Vec::new();
         attrs.record(&mut SpanFieldVisitor(&mut fields));
-        let parent_path = span.parent().and_then(|p| {
-            p.extensions().get::<SpanContext>().and_then(|c| {
-                c.fields
-                    .iter()
-                    .find(|(k, _)| k == SPANS_FIELD)
-                    .map(|(_, v)| v.to_string())
-            })
+        let parent = span.parent().and_then(|p| {
+            p.extensions()
+                .get::<SpanContext>()
+                .map(|c| c.shared.clone())
+        });
+        // the parent's path is the last `spans` entry of its own fields
+        let parent_path = parent.as_ref().and_then(|p| {
+            p.fields
+                .load()
+                .iter()
+                .rev()
+                .find(|(k, _)| k == SPANS_FIELD)
+                .map(|(_, v)| v.to_string())
         });
         let path = match parent_path {
             Some(p) => format!("{p}:{}", span.name()),
@@ -236,7 +243,10 @@ where
         };
         fields.push((SPANS_FIELD.to_string(), Value::Str(path)));
         span.extensions_mut().insert(SpanContext {
-            fields: Arc::new(fields),
+            shared: Arc::new(SpanFields {
+                fields: arc_swap::ArcSwap::from_pointee(fields),
+                parent,
+            }),
         });
     }
 
@@ -244,29 +254,28 @@ where
         let Some(span) = ctx.span(id) else {
             return;
         };
-        let mut ext = span.extensions_mut();
-        let Some(context) = ext.get_mut::<SpanContext>() else {
+        let ext = span.extensions();
+        let Some(context) = ext.get::<SpanContext>() else {
             return;
         };
-        let mut fields: Vec<(String, Value)> = context.fields.as_ref().clone();
+        let mut fields: Vec<(String, Value)> = context.shared.fields.load().as_ref().clone();
         // keep the path last, where a field of the same name cannot shadow it
         let path = fields.pop();
         values.record(&mut SpanFieldVisitor(&mut fields));
         fields.extend(path);
-        context.fields = Arc::new(fields);
-        crate::context::update_span(id.into_u64(), &context.fields);
+        context.shared.fields.store(Arc::new(fields));
     }
 
     fn on_enter(&self, id: &Id, ctx: Context<'_, S>) {
         let Some(span) = ctx.span(id) else {
             return;
         };
-        let fields = span
+        let shared = span
             .extensions()
             .get::<SpanContext>()
-            .map(|c| c.fields.clone());
-        if let Some(fields) = fields {
-            crate::context::enter_span(id.into_u64(), fields);
+            .map(|c| c.shared.clone());
+        if let Some(shared) = shared {
+            crate::context::enter_span(id.into_u64(), shared);
         }
     }
 
@@ -275,21 +284,24 @@ where
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let reused = EVENT.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut fields) => {
-                fields.message.clear();
-                fields.kv.clear();
-                event.record(&mut *fields);
-                self.write_event(event, &fields);
-                if fields.message.capacity() > 64 * 1024 {
-                    *fields = EventFields::default();
+        let reused = EVENT
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut fields) => {
+                    fields.message.clear();
+                    fields.kv.clear();
+                    event.record(&mut *fields);
+                    self.write_event(event, &fields);
+                    if fields.message.capacity() > 64 * 1024 {
+                        *fields = EventFields::default();
+                    }
+                    true
                 }
-                true
-            }
-            Err(_) => false,
-        });
+                Err(_) => false,
+            })
+            .unwrap_or(false);
         if !reused {
-            // re-entered (a field's Debug logs): a fresh buffer
+            // re-entered (a field's Debug logs), or the thread's buffer is gone (an
+            // event from a thread-local's destructor): a fresh buffer
             let mut fields = EventFields::default();
             event.record(&mut fields);
             self.write_event(event, &fields);

@@ -184,6 +184,31 @@ fn schema_write_puts_the_schema_beside_a_copied_config() {
         "{}",
         text(&out.stderr)
     );
+    // a configuration that is a symbolic link stays one, its target rewritten; the
+    // file's permissions are kept
+    let shared = dir.path().join("shared.toml");
+    std::fs::write(&shared, "version = 1\n").unwrap();
+    std::fs::set_permissions(&shared, std::os::unix::fs::PermissionsExt::from_mode(0o640)).unwrap();
+    let link = app.join("linked.toml");
+    std::os::unix::fs::symlink(&shared, &link).unwrap();
+    let out = logconf(
+        &["schema", "--write", "--config", link.to_str().unwrap()],
+        dir.path(),
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&shared)
+        .unwrap()
+        .starts_with("#:schema ./logging.schema.json\n"));
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&shared).unwrap().permissions())
+            & 0o777,
+        0o640
+    );
     // a file without a directive gets one on top; a second run changes nothing more
     let bare = app.join("bare.toml");
     std::fs::write(&bare, "version = 1\n").unwrap();

@@ -171,3 +171,41 @@ fn explain_and_test_say_where_a_level_comes_from() {
         "--dry-run wrote a file"
     );
 }
+
+/// A logger that only RUST_LOG names is not "named by the configuration": a hot reload
+/// that stops reading RUST_LOG gives what a restart gives, and does not disable it.
+#[test]
+fn a_logger_only_rust_log_names_is_not_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("logging.toml");
+    std::fs::write(&path, CONFIG).unwrap();
+    let handle = logconf::Builder::new()
+        .path(&path)
+        .env(HashMap::from([
+            ("LOG_BASE_DIR".to_string(), dir.path().display().to_string()),
+            ("RUST_LOG".to_string(), "hyper=debug".to_string()),
+        ]))
+        .build()
+        .unwrap();
+    common::log(&handle, "hyper", Level::DEBUG, "debug before");
+    let seen = handle.loggers_seen();
+    let hyper = seen.iter().find(|l| l.name == "hyper").unwrap();
+    assert!(!hyper.configured, "{hyper:?}");
+    assert_eq!(hyper.level, Level::DEBUG);
+    assert_eq!(hyper.handlers, ["file"]);
+    std::fs::write(&path, format!("env_levels = false\n{CONFIG}")).unwrap();
+    handle.reload().unwrap();
+    common::log(&handle, "hyper", Level::DEBUG, "debug after");
+    common::log(&handle, "hyper", Level::WARNING, "warning after");
+    handle.flush();
+    assert_eq!(
+        common::read(&dir.path().join("app.log")),
+        "DEBUG [hyper] debug before\nWARNING [hyper] warning after\n"
+    );
+    // `off` reaches no handler
+    let handle = with_rust_log(dir.path(), CONFIG, "hyper=off");
+    common::log(&handle, "hyper", Level::CRITICAL, "dropped");
+    let seen = handle.loggers_seen();
+    let hyper = seen.iter().find(|l| l.name == "hyper").unwrap();
+    assert!(hyper.handlers.is_empty(), "{hyper:?}");
+}

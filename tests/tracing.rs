@@ -196,3 +196,49 @@ fn a_reload_changes_which_tracing_events_are_written() {
     handle.flush();
     assert_eq!(common::read(&dir.path().join("app.log")), "debug 2\n");
 }
+
+#[test]
+fn a_span_carries_its_parents_fields_to_other_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let handle = common::build(dir.path(), CONTEXT).unwrap();
+    let subscriber = tracing_subscriber::registry().with(handle.tracing_layer());
+    let dispatch = tracing::Dispatch::new(subscriber);
+    tracing::dispatcher::with_default(&dispatch, || {
+        let request = tracing::info_span!(
+            "request",
+            request_id = "r-9",
+            user_id = tracing::field::Empty
+        );
+        // created inside the request, entered only on another thread (a spawned task)
+        let job = request.in_scope(|| tracing::info_span!("job"));
+        let worker_dispatch = dispatch.clone();
+        let worker_handle = handle.clone();
+        let (go, ready) = std::sync::mpsc::channel::<()>();
+        let worker = std::thread::spawn(move || {
+            tracing::dispatcher::with_default(&worker_dispatch, || {
+                let _j = job.enter();
+                tracing::info!(target: "billing.jobs", "job started");
+                ready.recv().unwrap();
+                // recorded on the first thread while this one is inside the span
+                tracing::info!(target: "billing.jobs", "job after the record");
+                common::log(
+                    &worker_handle,
+                    "billing.jobs",
+                    Level::INFO,
+                    "a log record in the job",
+                );
+            });
+        });
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        request.record("user_id", 11);
+        go.send(()).unwrap();
+        worker.join().unwrap();
+    });
+    handle.flush();
+    assert_eq!(
+        common::read(&dir.path().join("api.log")),
+        "[r-9] user=- spans=request:job job started\n\
+         [r-9] user=11 spans=request:job job after the record\n\
+         [r-9] user=11 spans=request:job a log record in the job\n"
+    );
+}

@@ -201,7 +201,7 @@ pub fn client_ip(
 }
 
 /// The request id: the client's `X-Request-ID` when it is 1–128 characters of letters,
-/// digits, `-`, `_`, `.`, `:`; else a new random (version 4) UUID.
+/// digits, `-`, `_`, `.`, `:`; else a new version 4 UUID (unique, not secret).
 pub fn request_id(incoming: Option<&str>) -> String {
     match incoming {
         Some(id)
@@ -216,30 +216,49 @@ pub fn request_id(incoming: Option<&str>) -> String {
     }
 }
 
-/// A random version 4 UUID, from a generator each thread seeds once from the operating
-/// system (through std's hash keys): no system call per request.
+/// A version 4 UUID for a request id: unique, not secret (do not use it as a token).
+/// Two 64-bit generators per thread, seeded from the operating system's randomness
+/// (through std's hash keys), the thread and the process id, and seeded again in a
+/// child after `fork`: no system call per request.
 fn new_uuid() -> String {
     use std::cell::Cell;
     use std::hash::{BuildHasher, Hasher};
+    struct Streams {
+        pid: Cell<u32>,
+        hi: Cell<u64>,
+        lo: Cell<u64>,
+    }
+    fn seed(stream: u64) -> u64 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(stream);
+        h.write_u32(std::process::id());
+        h.write_i64(crate::clock::now_secs());
+        h.finish()
+    }
     thread_local! {
-        static STATE: Cell<u64> = Cell::new({
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_i64(crate::clock::now_secs());
-            h.finish() | 1
-        });
+        static STREAMS: Streams = const {
+            Streams { pid: Cell::new(0), hi: Cell::new(0), lo: Cell::new(0) }
+        };
     }
     // splitmix64: every 64-bit output once per period, well mixed
-    let next = || {
-        STATE.with(|s| {
-            let x = s.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-            s.set(x);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        })
-    };
-    let (hi, lo) = (next(), next());
+    fn next(state: &Cell<u64>) -> u64 {
+        let x = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+        state.set(x);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    let pair = STREAMS.try_with(|s| {
+        let pid = std::process::id();
+        if s.pid.get() != pid {
+            s.pid.set(pid);
+            s.hi.set(seed(1));
+            s.lo.set(seed(2));
+        }
+        (next(&s.hi), next(&s.lo))
+    });
+    let (hi, lo) = pair.unwrap_or_else(|_| (seed(3), seed(4)));
     let hi = (hi & !0xF000) | 0x4000; // version 4
     let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant
     let mut text = format!("{hi:016x}{lo:016x}");

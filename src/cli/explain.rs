@@ -25,6 +25,9 @@ pub fn run(logger: &str, file: &Path) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    for w in loaded.env_warnings() {
+        errln!("warning: {w}");
+    }
     match logconf::__cli::explain(&loaded, logger) {
         Ok(explanation) => {
             out!("{}", render(&loaded, &explanation));
@@ -48,6 +51,8 @@ fn render(loaded: &Loaded, e: &Explanation) -> String {
         "  configured:      {}",
         if e.name == "root" {
             "[root]".to_string()
+        } else if e.configured && loaded.env_only.contains(&e.name) {
+            "no; RUST_LOG gives it a level".to_string()
         } else if e.configured {
             format!("[loggers.{}]", quote_key(&e.name))
         } else {

@@ -19,16 +19,18 @@ pub fn write(config: &Path) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let dir = folder_of(config);
-    let schema_path = dir.join(SCHEMA_FILE);
-    if let Err(e) = std::fs::write(&schema_path, logconf::__cli::schema_text()) {
+    // the schema beside the path the editor opens; the text through a symbolic link
+    // into the file it names (the link stays a link)
+    let real = std::fs::canonicalize(config).unwrap_or_else(|_| config.to_path_buf());
+    let schema_path = folder_of(config).join(SCHEMA_FILE);
+    if let Err(e) = replace_file(&schema_path, &logconf::__cli::schema_text(), 0o644) {
         errln!("error: cannot write {}: {e}", schema_path.display());
         return ExitCode::from(1);
     }
     let directive = format!("#:schema ./{SCHEMA_FILE}");
     let rewritten = with_directive(&text, &directive);
     if rewritten != text {
-        if let Err(e) = replace_file(config, &rewritten) {
+        if let Err(e) = replace_file(&real, &rewritten, 0o600) {
             errln!("error: cannot rewrite {}: {e}", config.display());
             return ExitCode::from(1);
         }
@@ -42,8 +44,9 @@ pub fn write(config: &Path) -> ExitCode {
 }
 
 /// `text` with `directive` as its first line: replacing a `#:schema` line there, or
-/// added above the rest.
+/// added above the rest (a byte order mark is dropped: TOML files are UTF-8).
 fn with_directive(text: &str, directive: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or_default();
     if first.trim_start().starts_with("#:schema") {
         let rest = &text[first.len()..];
@@ -53,22 +56,67 @@ fn with_directive(text: &str, directive: &str) -> String {
     }
 }
 
-/// Replaces `path`'s content through a temporary file renamed over it (keeping its
-/// permissions), so an editor or a watcher never reads half a file.
-fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+/// Replaces `path` with `text` through a new temporary file beside it, renamed over
+/// it: an editor or a watcher never reads half a file. The temporary file is created
+/// exclusively (a name planted in the folder is never written through), and takes
+/// the old file's permissions and owner (`mode` when there was none).
+fn replace_file(path: &Path, text: &str, mode: u32) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _};
     let dir = folder_of(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "logging.toml".into());
-    let temp = dir.join(format!(".{name}.logconf-{}", std::process::id()));
-    std::fs::write(&temp, text)?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&temp, meta.permissions());
-    }
-    std::fs::rename(&temp, path).inspect_err(|_| {
+    let old = std::fs::metadata(path).ok();
+    let mut attempt = 0u32;
+    let (temp, mut file) = loop {
+        let temp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), unique()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temp)
+        {
+            Ok(f) => break (temp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let written = (|| {
+        file.write_all(text.as_bytes())?;
+        match &old {
+            Some(meta) => {
+                file.set_permissions(meta.permissions())?;
+                // the owner too, where this user may (root running for a service)
+                let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
+            }
+            None => {
+                use std::os::unix::fs::PermissionsExt as _;
+                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+            }
+        }
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
         let _ = std::fs::remove_file(&temp);
-    })
+    }
+    written
+}
+
+/// A number unlikely to repeat (the temporary file's name must not be guessable).
+fn unique() -> u64 {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
 }
 
 fn folder_of(path: &Path) -> PathBuf {
@@ -121,5 +169,9 @@ mod tests {
             format!("{d}\nversion = 1\n")
         );
         assert_eq!(with_directive("", d), format!("{d}\n"));
+        assert_eq!(
+            with_directive("\u{feff}version = 1\n", d),
+            format!("{d}\nversion = 1\n")
+        );
     }
 }

@@ -59,6 +59,9 @@ fn dry_run(file: &Path, level: Level) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    for w in loaded.env_warnings() {
+        errln!("warning: {w}");
+    }
     outln!(
         "logconf test --dry-run: {} at {level} (debug {}, base dir {}); nothing is written\n",
         file.display(),
@@ -101,6 +104,19 @@ pub fn run(file: &Path, level: Level, dry: bool) -> ExitCode {
     if dry {
         return dry_run(file, level);
     }
+    // say where it writes before opening anything (a `mode = "w"` file is truncated
+    // when its handler is created)
+    if let Ok(planned) = logconf::__cli::load_file(file, &logconf::__cli::LoadOptions::default()) {
+        outln!("logconf test writes test records to the configuration's files:");
+        for (name, plan) in &planned.handlers {
+            if logconf::__cli::is_active(plan, planned.debug) {
+                if let Some(path) = plan.output.path() {
+                    outln!("  {name:<16} {}", path.display());
+                }
+            }
+        }
+        outln!("(`logconf test --dry-run` shows the routes without writing)\n");
+    }
     let started = SystemTime::now();
     let guard = match Builder::new().path(file).reload_on_sighup(false).init() {
         Ok(g) => g,
@@ -139,11 +155,6 @@ pub fn run(file: &Path, level: Level, dry: bool) -> ExitCode {
         if loaded.debug { "on" } else { "off" },
         loaded.base_dir.display()
     );
-    outln!("writes test records to the configuration's files:");
-    for (name, path) in &files {
-        outln!("  {name:<16} {}", path.display());
-    }
-    outln!("(`logconf test --dry-run` shows the routes without writing)\n");
     outln!("{:<24} test record", "logger");
     for name in &loggers {
         let reached = reach(name, level, name);

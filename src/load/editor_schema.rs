@@ -325,9 +325,7 @@ fn undo(node: &mut Value) {
                 .and_then(|d| d.get("enumValues"))
                 .and_then(Value::as_array)
                 .cloned();
-            if let (Some(docs), Some(Value::Array(values)), false) =
-                (docs, map.get("enum").cloned(), is_tag_property(map))
-            {
+            if let (Some(docs), Some(Value::Array(values))) = (docs, map.get("enum").cloned()) {
                 if docs.len() == values.len() {
                     map.remove("x-taplo");
                     map.remove("enum");
@@ -356,14 +354,6 @@ fn undo(node: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(undo),
         _ => {}
     }
-}
-
-/// True for the `class` property of a flattened tagged table (its enum is the tag's,
-/// and stays an enum until the table is rebuilt).
-fn is_tag_property(map: &Map<String, Value>) -> bool {
-    map.get("description")
-        .and_then(Value::as_str)
-        .is_some_and(|d| d.starts_with("Which kind of "))
 }
 
 fn unflatten_tagged_union(map: &mut Map<String, Value>) {

@@ -73,6 +73,9 @@ pub struct Loaded {
     pub handlers: BTreeMap<String, HandlerPlan>,
     /// The loggers (`root` included) whose level `RUST_LOG` set, with the directive.
     pub env_levels: BTreeMap<String, String>,
+    /// The loggers that exist only because `RUST_LOG` names them: in `config.loggers`
+    /// for their level, but not "named by the configuration" (SPEC §2.8).
+    pub env_only: std::collections::BTreeSet<String>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -239,6 +242,7 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
         filters: BTreeMap::new(),
         handlers: BTreeMap::new(),
         env_levels: BTreeMap::new(),
+        env_only: Default::default(),
     };
     check_semantics(&loaded, &mut diags);
     loaded.filters = build_filters(&loaded, options, &mut diags);
@@ -395,8 +399,8 @@ fn normalize_logger_names(loaded: &mut Loaded, diags: &mut Vec<Diagnostic>) {
 }
 
 /// `RUST_LOG` over the file's logger levels (SPEC §2.10), unless `env_levels = false`.
-/// A directive that cannot be read is a warning (and on stderr once per process for a
-/// given `RUST_LOG`); the rest apply.
+/// A directive that cannot be read is a warning (which the running configuration puts
+/// on stderr once, see [`Loaded::env_warnings`]); the rest apply.
 fn apply_env_levels(loaded: &mut Loaded, options: &LoadOptions, diags: &mut Vec<Diagnostic>) {
     use crate::config::env_levels;
     if !loaded.config.env_levels {
@@ -406,18 +410,8 @@ fn apply_env_levels(loaded: &mut Loaded, options: &LoadOptions, diags: &mut Vec<
         return;
     };
     let (directives, problems) = env_levels::parse(&spec);
-    if !problems.is_empty() {
-        static REPORTED: parking_lot::Mutex<Option<String>> = parking_lot::Mutex::new(None);
-        let mut reported = REPORTED.lock();
-        let first_time = reported.as_deref() != Some(spec.as_str());
-        for p in &problems {
-            let text = p.render(&spec);
-            if first_time {
-                crate::diagnostics::report!("warning: {text}");
-            }
-            diags.push(Diagnostic::warning(text, None));
-        }
-        *reported = Some(spec.clone());
+    for p in &problems {
+        diags.push(Diagnostic::warning(p.render(&spec), None));
     }
     let config = &mut loaded.config;
     if let Some(d) = env_levels::decide(&directives, "root") {
@@ -443,7 +437,26 @@ fn apply_env_levels(loaded: &mut Loaded, options: &LoadOptions, diags: &mut Vec<
                 },
             );
             loaded.env_levels.insert(target.clone(), d.text.clone());
+            loaded.env_only.insert(target.clone());
         }
+    }
+}
+
+impl Loaded {
+    /// The warnings about `RUST_LOG`, as printed.
+    pub fn env_warnings(&self) -> impl Iterator<Item = &str> {
+        self.warnings
+            .iter()
+            .map(|d| d.message.as_str())
+            .filter(|m| m.starts_with("RUST_LOG"))
+    }
+
+    /// The loggers the file names (those `RUST_LOG` alone created left out).
+    pub fn named_loggers(&self) -> impl Iterator<Item = &String> {
+        self.config
+            .loggers
+            .keys()
+            .filter(|name| !self.env_only.contains(*name))
     }
 }
 

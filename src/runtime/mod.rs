@@ -95,6 +95,7 @@ impl Logging {
         let names = Arc::new(Mutex::new(Names::default()));
         let loaded = load(&source, &options)?;
         let tree = build(&loaded, &names, Reconfiguration::Explicit)?;
+        report_env_warnings(&loaded);
         Ok(Logging {
             tree: ArcSwap::from_pointee(tree),
             loaded: Mutex::new(Arc::new(loaded)),
@@ -220,6 +221,7 @@ impl Logging {
     fn apply(&self, loaded: Loaded, kind: Reconfiguration) -> Result<(), Diagnostics> {
         let _one_at_a_time = self.reload_lock.lock();
         let tree = Arc::new(build(&loaded, &self.names, kind)?);
+        report_env_warnings(&loaded);
         let max = tree.max_level();
         let old = self.tree.swap(tree.clone());
         old.flush();
@@ -296,6 +298,19 @@ impl Logging {
     }
 }
 
+/// A `RUST_LOG` that cannot be read all, on stderr once per process for each problem
+/// (the next reload reads the same environment).
+fn report_env_warnings(loaded: &Loaded) {
+    static REPORTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    for w in loaded.env_warnings() {
+        let mut reported = REPORTED.lock();
+        if !reported.iter().any(|r| r == w) {
+            reported.push(w.to_string());
+            crate::diagnostics::report!("warning: {w}");
+        }
+    }
+}
+
 fn load(source: &Source, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
     match source {
         Source::Path(p) => load_file(p, options),
@@ -345,7 +360,7 @@ fn build(
     names
         .lock()
         .configured
-        .extend(loaded.config.loggers.keys().cloned());
+        .extend(loaded.named_loggers().cloned());
     let names = names.clone();
     Ok(tree.on_new_name(Box::new(move |name: &str| {
         names.lock().routed.insert(name.to_string());
