@@ -117,6 +117,74 @@ pub fn emit(target: &str, level: Level, message: &str, fields: Fields<'_>) {
     );
 }
 
+/// True when the installed `log` logger would handle a record of `target` at `level`
+/// (nothing needs building otherwise).
+pub fn enabled(target: &str, level: Level) -> bool {
+    let (log_level, _) = log_level(level);
+    log_level <= log::max_level()
+        && log::logger().enabled(
+            &log::Metadata::builder()
+                .level(log_level)
+                .target(target)
+                .build(),
+        )
+}
+
+/// Borrowed key-values, and the Python level when `log`'s five cannot carry it.
+struct BorrowedKv<'a> {
+    pairs: &'a [(&'a str, log::kv::Value<'a>)],
+    level: Option<i64>,
+}
+
+impl log::kv::Source for BorrowedKv<'_> {
+    fn visit<'kvs>(
+        &'kvs self,
+        visitor: &mut dyn log::kv::VisitSource<'kvs>,
+    ) -> Result<(), log::kv::Error> {
+        if let Some(n) = self.level {
+            visitor.visit_pair(log::kv::Key::from_str(LEVEL_KEY), log::kv::Value::from(n))?;
+        }
+        for (k, v) in self.pairs {
+            visitor.visit_pair(log::kv::Key::from_str(k), v.clone())?;
+        }
+        Ok(())
+    }
+
+    fn count(&self) -> usize {
+        self.pairs.len() + usize::from(self.level.is_some())
+    }
+}
+
+/// [`emit`] with the message as format arguments and borrowed key-values: nothing is
+/// copied or formatted before a handler writes the line.
+#[track_caller]
+pub fn emit_args(
+    target: &str,
+    level: Level,
+    message: std::fmt::Arguments<'_>,
+    pairs: &[(&str, log::kv::Value<'_>)],
+) {
+    let (log_level, marked) = log_level(level);
+    if log_level > log::max_level() {
+        return;
+    }
+    let location = std::panic::Location::caller();
+    let kv = BorrowedKv {
+        pairs,
+        level: marked.then_some(i64::from(level.0)),
+    };
+    log::logger().log(
+        &log::Record::builder()
+            .args(message)
+            .level(log_level)
+            .target(target)
+            .file(Some(location.file()))
+            .line(Some(location.line()))
+            .key_values(&kv)
+            .build(),
+    );
+}
+
 /// A logger for one dotted name with the Billing-API document's `logger.info(msg, {fields})` shape. The
 /// fields become key-values (real fields in JSON) and follow the message as Python
 /// prints a dict: `Processing refund - {'payment_id': 456}`.

@@ -90,3 +90,36 @@ fn existing_size_counts_at_start() {
     assert_eq!(read(&dir.path().join("app.log.1")), "0123456789012345678\n");
     assert_eq!(read(&dir.path().join("app.log")), "next\n");
 }
+
+/// Backups are gzip level 1 unless `compress_level` says otherwise (the gzip header's
+/// XFL byte says which: 4 for the fastest level, 0 for the levels between).
+#[test]
+fn backups_are_gzip_level_1_by_default() {
+    for (extra, xfl) in [("", 4u8), ("compress_level = 6\n", 0u8)] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "version = 1\n[handlers.r]\nclass = \"rotating_file\"\nfilename = \"app.log\"\nmax_bytes = 200\nbackup_count = 2\ncompress = \"gzip\"\n{extra}[root]\nlevel = \"INFO\"\nhandlers = [\"r\"]\n"
+        );
+        let h = build(dir.path(), &config).unwrap();
+        for i in 0..30 {
+            log(
+                &h,
+                "app",
+                Level::INFO,
+                &format!("line {i:04} of text to roll over"),
+            );
+        }
+        h.flush();
+        drop(h);
+        let gz = dir.path().join("app.log.1.gz");
+        let mut waited = 0;
+        while !gz.exists() && waited < 100 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            waited += 1;
+        }
+        let bytes = std::fs::read(&gz).unwrap();
+        assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip file");
+        assert_eq!(bytes[8], xfl, "XFL for {extra:?}");
+        assert!(common::gunzip(&gz).starts_with("line "));
+    }
+}

@@ -17,7 +17,6 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use crate::context::{self, Value};
-use crate::structured::emit;
 use crate::Level;
 
 /// The user of a request, as the application's auth layer knows it. Insert it into the
@@ -261,11 +260,18 @@ fn new_uuid() -> String {
     let (hi, lo) = pair.unwrap_or_else(|_| (seed(3), seed(4)));
     let hi = (hi & !0xF000) | 0x4000; // version 4
     let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC 4122 variant
-    let mut text = format!("{hi:016x}{lo:016x}");
-    for at in [20, 16, 12, 8] {
-        text.insert(at, '-');
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'-'; 36];
+    let value = (u128::from(hi) << 64) | u128::from(lo);
+    let mut nibble = 32;
+    for (i, slot) in text.iter_mut().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        nibble -= 1;
+        *slot = HEX[((value >> (nibble * 4)) & 0xF) as usize];
     }
-    text
+    std::str::from_utf8(&text).map_or_else(|_| String::new(), str::to_owned)
 }
 
 /// What the request log needs to know about a request.
@@ -289,20 +295,57 @@ pub struct RequestInfo {
     pub user: Option<RequestUser>,
 }
 
+/// A request as the log reads it, borrowed from the server's own request type.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RequestView<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub peer: Option<IpAddr>,
+    pub forwarded_for: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+    pub user: Option<&'a RequestUser>,
+}
+
+impl<'a> RequestView<'a> {
+    fn of(info: &'a RequestInfo) -> RequestView<'a> {
+        RequestView {
+            method: &info.method,
+            path: &info.path,
+            query: info.query.as_deref(),
+            user_agent: info.user_agent.as_deref(),
+            peer: info.peer,
+            forwarded_for: info.forwarded_for.as_deref(),
+            request_id: info.request_id.as_deref(),
+            user: info.user.as_ref(),
+        }
+    }
+}
+
+/// "john_doe (ID: 123)", or "anonymous (ID: None)".
+struct UserText<'a>(Option<(&'a str, &'a str)>);
+
+impl std::fmt::Display for UserText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some((name, id)) => write!(f, "{name} (ID: {id})"),
+            None => f.write_str("anonymous (ID: None)"),
+        }
+    }
+}
+
 /// A request being logged: "started" when created; "completed" by [`RequestLog::finish`],
 /// "failed" by [`RequestLog::fail`] — or when dropped unfinished (a panic, a dropped
 /// future). Keep [`RequestLog::context`] for the fields to reach every record logged
 /// while the request runs.
 pub struct RequestLog {
-    config: RequestLogConfig,
+    logger: Cow<'static, str>,
+    slow_threshold: Duration,
     start: Instant,
     request_id: String,
-    fields: Vec<(String, Value)>,
+    fields: context::Fields,
     done: bool,
-}
-
-fn seconds(d: Duration) -> String {
-    format!("{:.3}", d.as_secs_f64())
 }
 
 impl RequestLog {
@@ -310,75 +353,75 @@ impl RequestLog {
     /// Path: /api/v1/payments/" and returns the guard.
     #[track_caller]
     pub fn start(config: &RequestLogConfig, info: &RequestInfo) -> RequestLog {
-        let request_id = request_id(info.request_id.as_deref());
-        let ip = client_ip(
-            info.peer,
-            info.forwarded_for.as_deref(),
-            &config.trusted_proxies,
-        )
-        .map_or_else(|| "-".to_string(), |ip| ip.to_string());
-        let method = escape_untrusted(&info.method).into_owned();
-        let path = escape_untrusted(&info.path).into_owned();
-        let (user_text, mut fields) = match &info.user {
-            Some(u) => {
-                let name = escape_untrusted(&u.username).into_owned();
-                let id = escape_untrusted(&u.id).into_owned();
-                let id_value: Value = id
+        RequestLog::begin(config, &RequestView::of(info))
+    }
+
+    /// [`RequestLog::start`] for a request borrowed from the server: nothing is copied
+    /// but the request id and the context fields, and the line is written only when
+    /// the logger is on.
+    #[track_caller]
+    pub(crate) fn begin(config: &RequestLogConfig, req: &RequestView<'_>) -> RequestLog {
+        let request_id = request_id(req.request_id);
+        let ip = client_ip(req.peer, req.forwarded_for, &config.trusted_proxies);
+        let ip_text = ip.map_or_else(|| "-".to_string(), |ip| ip.to_string());
+        let user = req
+            .user
+            .map(|u| (escape_untrusted(&u.username), escape_untrusted(&u.id)));
+        let mut fields: Vec<(String, Value)> = Vec::with_capacity(4);
+        fields.push(("request_id".into(), Value::Str(request_id.clone())));
+        match &user {
+            Some((name, id)) => {
+                let id_value = id
                     .parse::<i64>()
-                    .map_or_else(|_| Value::Str(id.clone()), Value::Int);
-                (
-                    format!("{name} (ID: {id})"),
-                    vec![
-                        ("user_id".to_string(), id_value),
-                        ("username".to_string(), Value::Str(name)),
-                    ],
-                )
+                    .map_or_else(|_| Value::Str(id.to_string()), Value::Int);
+                fields.push(("user_id".into(), id_value));
+                fields.push(("username".into(), Value::Str(name.to_string())));
             }
-            None => (
-                "anonymous (ID: None)".to_string(),
-                vec![("username".to_string(), Value::from("anonymous"))],
-            ),
+            None => fields.push(("username".into(), Value::from("anonymous"))),
+        }
+        fields.push(("ip".into(), Value::Str(ip_text)));
+        let logger = if config.logger == super::events::API {
+            Cow::Borrowed(super::events::API)
+        } else {
+            Cow::Owned(config.logger.clone())
         };
-        fields.insert(
-            0,
-            ("request_id".to_string(), Value::Str(request_id.clone())),
-        );
-        fields.push(("ip".to_string(), Value::Str(ip.clone())));
         let log = RequestLog {
-            config: config.clone(),
+            logger,
+            slow_threshold: config.slow_threshold,
             start: Instant::now(),
             request_id,
-            fields,
+            fields: std::sync::Arc::new(fields),
             done: false,
         };
-        let mut kv: Vec<(&str, Value)> = vec![
-            ("method", method.clone().into()),
-            ("path", path.clone().into()),
-        ];
-        let query = info
-            .query
-            .as_deref()
-            .filter(|q| !q.is_empty())
-            .map(redact_query);
-        if let Some(q) = &query {
-            kv.push(("query", q.clone().into()));
+        if crate::structured::enabled(&log.logger, Level::INFO) {
+            let method = escape_untrusted(req.method);
+            let path = escape_untrusted(req.path);
+            let query = req.query.filter(|q| !q.is_empty()).map(redact_query);
+            let agent = req.user_agent.map(escape_untrusted);
+            let mut kv: Vec<(&str, log::kv::Value<'_>)> = Vec::with_capacity(4);
+            kv.push(("method", log::kv::Value::from(&*method)));
+            kv.push(("path", log::kv::Value::from(&*path)));
+            if let Some(q) = &query {
+                kv.push(("query", log::kv::Value::from(q.as_str())));
+            }
+            if let Some(a) = &agent {
+                kv.push(("user_agent", log::kv::Value::from(&**a)));
+            }
+            let user_text = UserText(user.as_ref().map(|(n, i)| (&**n, &**i)));
+            let ip = match &log.fields.last() {
+                Some((_, Value::Str(ip))) => ip.as_str(),
+                _ => "-",
+            };
+            let _scope = context::set_shared(log.fields.clone());
+            crate::structured::emit_args(
+                &log.logger,
+                Level::INFO,
+                format_args!(
+                    "API Request started - User: {user_text}, IP: {ip}, Method: {method}, Path: {path}"
+                ),
+                &kv,
+            );
         }
-        let agent = info
-            .user_agent
-            .as_deref()
-            .map(|a| escape_untrusted(a).into_owned());
-        if let Some(a) = &agent {
-            kv.push(("user_agent", a.clone().into()));
-        }
-        let _scope = context::set(log.fields.clone());
-        emit(
-            &log.config.logger,
-            Level::INFO,
-            &format!(
-                "API Request started - User: {user_text}, IP: {ip}, Method: {method}, Path: {path}"
-            ),
-            &kv,
-        );
         log
     }
 
@@ -389,6 +432,12 @@ impl RequestLog {
 
     /// The context fields of the request: request_id, user_id, username, ip.
     pub fn context(&self) -> Vec<(String, Value)> {
+        self.fields.as_ref().clone()
+    }
+
+    /// The context fields, shared (for [`context::set_shared`] or a
+    /// [`context::WithContext`] future) without copying them.
+    pub fn shared_context(&self) -> context::Fields {
         self.fields.clone()
     }
 
@@ -399,25 +448,24 @@ impl RequestLog {
     pub fn finish(mut self, status: u16) {
         self.done = true;
         let elapsed = self.start.elapsed();
-        let _scope = context::set(self.fields.clone());
-        let kv: Vec<(&str, Value)> = vec![
-            ("status", i64::from(status).into()),
-            ("duration", elapsed.as_secs_f64().into()),
-        ];
         let (level, word) = if status >= 500 {
             (Level::ERROR, "failed")
         } else {
             (Level::INFO, "completed")
         };
-        emit(
-            &self.config.logger,
-            level,
-            &format!(
-                "API Request {word} - Status: {status}, Duration: {} seconds",
-                seconds(elapsed)
-            ),
-            &kv,
-        );
+        if crate::structured::enabled(&self.logger, level) {
+            let secs = elapsed.as_secs_f64();
+            let _scope = context::set_shared(self.fields.clone());
+            crate::structured::emit_args(
+                &self.logger,
+                level,
+                format_args!("API Request {word} - Status: {status}, Duration: {secs:.3} seconds"),
+                &[
+                    ("status", log::kv::Value::from(status)),
+                    ("duration", log::kv::Value::from(secs)),
+                ],
+            );
+        }
         self.slow_check(elapsed);
     }
 
@@ -431,36 +479,34 @@ impl RequestLog {
     #[track_caller]
     fn failed(&self, error: &str) {
         let elapsed = self.start.elapsed();
-        let _scope = context::set(self.fields.clone());
-        let error = escape_untrusted(error);
-        let kv: Vec<(&str, Value)> = vec![
-            ("error", error.as_ref().into()),
-            ("duration", elapsed.as_secs_f64().into()),
-        ];
-        emit(
-            &self.config.logger,
-            Level::ERROR,
-            &format!(
-                "API Request failed - Error: {error}, Duration: {} seconds",
-                seconds(elapsed)
-            ),
-            &kv,
-        );
+        if crate::structured::enabled(&self.logger, Level::ERROR) {
+            let secs = elapsed.as_secs_f64();
+            let error = escape_untrusted(error);
+            let _scope = context::set_shared(self.fields.clone());
+            crate::structured::emit_args(
+                &self.logger,
+                Level::ERROR,
+                format_args!("API Request failed - Error: {error}, Duration: {secs:.3} seconds"),
+                &[
+                    ("error", log::kv::Value::from(&*error)),
+                    ("duration", log::kv::Value::from(secs)),
+                ],
+            );
+        }
         self.slow_check(elapsed);
     }
 
     #[track_caller]
     fn slow_check(&self, elapsed: Duration) {
-        if elapsed > self.config.slow_threshold {
-            let kv: Vec<(&str, Value)> = vec![("duration", elapsed.as_secs_f64().into())];
-            emit(
-                &self.config.logger,
+        if elapsed > self.slow_threshold && crate::structured::enabled(&self.logger, Level::WARNING)
+        {
+            let secs = elapsed.as_secs_f64();
+            let _scope = context::set_shared(self.fields.clone());
+            crate::structured::emit_args(
+                &self.logger,
                 Level::WARNING,
-                &format!(
-                    "Slow API request detected - Duration: {} seconds",
-                    seconds(elapsed)
-                ),
-                &kv,
+                format_args!("Slow API request detected - Duration: {secs:.3} seconds"),
+                &[("duration", log::kv::Value::from(secs))],
             );
         }
     }

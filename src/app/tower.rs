@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use http::{HeaderValue, Request, Response, StatusCode};
 
-use super::http::{IpNet, PeerAddr, RequestInfo, RequestLog, RequestLogConfig, RequestUser};
+use super::http::{IpNet, PeerAddr, RequestLog, RequestLogConfig, RequestUser, RequestView};
 use crate::context;
 
 type PeerFn = Arc<dyn Fn(&http::Extensions) -> Option<SocketAddr> + Send + Sync>;
@@ -98,9 +98,12 @@ pub struct RequestLogging<S> {
     layer: RequestLoggingLayer,
 }
 
-fn header(req: &http::HeaderMap, name: &str) -> Option<String> {
-    req.get(name)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+/// A header's text, borrowed when it is plain ASCII (almost always).
+fn header<'a>(req: &'a http::HeaderMap, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+    req.get(name).map(|v| match v.to_str() {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(v.as_bytes()),
+    })
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -128,18 +131,21 @@ where
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
         let headers = req.headers();
-        let info = RequestInfo {
-            method: req.method().to_string(),
-            path: req.uri().path().to_string(),
-            query: req.uri().query().map(str::to_string),
-            user_agent: header(headers, "user-agent"),
+        let user_agent = header(headers, "user-agent");
+        let forwarded_for = header(headers, "x-forwarded-for");
+        let incoming_id = header(headers, "x-request-id");
+        let view = RequestView {
+            method: req.method().as_str(),
+            path: req.uri().path(),
+            query: req.uri().query(),
+            user_agent: user_agent.as_deref(),
             peer: (self.layer.peer)(req.extensions()).map(|a| a.ip()),
-            forwarded_for: header(headers, "x-forwarded-for"),
-            request_id: header(headers, "x-request-id"),
-            user: req.extensions().get::<RequestUser>().cloned(),
+            forwarded_for: forwarded_for.as_deref(),
+            request_id: incoming_id.as_deref(),
+            user: req.extensions().get::<RequestUser>(),
         };
-        let log = RequestLog::start(&self.layer.config, &info);
-        let fields: context::Fields = Arc::new(log.context());
+        let log = RequestLog::begin(&self.layer.config, &view);
+        let fields = log.shared_context();
         let request_id = HeaderValue::from_str(log.request_id()).ok();
         let inner = &mut self.inner;
         let called = {

@@ -197,18 +197,112 @@ pub fn apply(filters: &[Arc<Filter>], rec: &Record<'_>, then: impl FnOnce(&Recor
     }
 }
 
+/// True when a key-value needs the redactors: its key names a secret, it is an
+/// integer as long as a card number, or its text could match a pattern.
+fn kv_needs_redaction(kv: &dyn log::kv::Source, redactors: &[&Redactor]) -> bool {
+    struct Check<'r> {
+        redactors: &'r [&'r Redactor],
+        needed: bool,
+    }
+    impl<'kvs> log::kv::VisitSource<'kvs> for Check<'_> {
+        fn visit_pair(
+            &mut self,
+            key: log::kv::Key<'kvs>,
+            value: log::kv::Value<'kvs>,
+        ) -> Result<(), log::kv::Error> {
+            let k = key.as_str();
+            if k.starts_with("__logconf") {
+                return Ok(());
+            }
+            let float = value.to_f64().is_some() && value.to_i64().is_none();
+            let needed = redact::is_secret_name(k)
+                || if value.to_bool().is_some() || float && value.to_u64().is_none() {
+                    false
+                } else if let Some(i) = value.to_i64() {
+                    (13..=19).contains(&i.unsigned_abs().checked_ilog10().map_or(1, |d| d + 1))
+                } else if let Some(u) = value.to_u64() {
+                    (13..=19).contains(&u.checked_ilog10().map_or(1, |d| d + 1))
+                } else if let Some(s) = value.to_borrowed_str() {
+                    self.redactors.iter().any(|r| r.may_match(s))
+                } else {
+                    true // a value shown through Display or Debug: look at its text
+                };
+            if needed {
+                self.needed = true;
+                return Err(log::kv::Error::msg("found"));
+            }
+            Ok(())
+        }
+    }
+    let mut check = Check {
+        redactors,
+        needed: false,
+    };
+    let _ = kv.visit(&mut check);
+    check.needed
+}
+
 /// Calls `f` with a copy of `rec` whose message and key-values went through every
-/// redactor (a key that names a secret has its whole value replaced).
+/// redactor (a key that names a secret has its whole value replaced); with `rec`
+/// itself, copying nothing, when no redactor could change it.
 pub fn with_redacted<R>(
     rec: &Record<'_>,
     redactors: &[&Redactor],
     f: impl FnOnce(&Record<'_>) -> R,
 ) -> R {
-    let mut message = String::new();
+    let clean = |text: &str| {
+        !redactors.iter().any(|r| r.may_match(text)) && !kv_needs_redaction(rec.kv, redactors)
+    };
+    let text = match rec.message {
+        Message::Text(t) => Some(t),
+        Message::Args(a) => a.as_str(),
+    };
+    if let Some(t) = text {
+        if clean(t) {
+            return f(rec);
+        }
+    }
+    // formatted once, here, into a buffer the thread keeps: the handlers see the text
+    thread_local! {
+        static FORMATTED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    let mut message = FORMATTED
+        .try_with(|c| {
+            c.try_borrow_mut()
+                .map(|mut s| std::mem::take(&mut *s))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    message.clear();
     rec.message.write_to(&mut message);
+    let r = if text.is_none() && clean(&message) {
+        f(&Record {
+            message: Message::Text(&message),
+            ..*rec
+        })
+    } else {
+        redact_copy(rec, &mut message, redactors, f)
+    };
+    if message.capacity() <= 64 * 1024 {
+        let _ = FORMATTED.try_with(|c| {
+            if let Ok(mut s) = c.try_borrow_mut() {
+                *s = message;
+            }
+        });
+    }
+    r
+}
+
+/// The record copied, its message (`message`, formatted) and key-values redacted.
+fn redact_copy<R>(
+    rec: &Record<'_>,
+    message: &mut String,
+    redactors: &[&Redactor],
+    f: impl FnOnce(&Record<'_>) -> R,
+) -> R {
     for r in redactors {
-        if let Cow::Owned(s) = r.redact(&message) {
-            message = s;
+        if let Cow::Owned(s) = r.redact(message) {
+            *message = s;
         }
     }
     let mut kv = OwnedKv::capture(rec.kv);
@@ -240,9 +334,72 @@ pub fn with_redacted<R>(
         }
     }
     let copy = Record {
-        message: Message::Text(&message),
+        message: Message::Text(message),
         kv: &kv,
         ..*rec
     };
     f(&copy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+
+    fn through(rec: &Record<'_>) -> (String, Vec<(String, String)>, bool) {
+        let r = Redactor::new(None, None).unwrap();
+        with_redacted(rec, &[&r], |out| {
+            let mut text = String::new();
+            out.message.write_to(&mut text);
+            let kv = crate::format::value::OwnedKv::capture(out.kv)
+                .0
+                .into_iter()
+                .map(|(k, v)| {
+                    let mut s = String::new();
+                    v.write_str(&mut s);
+                    (k, s)
+                })
+                .collect();
+            (text, kv, std::ptr::eq(out, rec))
+        })
+    }
+
+    #[test]
+    fn a_clean_record_is_passed_on_without_a_copy() {
+        let kv = [("user_id", 7), ("status", 201)];
+        let rec = Record {
+            kv: &kv as &dyn log::kv::Source,
+            ..Record::new(
+                Level::INFO,
+                Message::Text("API Request completed - Status: 201"),
+            )
+        };
+        let (text, _, same) = through(&rec);
+        assert_eq!(text, "API Request completed - Status: 201");
+        assert!(same, "no copy for a record without secrets");
+    }
+
+    #[test]
+    fn formatted_messages_and_key_values_are_redacted() {
+        let card = "4111 1111 1111 1111";
+        let args = format_args!("pay with {card}, token={}", "abc123");
+        let kv = [("password", "hunter2"), ("note", "fine")];
+        let rec = Record {
+            kv: &kv as &dyn log::kv::Source,
+            ..Record::new(Level::INFO, Message::Args(args))
+        };
+        let (text, kv, _) = through(&rec);
+        assert_eq!(text, "pay with [REDACTED], token=[REDACTED]");
+        assert_eq!(
+            kv,
+            [
+                ("password".to_string(), "[REDACTED]".to_string()),
+                ("note".to_string(), "fine".to_string())
+            ]
+        );
+        // a formatted message without secrets reaches the handlers as its text
+        let args = format_args!("order {} shipped", 17);
+        let rec = Record::new(Level::INFO, Message::Args(args));
+        assert_eq!(through(&rec).0, "order 17 shipped");
+    }
 }

@@ -59,8 +59,21 @@ pub struct Redactor {
 /// True when a key names a secret (`password`, `db_password`, `api_key`,
 /// `access_token`, ...).
 pub fn is_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    SECRET_KEYS.iter().any(|k| n.contains(k)) || n == "card" || n == "pin" || n == "ssn"
+    let bytes = name.as_bytes();
+    let contains = |word: &str| {
+        bytes
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    // every secret word starts with one of these letters: most names have none
+    let maybe = bytes
+        .iter()
+        .any(|b| matches!(b.to_ascii_lowercase(), b'p' | b's' | b't' | b'a' | b'c'));
+    maybe
+        && (SECRET_KEYS.iter().any(|k| contains(k))
+            || ["card", "pin", "ssn"]
+                .iter()
+                .any(|w| name.eq_ignore_ascii_case(w)))
 }
 
 /// True when the digits pass the Luhn check (card numbers do).
@@ -137,10 +150,19 @@ impl Redactor {
         })
     }
 
+    /// True when some pattern could match `text` (a pass over its bytes that finds
+    /// what each built-in pattern needs: enough digits for a card, a key word, `bearer`
+    /// or `basic`, a JWT's `ey`); a custom pattern always could.
+    pub fn may_match(&self, text: &str) -> bool {
+        let t = Triggers::of(text);
+        self.patterns.iter().any(|p| t.allows(p))
+    }
+
     /// The text with every secret replaced (borrowed when nothing matched).
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let triggers = Triggers::of(text);
         let mut out = Cow::Borrowed(text);
-        for p in &self.patterns {
+        for p in self.patterns.iter().filter(|p| triggers.allows(p)) {
             let next = match p {
                 Pattern::Card => redact_cards(&out, &self.replacement),
                 Pattern::Password { key, separator } => {
@@ -172,6 +194,64 @@ impl Redactor {
             Cow::Owned(self.replacement.clone())
         } else {
             self.redact(value)
+        }
+    }
+}
+
+/// What a text holds that the built-in patterns need, found in one pass.
+struct Triggers {
+    /// Digits in all: a card needs 13.
+    digits: usize,
+    /// A word a secret key is made of (`pass`, `pwd`, `secret`, `token`, `key`,
+    /// `credential`), any case.
+    key_word: bool,
+    /// `bearer` or `basic`, any case.
+    scheme: bool,
+    /// `ey` or `ew`: how a JWT's base64url JSON header starts.
+    jose: bool,
+}
+
+impl Triggers {
+    fn of(text: &str) -> Triggers {
+        let bytes = text.as_bytes();
+        let mut t = Triggers {
+            digits: 0,
+            key_word: false,
+            scheme: false,
+            jose: false,
+        };
+        let at = |i: usize, word: &[u8]| {
+            bytes
+                .get(i..i + word.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(word))
+        };
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'0'..=b'9' => t.digits += 1,
+                b'e' => t.jose |= matches!(bytes.get(i + 1), Some(b'y' | b'w')),
+                _ => {}
+            }
+            match b.to_ascii_lowercase() {
+                b'p' => t.key_word |= at(i, b"pass") || at(i, b"pwd"),
+                b's' => t.key_word |= at(i, b"secret"),
+                b't' => t.key_word |= at(i, b"token"),
+                b'k' => t.key_word |= at(i, b"key"),
+                b'c' => t.key_word |= at(i, b"credential"),
+                b'b' => t.scheme |= at(i, b"bearer") || at(i, b"basic"),
+                _ => {}
+            }
+        }
+        t
+    }
+
+    /// False when `pattern` cannot match the text.
+    fn allows(&self, pattern: &Pattern) -> bool {
+        match pattern {
+            Pattern::Card => self.digits >= 13,
+            Pattern::Password { .. } => self.key_word,
+            Pattern::Bearer(_) => self.scheme,
+            Pattern::Jwt(_) => self.jose,
+            Pattern::Custom(_) => true,
         }
     }
 }

@@ -290,8 +290,17 @@ impl TextFormatter {
 /// ANSI sequences, as `\x1b`); U+2028 and U+2029 as `\u2028`, `\u2029`. Text
 /// without them is left untouched, without allocating.
 pub fn escape_controls(out: &mut String, start: usize) {
-    let needs = |c: char| c.is_control() || c == '\u{2028}' || c == '\u{2029}';
-    let Some(first) = out[start..].find(needs) else {
+    // a byte scan: C0 and DEL are single bytes, C1 is 0xC2 0x80..=0x9F, U+2028 and
+    // U+2029 are 0xE2 0x80 0xA8/0xA9
+    let bytes = &out.as_bytes()[start..];
+    let Some(first) = bytes.iter().enumerate().position(|(i, &b)| {
+        b < 0x20
+            || b == 0x7f
+            || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+            || (b == 0xE2
+                && bytes.get(i + 1) == Some(&0x80)
+                && bytes.get(i + 2).is_some_and(|n| matches!(n, 0xA8 | 0xA9)))
+    }) else {
         return;
     };
     let tail: String = out.split_off(start + first);

@@ -106,6 +106,11 @@ pub struct FileKeys {
     pub buffering: BufferConfig,
 }
 
+/// The gzip level of backups unless `compress_level` says otherwise (measured by
+/// `cargo bench --bench components`: on request log text level 1 gives 8.4× at
+/// 1.35 ms of CPU per MiB, level 6 10.2× at 12.2 ms).
+pub const DEFAULT_COMPRESS_LEVEL: u32 = 1;
+
 /// The keys of the two rotating classes: compression of backups, and sharing the file
 /// between processes.
 #[derive(Clone, Debug, Deserialize)]
@@ -114,7 +119,8 @@ pub struct RotationKeys {
     /// "gzip": backups become NAME.1.gz … NAME.N.gz (or NAME.SUFFIX.gz), compressed
     /// off the logging thread.
     pub compress: Option<Compress>,
-    /// gzip level 0–9. Default 6.
+    /// gzip level 0–9. Default 1: on log text it compresses 8× at a ninth of level 6's
+    /// CPU (level 6: 10×); raise it for archives that must be small.
     #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 9)))]
     pub compress_level: Option<u32>,
     /// Several processes (pre-fork workers, a CLI beside the service, cron jobs) log
@@ -156,7 +162,7 @@ impl FileKeys {
             policy,
             compress: rotation.and_then(|r| {
                 r.compress
-                    .map(|Compress::Gzip| r.compress_level.unwrap_or(6))
+                    .map(|Compress::Gzip| r.compress_level.unwrap_or(DEFAULT_COMPRESS_LEVEL))
             }),
             delay: self.delay,
             lock: rotation.is_some_and(|r| r.lock),

@@ -264,7 +264,7 @@ fn list(settings: &Settings) -> std::io::Result<Vec<String>> {
 }
 
 fn compress_all(settings: &Settings) -> std::io::Result<()> {
-    let level = settings.compress.unwrap_or(6);
+    let level = settings.compress.unwrap_or(1);
     let dir = settings.dir();
     let base = settings.base_name();
     let prefix = format!("{base}.");
@@ -280,8 +280,17 @@ fn compress_all(settings: &Settings) -> std::io::Result<()> {
     }
     // 2. uncompressed backups from a run without compression
     let leftovers: Vec<PathBuf> = match &settings.policy {
-        Policy::Size { backup_count, .. } => (1..=*backup_count)
-            .map(|i| numbered(&settings.path, i))
+        // from the listing, not by probing every number up to `backup_count` (which may
+        // be large)
+        Policy::Size { backup_count, .. } => names
+            .iter()
+            .filter(|n| {
+                n.strip_prefix(&prefix)
+                    .filter(|i| i.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|i| i.parse::<u32>().ok())
+                    .is_some_and(|i| (1..=*backup_count).contains(&i))
+            })
+            .map(|n| dir.join(n))
             .filter(|p| p.is_file())
             .collect(),
         Policy::Time { schedule, .. } => names

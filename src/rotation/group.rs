@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 use std::io::{Error, ErrorKind};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::{Condvar, Mutex};
 
@@ -17,7 +18,14 @@ use parking_lot::{Condvar, Mutex};
 pub struct Group {
     queue: Mutex<Queue>,
     written: Condvar,
+    /// `Queue::completed`, readable without the lock: a waiting thread spins on it a
+    /// little before it sleeps (the leader's write takes microseconds; a sleep and a
+    /// wake-up cost more than that).
+    completed: AtomicU64,
 }
+
+/// How many times a waiting thread looks at `completed` before it sleeps.
+const SPINS: u32 = 2_000;
 
 #[derive(Default)]
 struct Queue {
@@ -41,9 +49,10 @@ struct Queue {
 pub enum Turn {
     /// Another thread wrote it: its result.
     Written(std::io::Result<()>),
-    /// This thread leads: it must write batches (`take`, `finish`) until none is left;
-    /// its own line has this ticket.
-    Lead(u64),
+    /// This thread leads: it writes its own line (not queued), then the batches that
+    /// queued meanwhile (`take`, `finish`) until none is left. Only the leader touches
+    /// the file, so a thread never waits for the file's lock, only for its line.
+    Lead,
 }
 
 /// A batch taken by the leader: the lines, where each ends, and the first's ticket.
@@ -64,6 +73,10 @@ impl Group {
     /// leader when none is writing.
     pub fn submit(&self, line: &[u8]) -> Turn {
         let mut q = self.queue.lock();
+        if !q.leader {
+            q.leader = true;
+            return Turn::Lead;
+        }
         let ticket = q.next;
         q.next += 1;
         if q.ends.is_empty() {
@@ -72,10 +85,18 @@ impl Group {
         q.bytes.extend_from_slice(line);
         let end = q.bytes.len();
         q.ends.push(end);
-        if !q.leader {
-            q.leader = true;
-            return Turn::Lead(ticket);
+        drop(q);
+        for i in 0..SPINS {
+            if self.completed.load(Ordering::Acquire) > ticket {
+                break;
+            }
+            if i % 256 == 255 {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
         }
+        let mut q = self.queue.lock();
         while q.completed <= ticket {
             self.written.wait(&mut q);
         }
@@ -112,6 +133,7 @@ impl Group {
             }
         }
         q.completed = end;
+        self.completed.store(end, Ordering::Release);
         drop(q);
         self.written.notify_all();
     }
@@ -129,22 +151,4 @@ impl Queue {
             None => Ok(()),
         }
     }
-}
-
-/// The result of the line with `ticket` in a batch whose first `ok` lines were
-/// written (for the leader's own line).
-pub fn own_result(
-    batch: &Batch,
-    ticket: u64,
-    ok: usize,
-    error: Option<&Error>,
-) -> Option<std::io::Result<()>> {
-    let index = ticket.checked_sub(batch.first)? as usize;
-    if index >= batch.ends.len() {
-        return None;
-    }
-    Some(match error {
-        Some(e) if index >= ok => Err(Error::new(e.kind(), e.to_string())),
-        _ => Ok(()),
-    })
 }

@@ -268,21 +268,15 @@ impl FileWriter {
             let mut state = self.state.lock();
             return self.write_buffered(&mut state, line, level >= b.flush_level, b.size);
         }
-        if let Some(mut state) = self.state.try_lock() {
-            let (_, error) = self.write_records(&mut state, line, &[line.len()]);
-            return error.map_or(Ok(()), Err);
-        }
         match self.group.submit(line) {
             group::Turn::Written(result) => result,
-            group::Turn::Lead(ticket) => {
+            group::Turn::Lead => {
                 let mut state = self.state.lock();
+                let (_, error) = self.write_records(&mut state, line, &[line.len()]);
+                let mine = error.map_or(Ok(()), Err);
                 let mut batch = group::Batch::default();
-                let mut mine = Ok(());
                 while self.group.take(&mut batch) {
                     let (ok, error) = self.write_records(&mut state, &batch.bytes, &batch.ends);
-                    if let Some(r) = group::own_result(&batch, ticket, ok, error.as_ref()) {
-                        mine = r;
-                    }
                     self.group.finish(&batch, ok, error.as_ref());
                 }
                 mine
