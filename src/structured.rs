@@ -53,12 +53,30 @@ pub fn python_dict(fields: Fields<'_>) -> String {
     out
 }
 
-struct KvFields<'a> {
-    fields: Fields<'a>,
+/// A field value a record can carry: an owned [`Value`] or a borrowed `log` value.
+trait AsKv {
+    fn as_kv(&self) -> log::kv::Value<'_>;
+}
+
+impl AsKv for Value {
+    fn as_kv(&self) -> log::kv::Value<'_> {
+        self.to_kv()
+    }
+}
+
+impl AsKv for log::kv::Value<'_> {
+    fn as_kv(&self) -> log::kv::Value<'_> {
+        self.clone()
+    }
+}
+
+/// Key-values, and the Python level when `log`'s five cannot carry it.
+struct KvFields<'a, V> {
+    fields: &'a [(&'a str, V)],
     level: Option<i64>,
 }
 
-impl log::kv::Source for KvFields<'_> {
+impl<V: AsKv> log::kv::Source for KvFields<'_, V> {
     fn visit<'kvs>(
         &'kvs self,
         visitor: &mut dyn log::kv::VisitSource<'kvs>,
@@ -67,7 +85,7 @@ impl log::kv::Source for KvFields<'_> {
             visitor.visit_pair(log::kv::Key::from_str(LEVEL_KEY), log::kv::Value::from(n))?;
         }
         for (k, v) in self.fields {
-            visitor.visit_pair(log::kv::Key::from_str(k), v.to_kv())?;
+            visitor.visit_pair(log::kv::Key::from_str(k), v.as_kv())?;
         }
         Ok(())
     }
@@ -96,6 +114,16 @@ fn log_level(level: Level) -> (log::Level, bool) {
 /// Logs one record with key-values through the installed `log` logger.
 #[track_caller]
 pub fn emit(target: &str, level: Level, message: &str, fields: Fields<'_>) {
+    emit_with(target, level, format_args!("{message}"), fields);
+}
+
+#[track_caller]
+fn emit_with<V: AsKv>(
+    target: &str,
+    level: Level,
+    message: std::fmt::Arguments<'_>,
+    fields: &[(&str, V)],
+) {
     let (log_level, marked) = log_level(level);
     if log_level > log::max_level() {
         return;
@@ -107,7 +135,7 @@ pub fn emit(target: &str, level: Level, message: &str, fields: Fields<'_>) {
     };
     log::logger().log(
         &log::Record::builder()
-            .args(format_args!("{message}"))
+            .args(message)
             .level(log_level)
             .target(target)
             .file(Some(location.file()))
@@ -130,31 +158,6 @@ pub fn enabled(target: &str, level: Level) -> bool {
         )
 }
 
-/// Borrowed key-values, and the Python level when `log`'s five cannot carry it.
-struct BorrowedKv<'a> {
-    pairs: &'a [(&'a str, log::kv::Value<'a>)],
-    level: Option<i64>,
-}
-
-impl log::kv::Source for BorrowedKv<'_> {
-    fn visit<'kvs>(
-        &'kvs self,
-        visitor: &mut dyn log::kv::VisitSource<'kvs>,
-    ) -> Result<(), log::kv::Error> {
-        if let Some(n) = self.level {
-            visitor.visit_pair(log::kv::Key::from_str(LEVEL_KEY), log::kv::Value::from(n))?;
-        }
-        for (k, v) in self.pairs {
-            visitor.visit_pair(log::kv::Key::from_str(k), v.clone())?;
-        }
-        Ok(())
-    }
-
-    fn count(&self) -> usize {
-        self.pairs.len() + usize::from(self.level.is_some())
-    }
-}
-
 /// [`emit`] with the message as format arguments and borrowed key-values: nothing is
 /// copied or formatted before a handler writes the line.
 #[track_caller]
@@ -164,25 +167,7 @@ pub fn emit_args(
     message: std::fmt::Arguments<'_>,
     pairs: &[(&str, log::kv::Value<'_>)],
 ) {
-    let (log_level, marked) = log_level(level);
-    if log_level > log::max_level() {
-        return;
-    }
-    let location = std::panic::Location::caller();
-    let kv = BorrowedKv {
-        pairs,
-        level: marked.then_some(i64::from(level.0)),
-    };
-    log::logger().log(
-        &log::Record::builder()
-            .args(message)
-            .level(log_level)
-            .target(target)
-            .file(Some(location.file()))
-            .line(Some(location.line()))
-            .key_values(&kv)
-            .build(),
-    );
+    emit_with(target, level, message, pairs);
 }
 
 /// A logger for one dotted name with the Billing-API document's `logger.info(msg, {fields})` shape. The

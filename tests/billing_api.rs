@@ -2,46 +2,17 @@
 //! from the real log files of the shipped logging.toml (plus a json handler).
 #![cfg(feature = "tower")]
 
+mod common;
+
+use common::http::exchange;
+
 #[path = "../examples/billing_api.rs"]
 #[allow(dead_code)]
 mod billing_api;
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-struct Reply {
-    status: u16,
-    headers: HashMap<String, String>,
-}
-
-/// One HTTP/1.1 exchange over a fresh connection, optionally from a given local address.
-async fn exchange(server: SocketAddr, from: Option<IpAddr>, request: &[u8]) -> Reply {
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
-    if let Some(ip) = from {
-        socket.bind(SocketAddr::new(ip, 0)).unwrap();
-    }
-    let mut stream = socket.connect(server).await.unwrap();
-    stream.write_all(request).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let head = text.split("\r\n\r\n").next().unwrap_or_default();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(": "))
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
-        .collect();
-    Reply { status, headers }
-}
 
 fn get(path: &str, extra: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: billing\r\nConnection: close\r\n{extra}\r\n").into_bytes()

@@ -5,41 +5,23 @@
 //! `tracing` records share a file in order, and `RUST_LOG` raises a level over the file.
 #![cfg(feature = "tracing")]
 
+mod common;
+
+use common::http::exchange;
+
 #[path = "../examples/tracing_service.rs"]
 #[allow(dead_code)]
 mod tracing_service;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::Path;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// One HTTP/1.1 exchange over a fresh connection: the status and the response headers.
-async fn exchange(server: SocketAddr, request: String) -> (u16, HashMap<String, String>) {
-    let mut stream = tokio::net::TcpStream::connect(server).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let mut lines = text.split("\r\n\r\n").next().unwrap_or_default().lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(": "))
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
-        .collect();
-    (status, headers)
-}
-
-fn post(path: &str, extra: &str, body: &str) -> String {
+fn post(path: &str, extra: &str, body: &str) -> Vec<u8> {
     format!(
         "POST {path} HTTP/1.1\r\nHost: svc\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n{body}",
         body.len()
     )
+    .into_bytes()
 }
 
 /// The shipped logging.toml, with a json handler beside the text files of the loggers
@@ -96,27 +78,33 @@ fn tracing_events_of_the_http_stack_reach_the_configured_loggers() {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let server = listener.local_addr().unwrap();
         tokio::spawn(tracing_service::serve(listener));
-        let (status, _) = exchange(
+        let status = exchange(
             server,
-            post(
+            None,
+            &post(
                 "/api/v1/invoices/acme",
                 "X-Request-ID: r-test-1\r\n",
                 r#"{"amount": 99.99}"#,
             ),
         )
-        .await;
+        .await
+        .status;
         assert_eq!(status, 201);
-        let (status, _) = exchange(
+        let status = exchange(
             server,
-            post("/api/v1/invoices/globex", "", r#"{"amount": 5}"#),
+            None,
+            &post("/api/v1/invoices/globex", "", r#"{"amount": 5}"#),
         )
-        .await;
+        .await
+        .status;
         assert_eq!(status, 201);
-        let (status, _) = exchange(
+        let status = exchange(
             server,
-            post("/api/v1/invoices/initech", "X-Request-ID: r-bad\r\n", "{}"),
+            None,
+            &post("/api/v1/invoices/initech", "X-Request-ID: r-bad\r\n", "{}"),
         )
-        .await;
+        .await
+        .status;
         assert_eq!(status, 400);
     });
     drop(rt);
