@@ -229,6 +229,12 @@ impl Triggers {
             match b {
                 b'0'..=b'9' => t.digits += 1,
                 b'e' => t.jose |= matches!(bytes.get(i + 1), Some(b'y' | b'w')),
+                // the case-insensitive patterns fold Unicode too (`ſ` is an `s`, the
+                // Kelvin sign a `k`): with any non-ASCII letter, let them look
+                0x80.. => {
+                    t.key_word = true;
+                    t.scheme = true;
+                }
                 _ => {}
             }
             match b.to_ascii_lowercase() {
@@ -503,6 +509,21 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unicode_case_folding_cannot_slip_past_the_prefilter() {
+        let r = Redactor::new(None, None).unwrap();
+        // U+017F folds to `s`, U+212A (Kelvin) to `k`: the patterns match them
+        assert_eq!(
+            r.redact("pa\u{17f}\u{17f}word=hunter2"),
+            "pa\u{17f}\u{17f}word=[REDACTED]"
+        );
+        assert_eq!(
+            r.redact("api_\u{212a}ey=abc123"),
+            "api_\u{212a}ey=[REDACTED]"
+        );
+        assert!(r.may_match("Bearer\u{a0}x"));
+    }
 
     #[test]
     fn redacts_builtin_secrets() {
