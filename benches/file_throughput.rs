@@ -17,7 +17,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use common::{contender_args, contender_extra, listing, records, run_contender_with};
+use common::{
+    contender_args, contender_threads, listing, records, run_contender_with, thread_counts,
+};
 
 const API_FORMAT: &str = "%(asctime)s %(levelname)s [%(name)s] %(message)s";
 
@@ -276,10 +278,7 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
 
 fn main() {
     if let Some((name, dir)) = contender_args() {
-        let threads: usize = contender_extra()
-            .first()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(1);
+        let threads = contender_threads();
         let (secs, mut lat) = contender(&name, &dir, threads);
         // before the check, which reads the whole file into memory
         let rss = peak_rss_kib();
@@ -298,11 +297,7 @@ fn main() {
         return;
     }
     let n = records();
-    let threads: Vec<usize> = std::env::var("THREADS")
-        .unwrap_or_else(|_| "1,2,4,8,16".into())
-        .split(',')
-        .filter_map(|t| t.trim().parse().ok())
-        .collect();
+    let threads = thread_counts("1,2,4,8,16");
     let wanted: Vec<String> = std::env::var("CONTENDERS")
         .map(|c| c.split(',').map(str::to_string).collect())
         .unwrap_or_else(|_| CONTENDERS.iter().map(|s| s.to_string()).collect());

@@ -14,7 +14,9 @@ use std::path::Path;
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Instant;
 
-use common::{contender_args, contender_extra, listing, records, run_contender_with};
+use common::{
+    contender_args, contender_threads, listing, records, run_contender_with, thread_counts,
+};
 
 const CONTENDERS: &[&str] = &["logconf", "tracing-fmt"];
 
@@ -118,10 +120,7 @@ fn verify(name: &str, dir: &Path, threads: usize) {
 
 fn main() {
     if let Some((name, dir)) = contender_args() {
-        let threads: usize = contender_extra()
-            .first()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(1);
+        let threads = contender_threads();
         let (secs, tracing_off, log_off) = contender(&name, &dir, threads);
         verify(&name, &dir, threads);
         println!("{secs} {tracing_off} {log_off}");
@@ -131,11 +130,7 @@ fn main() {
         return;
     }
     let n = records();
-    let threads: Vec<usize> = std::env::var("THREADS")
-        .unwrap_or_else(|_| "1,8".into())
-        .split(',')
-        .filter_map(|t| t.trim().parse().ok())
-        .collect();
+    let threads = thread_counts("1,8");
     println!(
         "tracing: {n} events a run, one file; {} CPUs",
         std::thread::available_parallelism().map_or(0, |n| n.get())

@@ -29,6 +29,23 @@ pub fn contender_extra() -> Vec<String> {
     }
 }
 
+/// The thread counts of a run: `THREADS` (comma-separated), else `default`.
+pub fn thread_counts(default: &str) -> Vec<usize> {
+    std::env::var("THREADS")
+        .unwrap_or_else(|_| default.into())
+        .split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .collect()
+}
+
+/// A contender child's thread count: the first argument after `--contender NAME DIR`.
+pub fn contender_threads() -> usize {
+    contender_extra()
+        .first()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1)
+}
+
 /// True when cargo only lists the benchmarks.
 pub fn listing() -> bool {
     std::env::args().any(|a| a == "--list")

@@ -379,7 +379,7 @@ impl RequestLog {
             }
             None => fields.push(("username".into(), Value::from("anonymous"))),
         }
-        fields.push(("ip".into(), Value::Str(ip_text)));
+        fields.push(("ip".into(), Value::Str(ip_text.clone())));
         let logger = if config.logger == super::events::API {
             Cow::Borrowed(super::events::API)
         } else {
@@ -408,10 +408,7 @@ impl RequestLog {
                 kv.push(("user_agent", log::kv::Value::from(&**a)));
             }
             let user_text = UserText(user.as_ref().map(|(n, i)| (&**n, &**i)));
-            let ip = match &log.fields.last() {
-                Some((_, Value::Str(ip))) => ip.as_str(),
-                _ => "-",
-            };
+            let ip = &ip_text;
             let _scope = context::set_shared(log.fields.clone());
             crate::structured::emit_args(
                 &log.logger,

@@ -219,9 +219,9 @@ fn kv_needs_redaction(kv: &dyn log::kv::Source, redactors: &[&Redactor]) -> bool
                 || if value.to_bool().is_some() || float && value.to_u64().is_none() {
                     false
                 } else if let Some(i) = value.to_i64() {
-                    (13..=19).contains(&i.unsigned_abs().checked_ilog10().map_or(1, |d| d + 1))
+                    redact::card_length(i.unsigned_abs())
                 } else if let Some(u) = value.to_u64() {
-                    (13..=19).contains(&u.checked_ilog10().map_or(1, |d| d + 1))
+                    redact::card_length(u)
                 } else if let Some(s) = value.to_borrowed_str() {
                     self.redactors.iter().any(|r| r.may_match(s))
                 } else {
@@ -315,7 +315,7 @@ fn redact_copy<R>(
             // a number named like a secret, or one as long as a card number
             other
                 if redact::is_secret_name(k)
-                    || matches!(other, FieldValue::Int(i) if (13..=19).contains(&i.unsigned_abs().to_string().len())) =>
+                    || matches!(other, FieldValue::Int(i) if redact::card_length(i.unsigned_abs())) =>
             {
                 let mut s = String::new();
                 other.write_str(&mut s);

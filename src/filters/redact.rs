@@ -76,6 +76,12 @@ pub fn is_secret_name(name: &str) -> bool {
                 .any(|w| name.eq_ignore_ascii_case(w)))
 }
 
+/// True when a number has as many digits as a card number (13–19): such an integer
+/// key-value is redacted like a card.
+pub fn card_length(n: u64) -> bool {
+    (13..=19).contains(&n.checked_ilog10().map_or(1, |d| d + 1))
+}
+
 /// True when the digits pass the Luhn check (card numbers do).
 pub fn luhn(digits: &str) -> bool {
     let mut sum = 0;
