@@ -103,3 +103,40 @@ fn four_threads_every_record_once_in_order_no_torn_line() {
     }
     assert_eq!(next, [PER_THREAD; THREADS], "every record exactly once");
 }
+
+/// Compression is background work: its thread runs at nice 19, so a service's own
+/// threads get the CPU first (a backup's gzip does not show in request latency).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_compression_thread_runs_at_the_lowest_priority() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "version = 1\n[handlers.r]\nclass = \"rotating_file\"\nfilename = \"n.log\"\nmax_bytes = 200\nbackup_count = 2\ncompress = \"gzip\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"r\"]\n";
+    let h = build(dir.path(), config).unwrap();
+    for i in 0..20 {
+        let msg = format!("record {i} with some text to fill the file");
+        h.log("n", &Record::new(Level::INFO, Message::Text(&msg)));
+    }
+    h.flush();
+    assert!(
+        !files_containing(dir.path(), ".gz").is_empty(),
+        "no backup compressed"
+    );
+    let mut seen = Vec::new();
+    for task in std::fs::read_dir("/proc/self/task").unwrap().flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim() != "logconf-compres" {
+            continue; // the kernel keeps 15 bytes of a thread's name
+        }
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap();
+        let after_name = stat.rsplit(')').next().unwrap();
+        // fields from the state on: nice is the 17th
+        let nice: i32 = after_name
+            .split_whitespace()
+            .nth(16)
+            .unwrap()
+            .parse()
+            .unwrap();
+        seen.push(nice);
+    }
+    assert_eq!(seen, vec![19], "nice of the logconf-compress threads");
+}

@@ -59,6 +59,20 @@ impl Pending {
     }
 }
 
+/// Compression is background work: the thread runs at the lowest priority (nice 19),
+/// so a service's request threads get the CPU first and compressing a backup does not
+/// show in their latency. Under full load it still gets a share, and backups keep
+/// being compressed.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on this thread's own id; a failure leaves the default
+    // priority, which is only slower for the service.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+    }
+}
+
 struct Job {
     settings: Arc<Settings>,
     pending: Arc<Pending>,
@@ -82,6 +96,7 @@ pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
     let spawned = std::thread::Builder::new()
         .name("logconf-compress".into())
         .spawn(move || {
+            lower_priority();
             // the same failure again and again (a full disk) is said once, until
             // compression works again or fails otherwise
             let mut last_failure: Option<String> = None;
