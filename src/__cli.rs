@@ -15,11 +15,13 @@ pub use crate::handlers::{
     Compress, ConsoleConfig, FileConfig, FileMode, HandlerConfig, HandlerPlan, NullConfig, Output,
     RotatingFileConfig, Stream, SyslogConfig, TimedRotatingFileConfig, WatchedFileConfig,
 };
-pub use crate::import::{import, Imported};
+pub use crate::import::{import, ImportOptions, Imported};
 pub use crate::load::model::{Config, LoggerConfig, RootConfig, Watch};
 #[cfg(feature = "schema")]
 pub use crate::load::schema::{reference_markdown, schema_text};
-pub use crate::load::{check_paths, is_active, load_file, load_str, LoadOptions, Loaded};
+pub use crate::load::{
+    check_paths, is_active, load_file, load_str, LoadOptions, Loaded, UnregisteredFilters,
+};
 pub use crate::record::NoKv;
 pub use crate::router::{logger_name, Explanation};
 pub use crate::structured::emit;
@@ -49,4 +51,37 @@ pub fn explain(loaded: &Loaded, logger: &str) -> Result<Explanation, Diagnostics
         },
     )?;
     Ok(tree.explain(logger))
+}
+
+/// `builder` for the `logconf` command: a `custom` filter that no code registered
+/// passes every record (with a warning) unless `strict`.
+pub fn cli_builder(builder: crate::Builder, strict: bool) -> crate::Builder {
+    builder.unregistered_filters(if strict {
+        crate::load::UnregisteredFilters::Error
+    } else {
+        crate::load::UnregisteredFilters::PassThrough
+    })
+}
+
+/// The load options of the `logconf` command (see [`cli_builder`]).
+pub fn cli_options(strict: bool) -> LoadOptions {
+    LoadOptions {
+        unregistered_filters: if strict {
+            crate::load::UnregisteredFilters::Error
+        } else {
+            crate::load::UnregisteredFilters::PassThrough
+        },
+        ..LoadOptions::default()
+    }
+}
+
+/// One warning line per custom filter passed through.
+pub fn passed_filter_warnings(loaded: &Loaded) -> Vec<String> {
+    loaded
+        .passed_filters
+        .iter()
+        .map(|(name, function)| {
+            format!("warning: filter `{name}`: the custom filter `{function}` is registered by the application; here every record passes it (--strict makes this an error)")
+        })
+        .collect()
 }

@@ -85,6 +85,13 @@ impl Default for Builder {
 }
 
 impl Builder {
+    #[doc(hidden)]
+    /// For the `logconf` command: what a `custom` filter that no code registered does.
+    pub fn unregistered_filters(mut self, mode: crate::load::UnregisteredFilters) -> Self {
+        self.options.unregistered_filters = mode;
+        self
+    }
+
     /// A builder for the default file (env `LOG_CONFIG`, else `./logging.toml`).
     pub fn new() -> Self {
         Builder {

@@ -257,3 +257,53 @@ fn mutated_replay_input_never_panics_the_command() {
     }
     eprintln!("fuzz: {lines} mutated replay lines, replay exited {status}");
 }
+
+/// `logconf import` inputs: the import cases' settings files and the Django JSON,
+/// mutated (with brackets, quotes and prefixes Python literals have). Nothing may
+/// panic or overflow the stack.
+#[test]
+fn mutated_import_input_never_panics_the_import() {
+    let cases = env_number("LOGCONF_FUZZ_CASES", 20_000) / 4;
+    let seed = env_number("LOGCONF_FUZZ_SEED", 0x5eed_1e55);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut corpus: Vec<Vec<u8>> =
+        vec![std::fs::read(root.join("tests/configs/django_logging.json")).unwrap()];
+    for e in std::fs::read_dir(root.join("tests/import_cases"))
+        .unwrap()
+        .flatten()
+    {
+        if let Ok(text) = std::fs::read(e.path().join("settings.py")) {
+            corpus.push(text);
+        }
+    }
+    corpus.sort();
+    assert!(corpus.len() >= 30, "the import corpus was not found");
+    const PY: &[&str] = &[
+        "{", "[[[[", "(", ")", "'''", "\\", "dict(", "f\"{", "r'", "\\u12", "None", ",", ":", "\n",
+        "é",
+    ];
+    let mut rng = Rng(seed | 1);
+    let options = logconf::__cli::ImportOptions::default();
+    let mut converted = 0u64;
+    for case in 0..cases {
+        let mut data = mutate(&mut rng, &corpus);
+        for _ in 0..rng.below(3) {
+            let t = PY[rng.below(PY.len())].repeat(1 + rng.below(3) * rng.below(40));
+            let at = rng.below(data.len() + 1);
+            data.splice(at..at, t.bytes());
+        }
+        let text = String::from_utf8_lossy(&data).into_owned();
+        let result = std::panic::catch_unwind(|| logconf::__cli::import(&text, &options).is_ok());
+        match result {
+            Ok(ok) => converted += u64::from(ok),
+            Err(_) => {
+                let path = save(&format!("logconf-fuzz-import-{seed}-{case}.py"), &data);
+                panic!(
+                    "case {case} (seed {seed}) panicked the import: {}",
+                    path.display()
+                );
+            }
+        }
+    }
+    eprintln!("fuzz: {converted} of {cases} mutated import inputs converted, none panicked");
+}

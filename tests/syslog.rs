@@ -134,3 +134,35 @@ fn a_bad_address_is_a_located_error() {
         "{err}"
     );
 }
+
+/// UDP goes out unconnected, as Python's SysLogHandler sends it: a collector that is
+/// down (the kernel answers "port unreachable") loses the datagrams quietly and later
+/// records still go out; nothing counts as a failed write. Then a collector comes up on
+/// the port and receives the next record.
+#[test]
+fn udp_to_a_collector_that_is_down_is_fire_and_forget() {
+    let port = UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port(); // closed again
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(dir.path(), &config(&format!("udp://127.0.0.1:{port}"), "")).unwrap();
+    for i in 0..20 {
+        log(&h, "app", Level::INFO, &format!("record {i}"));
+        std::thread::sleep(Duration::from_millis(2)); // let the ICMP answers come back
+    }
+    assert_eq!(h.status().records_dropped, 0, "{:?}", h.status());
+    let server = UdpSocket::bind(("127.0.0.1", port)).unwrap();
+    server
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    log(&h, "app", Level::INFO, "after the collector started");
+    let mut buf = [0u8; 2048];
+    let n = server.recv(&mut buf).unwrap();
+    assert!(
+        String::from_utf8_lossy(&buf[..n]).ends_with("app: after the collector started"),
+        "{:?}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+}

@@ -3,11 +3,11 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use logconf::__cli::{check_paths, load_file, LoadOptions};
+use logconf::__cli::{check_paths, cli_options, load_file};
 
 /// Validates `file`: diagnostics on stderr and exit 1, or a one-line summary.
-pub fn run(file: &Path) -> ExitCode {
-    let loaded = match load_file(file, &LoadOptions::default()) {
+pub fn run(file: &Path, strict: bool) -> ExitCode {
+    let loaded = match load_file(file, &cli_options(strict)) {
         Ok(l) => l,
         Err(diags) => {
             return failed(file, &diags);

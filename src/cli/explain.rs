@@ -4,12 +4,12 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use logconf::__cli::{load_file, quote_key, Explanation, LoadOptions, Loaded};
+use logconf::__cli::{cli_options, load_file, quote_key, Explanation, Loaded};
 use logconf::Level;
 
 /// Prints the route of `logger` under the configuration at `file`.
-pub fn run(logger: &str, file: &Path) -> ExitCode {
-    let loaded = match load_file(file, &LoadOptions::default()) {
+pub fn run(logger: &str, file: &Path, strict: bool) -> ExitCode {
+    let loaded = match load_file(file, &cli_options(strict)) {
         Ok(l) => l,
         Err(diags) => {
             err!("{diags}");
@@ -27,6 +27,9 @@ pub fn run(logger: &str, file: &Path) -> ExitCode {
     };
     for w in loaded.env_warnings() {
         errln!("warning: {w}");
+    }
+    for w in logconf::__cli::passed_filter_warnings(&loaded) {
+        errln!("{w}");
     }
     match logconf::__cli::explain(&loaded, logger) {
         Ok(explanation) => {

@@ -1,13 +1,14 @@
-//! `logconf import FILE.json [--config logging.toml]`.
+//! `logconf import FILE [--config logging.toml] [--base-dir]`.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use logconf::__cli::{load_str, LoadOptions};
+use logconf::__cli::ImportOptions;
 
 /// Prints the converted file on stdout (or writes it to `output`, which must not exist),
-/// notes and any remaining problem on stderr.
-pub fn run(file: &Path, output: Option<&Path>) -> ExitCode {
+/// the notes on stderr; exit 1 when the file cannot be read or converted, or when the
+/// result does not load (it is still written, with the errors in it).
+pub fn run(file: &Path, output: Option<&Path>, base_dir: bool) -> ExitCode {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -15,7 +16,7 @@ pub fn run(file: &Path, output: Option<&Path>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let imported = match logconf::__cli::import(&text) {
+    let imported = match logconf::__cli::import(&text, &ImportOptions { base_dir }) {
         Ok(i) => i,
         Err(e) => {
             errln!("error: {}: {e}", file.display());
@@ -44,13 +45,18 @@ pub fn run(file: &Path, output: Option<&Path>) -> ExitCode {
     for n in &imported.notes {
         errln!("note: {n}");
     }
-    let options = LoadOptions {
-        env: Some(std::collections::HashMap::new()),
-        ..LoadOptions::default()
-    };
-    if let Err(d) = load_str(&imported.toml, "logging.toml".as_ref(), &options) {
-        err!("{d}");
-        errln!("\nwarning: the converted file needs the changes above before it loads");
+    if imported.loads() {
+        return ExitCode::SUCCESS;
     }
-    ExitCode::SUCCESS
+    for e in &imported.errors {
+        errln!("error: {e}");
+    }
+    errln!(
+        "\nerror: the converted file does not load yet: {} to fix (also written at its end)",
+        match imported.errors.len() {
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        }
+    );
+    ExitCode::from(1)
 }

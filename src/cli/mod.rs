@@ -60,6 +60,10 @@ enum Command {
         /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
         #[arg(long, conflicts_with = "file")]
         config: Option<PathBuf>,
+        /// Refuse a `custom` filter that no code registered (by default the command
+        /// passes records through it, with a warning: the application registers it).
+        #[arg(long)]
+        strict: bool,
     },
     /// Log a test record through every logger, exercise the event helpers, and check
     /// every file handler's file (Django's `manage.py test_logging`). It writes to the
@@ -75,15 +79,27 @@ enum Command {
         /// write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Refuse a `custom` filter that no code registered (by default the command
+        /// passes records through it, with a warning: the application registers it).
+        #[arg(long)]
+        strict: bool,
     },
-    /// Convert a Django LOGGING dict, dumped as JSON, into logging.toml (on stdout, or
-    /// into the file given with --config).
+    /// Convert a Django LOGGING dict into logging.toml (on stdout, or into the file
+    /// given with --config). Exit 0 only when the result loads.
+    ///
+    /// The input is the dict as JSON (`python -c 'import json, settings;
+    /// print(json.dumps(settings.LOGGING, default=str))'`) or a Python file with a
+    /// `LOGGING = {...}` literal (read, never run).
     Import {
-        /// The JSON file (`python -c 'import json, settings; print(json.dumps(settings.LOGGING))'`).
+        /// The JSON file, or the Python settings file.
         file: PathBuf,
         /// Write the result to this file (it must not exist yet) instead of stdout.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Resolve relative file names against LOG_BASE_DIR (default /tmp) instead of
+        /// the working directory, where Python put them.
+        #[arg(long)]
+        base_dir: bool,
     },
     /// Print the JSON Schema of logging.toml (what editors use for completion and
     /// hover), or write it beside a configuration.
@@ -107,6 +123,10 @@ enum Command {
         /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Refuse a `custom` filter that no code registered (by default the command
+        /// passes records through it, with a warning: the application registers it).
+        #[arg(long)]
+        strict: bool,
     },
     /// Log JSON lines from stdin through the configuration.
     ///
@@ -116,6 +136,10 @@ enum Command {
         /// The configuration (default: $LOG_CONFIG, else ./logging.toml).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Refuse a `custom` filter that no code registered (by default the command
+        /// passes records through it, with a warning: the application registers it).
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -124,7 +148,11 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = |c: Option<PathBuf>| c.unwrap_or_else(logconf::__cli::default_config_path);
     match cli.command {
-        Command::Check { file, config: c } => check::run(&config(file.or(c))),
+        Command::Check {
+            file,
+            config: c,
+            strict,
+        } => check::run(&config(file.or(c)), strict),
         Command::Schema {
             markdown,
             write,
@@ -140,14 +168,23 @@ pub fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Explain { logger, config: c } => explain::run(&logger, &config(c)),
-        Command::Replay { config: c } => replay::run(&config(c)),
+        Command::Explain {
+            logger,
+            config: c,
+            strict,
+        } => explain::run(&logger, &config(c), strict),
+        Command::Replay { config: c, strict } => replay::run(&config(c), strict),
         Command::Test {
             level,
             config: c,
             dry_run,
-        } => test_cmd::run(&config(c), level, dry_run),
-        Command::Import { file, config } => import::run(&file, config.as_deref()),
+            strict,
+        } => test_cmd::run(&config(c), level, dry_run, strict),
+        Command::Import {
+            file,
+            config,
+            base_dir,
+        } => import::run(&file, config.as_deref(), base_dir),
     }
 }
 

@@ -76,8 +76,9 @@ fn record_level(v: Option<&Json>) -> Result<Level, String> {
 }
 
 /// Replays stdin through the configuration at `config`.
-pub fn run(config: &Path) -> ExitCode {
-    let handle = match Builder::new().path(config).reload_on_sighup(true).build() {
+pub fn run(config: &Path, strict: bool) -> ExitCode {
+    let builder = logconf::__cli::cli_builder(Builder::new(), strict);
+    let handle = match builder.path(config).reload_on_sighup(true).build() {
         Ok(h) => h,
         Err(e) => {
             err!("{e}");
@@ -85,6 +86,9 @@ pub fn run(config: &Path) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    for w in logconf::__cli::passed_filter_warnings(&logconf::__cli::loaded(&handle)) {
+        errln!("{w}");
+    }
     let dir = config.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut failed = false;
     let mut stdin = std::io::stdin().lock();

@@ -47,8 +47,8 @@ fn logger_label(loaded: &logconf::__cli::Loaded, name: &str) -> String {
 
 /// `--dry-run`: each logger's route and the files it would write, from a tree compiled
 /// without opening anything.
-fn dry_run(file: &Path, level: Level) -> ExitCode {
-    let loaded = match logconf::__cli::load_file(file, &logconf::__cli::LoadOptions::default()) {
+fn dry_run(file: &Path, level: Level, strict: bool) -> ExitCode {
+    let loaded = match logconf::__cli::load_file(file, &logconf::__cli::cli_options(strict)) {
         Ok(l) => l,
         Err(diags) => {
             err!("{diags}");
@@ -61,6 +61,9 @@ fn dry_run(file: &Path, level: Level) -> ExitCode {
     };
     for w in loaded.env_warnings() {
         errln!("warning: {w}");
+    }
+    for w in logconf::__cli::passed_filter_warnings(&loaded) {
+        errln!("{w}");
     }
     outln!(
         "logconf test --dry-run: {} at {level} (debug {}, base dir {}); nothing is written\n",
@@ -100,13 +103,13 @@ fn dry_run(file: &Path, level: Level) -> ExitCode {
 }
 
 /// Runs the test; `level` is the test records' level.
-pub fn run(file: &Path, level: Level, dry: bool) -> ExitCode {
+pub fn run(file: &Path, level: Level, dry: bool, strict: bool) -> ExitCode {
     if dry {
-        return dry_run(file, level);
+        return dry_run(file, level, strict);
     }
     // say where it writes before opening anything (a `mode = "w"` file is truncated
     // when its handler is created)
-    if let Ok(planned) = logconf::__cli::load_file(file, &logconf::__cli::LoadOptions::default()) {
+    if let Ok(planned) = logconf::__cli::load_file(file, &logconf::__cli::cli_options(strict)) {
         outln!("logconf test writes test records to the configuration's files:");
         for (name, plan) in &planned.handlers {
             if logconf::__cli::is_active(plan, planned.debug) {
@@ -118,7 +121,8 @@ pub fn run(file: &Path, level: Level, dry: bool) -> ExitCode {
         outln!("(`logconf test --dry-run` shows the routes without writing)\n");
     }
     let started = SystemTime::now();
-    let guard = match Builder::new().path(file).reload_on_sighup(false).init() {
+    let builder = logconf::__cli::cli_builder(Builder::new(), strict);
+    let guard = match builder.path(file).reload_on_sighup(false).init() {
         Ok(g) => g,
         Err(e) => {
             err!("{e}");
@@ -131,6 +135,9 @@ pub fn run(file: &Path, level: Level, dry: bool) -> ExitCode {
     };
     let handle = guard.handle().clone();
     let loaded = logconf::__cli::loaded(&handle);
+    for w in logconf::__cli::passed_filter_warnings(&loaded) {
+        errln!("{w}");
+    }
     let files: BTreeMap<String, PathBuf> = handle.files().into_iter().collect();
     let before: BTreeMap<String, Option<u64>> =
         files.iter().map(|(n, p)| (n.clone(), size(p))).collect();

@@ -215,3 +215,79 @@ mod tests {
         assert!(diags.iter().all(|d| d.span.is_some()));
     }
 }
+
+/// The source bytes of the character at byte `offset` of the decoded value of the TOML
+/// string written at `span` (escapes and multi-line strings followed), for a caret
+/// under that one character. None when the string's form is not followed (a
+/// line-ending backslash) or `offset` is past its end.
+pub fn char_in_string(source: &str, span: &Span, offset: usize) -> Option<Span> {
+    let lit = source.get(span.clone())?;
+    let (open, raw) = if lit.starts_with("\"\"\"") {
+        (3, false)
+    } else if lit.starts_with("'''") {
+        (3, true)
+    } else if lit.starts_with('"') {
+        (1, false)
+    } else if lit.starts_with('\'') {
+        (1, true)
+    } else {
+        return None;
+    };
+    let mut i = open;
+    if open == 3 {
+        // a newline right after the opening quotes is not part of the value
+        if lit[i..].starts_with("\r\n") {
+            i += 2;
+        } else if lit[i..].starts_with('\n') {
+            i += 1;
+        }
+    }
+    let bytes = lit.as_bytes();
+    let mut decoded = 0;
+    while i < lit.len().saturating_sub(open) {
+        let (source_len, decoded_len) = if !raw && bytes[i] == b'\\' {
+            let hex = |n: usize| {
+                lit.get(i + 2..i + 2 + n)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32)
+                    .map(char::len_utf8)
+            };
+            match bytes.get(i + 1) {
+                Some(b'u') => (6, hex(4)?),
+                Some(b'U') => (10, hex(8)?),
+                Some(b'b' | b't' | b'n' | b'f' | b'r' | b'e' | b'"' | b'\\') => (2, 1),
+                Some(b'x') => (4, hex(2)?),
+                _ => return None,
+            }
+        } else {
+            let c = lit[i..].chars().next()?;
+            (c.len_utf8(), c.len_utf8())
+        };
+        if decoded == offset {
+            return Some(span.start + i..span.start + i + source_len);
+        }
+        decoded += decoded_len;
+        i += source_len;
+    }
+    None
+}
+
+#[cfg(test)]
+mod char_tests {
+    use super::char_in_string;
+
+    #[test]
+    fn the_caret_follows_escapes() {
+        let src = r#"format = "a\tb%c""#;
+        let span = 9..src.len();
+        // decoded "a\tb%c": the % is byte 3
+        assert_eq!(char_in_string(src, &span, 3), Some(14..15));
+        let src = "format = 'x%y'";
+        assert_eq!(char_in_string(src, &(9..14), 1), Some(11..12));
+        let src = "format = \"\"\"\n\\u00e9%\"\"\"";
+        // decoded "é%": the % is byte 2; in the source it follows `"""`, a newline
+        // and the 6-byte escape
+        assert_eq!(char_in_string(src, &(9..src.len()), 2), Some(19..20));
+        assert_eq!(char_in_string(src, &(9..src.len()), 9), None);
+    }
+}

@@ -46,7 +46,10 @@ pub enum FilterConfig {
         /// The text a secret is replaced with. Default `"[REDACTED]"`.
         replacement: Option<String>,
     },
-    /// A filter registered by name from Rust code at init (`Builder::filter`).
+    /// A filter registered by name from Rust code at init (`Builder::filter`); `init()`
+    /// fails when nothing is registered under `function`. The `logconf` command runs no
+    /// application code: it passes every record through such a filter, with a warning
+    /// (`--strict` refuses it instead).
     Custom {
         /// The name the filter was registered under.
         function: String,

@@ -68,6 +68,7 @@ impl Formatter {
                         message,
                         label: "strftime specifiers are %Y %m %d %H %M %S %b %a %j %z ...".into(),
                         help: None,
+                        offset: None,
                     })?;
                 }
                 Formatter::Text(TextFormatter::compile(config).map_err(|e| {
@@ -99,6 +100,8 @@ pub struct FormatterError {
     pub label: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// The byte in the value the problem is at, when it is one place in it.
+    pub offset: Option<usize>,
 }
 
 impl FormatterError {
@@ -118,6 +121,7 @@ impl FormatterError {
                 "in this format".to_string()
             },
             help: e.help,
+            offset: (e.offset > 0).then_some(e.offset),
         }
     }
 }

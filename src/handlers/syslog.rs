@@ -127,7 +127,10 @@ enum Connection {
     None,
     UnixDgram(UnixDatagram),
     UnixStream(UnixStream),
-    Udp(UdpSocket),
+    /// Not connected: datagrams go out with `send_to`, as Python's SysLogHandler sends
+    /// them, so a collector that is down (an ICMP "port unreachable") loses them
+    /// quietly instead of failing later sends.
+    Udp(UdpSocket, std::net::SocketAddr),
     Tcp(TcpStream),
 }
 
@@ -276,9 +279,8 @@ impl SyslogSink {
                     "[::]:0"
                 };
                 let s = UdpSocket::bind(bind)?;
-                s.connect(target)?;
                 s.set_write_timeout(Some(TIMEOUT))?;
-                Connection::Udp(s)
+                Connection::Udp(s, target)
             }
             SyslogAddress::Tcp(hostport) => {
                 let target = hostport
@@ -317,7 +319,7 @@ impl SyslogSink {
         }
         let result = match &mut state.conn {
             Connection::UnixDgram(s) => s.send(message.as_bytes()).map(|_| ()),
-            Connection::Udp(s) => s.send(message.as_bytes()).map(|_| ()),
+            Connection::Udp(s, to) => s.send_to(message.as_bytes(), *to).map(|_| ()),
             // octet-counted framing (RFC 6587), which rsyslog and syslog-ng read
             Connection::Tcp(s) => s.write_all(format!("{} {message}", message.len()).as_bytes()),
             Connection::UnixStream(s) => s.write_all(format!("{message}\0").as_bytes()),

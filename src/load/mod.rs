@@ -19,7 +19,7 @@ use crate::config::interpolate::interpolate;
 use crate::config::join_path;
 use crate::config::source::{self, Node, NodeValue, Span};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::filters::{CustomFilter, Filter};
+use crate::filters::{CustomFilter, Filter, FilterConfig};
 use crate::format::{Formatter, FormatterClass, FormatterConfig};
 use crate::handlers::{HandlerPlan, Output, PlanContext};
 use model::{Config, LoggerConfig};
@@ -36,6 +36,20 @@ pub struct LoadOptions {
     pub custom_filters: HashMap<String, CustomFilter>,
     /// The environment; None reads the process environment.
     pub env: Option<HashMap<String, String>>,
+    /// What a `custom` filter that no code registered does.
+    pub unregistered_filters: UnregisteredFilters,
+}
+
+/// What loading does with a `class = "custom"` filter whose function no code
+/// registered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnregisteredFilters {
+    /// It is an error: an application's `init()` must register every filter it names.
+    #[default]
+    Error,
+    /// It passes every record, with a warning: the `logconf` command runs no
+    /// application code, so it can still check, explain and replay such a file.
+    PassThrough,
 }
 
 impl LoadOptions {
@@ -76,6 +90,9 @@ pub struct Loaded {
     /// The loggers that exist only because `RUST_LOG` names them: in `config.loggers`
     /// for their level, but not "named by the configuration" (SPEC §2.8).
     pub env_only: std::collections::BTreeSet<String>,
+    /// The `custom` filters no code registered, passed through
+    /// (`UnregisteredFilters::PassThrough`): `(filter name, function)`.
+    pub passed_filters: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Loaded {
@@ -194,7 +211,7 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     let mut spans = HashMap::new();
     index_spans(&root, "", &mut spans);
     references::check(&root, &mut diags);
-    let formatters = compile_formatters(&root, &spans, &mut diags);
+    let formatters = compile_formatters(text, &root, &spans, &mut diags);
 
     let finish = |diags: Vec<Diagnostic>| {
         let mut all = Diagnostics {
@@ -243,9 +260,19 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
         handlers: BTreeMap::new(),
         env_levels: BTreeMap::new(),
         env_only: Default::default(),
+        passed_filters: Vec::new(),
     };
     check_semantics(&loaded, &mut diags);
     loaded.filters = build_filters(&loaded, options, &mut diags);
+    if options.unregistered_filters == UnregisteredFilters::PassThrough {
+        for (name, f) in &loaded.config.filters {
+            if let FilterConfig::Custom { function } = f {
+                if !options.custom_filters.contains_key(function) {
+                    loaded.passed_filters.push((name.clone(), function.clone()));
+                }
+            }
+        }
+    }
     loaded.handlers = plan_handlers(&loaded, &mut diags);
     check_queues(&loaded, &mut diags);
     check_shared_files(&loaded, &mut diags);
@@ -641,6 +668,7 @@ fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
 /// Compiles every `[formatters.NAME]` table that is well-formed, straight from the
 /// spanned tree, so a bad format is reported beside problems elsewhere in the file.
 fn compile_formatters(
+    text: &str,
     root: &Node,
     spans: &HashMap<String, (Span, Span)>,
     diags: &mut Vec<Diagnostic>,
@@ -660,13 +688,18 @@ fn compile_formatters(
             }
             Err(err) => {
                 let path = join_path(&join_path("formatters", &e.key), err.key);
+                let value = spans.get(&path).map(|(_, v)| v.clone());
+                // the caret under the character at fault, inside the string
+                let at = match (&value, err.offset) {
+                    (Some(v), Some(offset)) => {
+                        source::char_in_string(text, v, offset).or(value.clone())
+                    }
+                    _ => value,
+                };
                 diags.push(
-                    Diagnostic::error(
-                        format!("`{path}`: {}", err.message),
-                        spans.get(&path).map(|(_, v)| v.clone()),
-                    )
-                    .label(err.label)
-                    .maybe_help(err.help),
+                    Diagnostic::error(format!("`{path}`: {}", err.message), at)
+                        .label(err.label)
+                        .maybe_help(err.help),
                 );
             }
         }
@@ -682,6 +715,23 @@ fn build_filters(
 ) -> BTreeMap<String, Arc<Filter>> {
     let mut out = BTreeMap::new();
     for (name, f) in &loaded.config.filters {
+        if let FilterConfig::Custom { function } = f {
+            if options.unregistered_filters == UnregisteredFilters::PassThrough
+                && !options.custom_filters.contains_key(function)
+            {
+                let path = format!("{}.function", join_path("filters", name));
+                diags.push(
+                    Diagnostic::warning(
+                        format!("filter `{name}`: the custom filter `{function}` is registered by the application; here every record passes it"),
+                        loaded.value_span(&path),
+                    )
+                    .label("the application registers it")
+                    .help("`--strict` makes this an error; init() fails when the application does not register it"),
+                );
+                out.insert(name.clone(), Arc::new(Filter::Constant(true)));
+                continue;
+            }
+        }
         match Filter::build(f, loaded.debug, &options.custom_filters) {
             Ok(filter) => {
                 out.insert(name.clone(), Arc::new(filter));
