@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 pub use crate::clock::{now, set_for_tests};
 pub use crate::config::quote_key;
-pub use crate::config::values::{Duration, Size, When};
+pub use crate::config::values::{Duration, Size, When, INTERPOLATED_PATTERN};
 pub use crate::diagnostics::{Diagnostic, Severity};
 pub use crate::filters::FilterConfig;
 pub use crate::format::{FormatterClass, FormatterConfig, Style};

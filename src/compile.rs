@@ -29,8 +29,10 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
     let mut diags = Vec::new();
     let default_formatter = Arc::new(Formatter::Text(message_only()));
     // references were checked at load: every name below is known
+    // a name listed twice is attached once, as Python's addFilter/addHandler ignore
+    // what is attached already
     let pick_filters = |names: &[String]| -> Vec<Arc<Filter>> {
-        names
+        first_of_each(names)
             .iter()
             .filter_map(|n| loaded.filters.get(n).cloned())
             .collect()
@@ -105,16 +107,19 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
             }
         }
     }
-    let node = |level, propagate, handler_names: &[String], filter_names: &[String]| LoggerNode {
-        level,
-        propagate,
-        handlers: handler_names
-            .iter()
-            .filter_map(|n| handlers.get(n.as_str()).cloned())
-            .collect(),
-        handler_names: handler_names.to_vec(),
-        filters: pick_filters(filter_names),
-        filter_names: filter_names.to_vec(),
+    let node = |level, propagate, handler_names: &[String], filter_names: &[String]| {
+        let handler_names = first_of_each(handler_names);
+        LoggerNode {
+            level,
+            propagate,
+            handlers: handler_names
+                .iter()
+                .filter_map(|n| handlers.get(n.as_str()).cloned())
+                .collect(),
+            handler_names,
+            filters: pick_filters(filter_names),
+            filter_names: first_of_each(filter_names),
+        }
     };
     let loggers: HashMap<String, LoggerNode> = c
         .loggers
@@ -171,4 +176,16 @@ fn is_named_or_descendant<'a>(name: &str, mut named: impl Iterator<Item = &'a St
             name == n
                 || (name.starts_with(n.as_str()) && name.as_bytes().get(n.len()) == Some(&b'.'))
         })
+}
+
+/// The names in order, each at its first place: Python attaches a handler or a filter
+/// to a logger once however often the list names it.
+fn first_of_each(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for n in names {
+        if !out.contains(n) {
+            out.push(n.clone());
+        }
+    }
+    out
 }

@@ -63,8 +63,24 @@ fn schema_has_no_shapes_that_break_editor_completion() {
     assert_editor_safe(&schema, "");
     let handler = &schema["definitions"]["HandlerConfig"];
     assert_eq!(handler["type"], "object");
-    let classes = handler["properties"]["class"]["enum"].as_array().unwrap();
+    // the classes, and a `${VAR}` reference (checked after interpolation)
+    let class = &handler["properties"]["class"];
+    let classes = class["anyOf"][0]["enum"].as_array().unwrap();
     assert!(classes.contains(&"rotating_file".into()), "{classes:?}");
+    assert_eq!(
+        class["anyOf"][1]["pattern"],
+        logconf::__cli::INTERPOLATED_PATTERN,
+        "{class}"
+    );
+    let stream = &handler["properties"]["stream"];
+    assert!(stream["anyOf"][0]["enum"]
+        .as_array()
+        .unwrap()
+        .contains(&"stdout".into()));
+    assert_eq!(
+        stream["anyOf"][1]["pattern"],
+        logconf::__cli::INTERPOLATED_PATTERN
+    );
     // one text per key, for every class that has it
     for key in [
         "max_bytes",

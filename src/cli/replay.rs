@@ -16,6 +16,8 @@ enum KvValue {
     Str(String),
     Int(i64),
     UInt(u64),
+    Int128(i128),
+    UInt128(u128),
     Float(f64),
     Bool(bool),
 }
@@ -27,6 +29,8 @@ impl kv::Source for JsonKv {
                 KvValue::Str(s) => Value::from(s.as_str()),
                 KvValue::Int(i) => Value::from(*i),
                 KvValue::UInt(u) => Value::from(*u),
+                KvValue::Int128(i) => Value::from(*i),
+                KvValue::UInt128(u) => Value::from(*u),
                 KvValue::Float(f) => Value::from(*f),
                 KvValue::Bool(b) => Value::from(*b),
             };
@@ -36,8 +40,35 @@ impl kv::Source for JsonKv {
     }
 }
 
-fn kv_from_json(obj: Option<&Json>) -> JsonKv {
+/// The key-values' JSON texts, for integers beyond 64 bits (serde_json reads those as
+/// floats; Python's json keeps them whole).
+#[derive(serde::Deserialize)]
+struct RawKv<'a> {
+    #[serde(borrow, default)]
+    kv: Option<
+        std::collections::HashMap<std::borrow::Cow<'a, str>, &'a serde_json::value::RawValue>,
+    >,
+}
+
+/// An integer literal that does not fit 64 bits, as i128 or u128.
+fn wide_integer(raw: Option<&str>) -> Option<KvValue> {
+    let text = raw?.trim();
+    if !text
+        .bytes()
+        .enumerate()
+        .all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-'))
+    {
+        return None;
+    }
+    text.parse::<i128>()
+        .map(KvValue::Int128)
+        .ok()
+        .or_else(|| text.parse::<u128>().ok().map(KvValue::UInt128))
+}
+
+fn kv_from_json(obj: Option<&Json>, line: &str) -> JsonKv {
     let mut out = Vec::new();
+    let mut raw: Option<RawKv<'_>> = None;
     if let Some(Json::Object(map)) = obj {
         for (k, v) in map {
             let value = match v {
@@ -46,7 +77,17 @@ fn kv_from_json(obj: Option<&Json>) -> JsonKv {
                 Json::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
                     (Some(i), _, _) => KvValue::Int(i),
                     (None, Some(u), _) => KvValue::UInt(u),
-                    (_, _, Some(f)) => KvValue::Float(f),
+                    (_, _, Some(f)) => {
+                        let raw = raw.get_or_insert_with(|| {
+                            serde_json::from_str(line).unwrap_or(RawKv { kv: None })
+                        });
+                        let text = raw
+                            .kv
+                            .as_ref()
+                            .and_then(|kv| kv.get(k.as_str()))
+                            .map(|r| r.get());
+                        wide_integer(text).unwrap_or(KvValue::Float(f))
+                    }
                     _ => KvValue::Str(n.to_string()),
                 },
                 other => KvValue::Str(other.to_string()),
@@ -75,8 +116,28 @@ fn record_level(v: Option<&Json>) -> Result<Level, String> {
     }
 }
 
+/// `LOGCONF_REPLAY_TIME` (seconds since the epoch, fractions allowed): every record is
+/// logged at that time, so a replay's dates compare byte for byte with another
+/// program's (the fidelity tests fix CPython's clock the same way).
+fn fixed_time() -> Option<std::time::SystemTime> {
+    let secs: f64 = std::env::var("LOGCONF_REPLAY_TIME")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let d = std::time::Duration::try_from_secs_f64(secs.abs()).ok()?;
+    if secs >= 0.0 {
+        std::time::UNIX_EPOCH.checked_add(d)
+    } else {
+        std::time::UNIX_EPOCH.checked_sub(d)
+    }
+}
+
 /// Replays stdin through the configuration at `config`.
 pub fn run(config: &Path, strict: bool) -> ExitCode {
+    if let Some(t) = fixed_time() {
+        logconf::__cli::set_for_tests(Some(t));
+    }
     let builder = logconf::__cli::cli_builder(Builder::new(), strict);
     let handle = match builder.path(config).reload_on_sighup(true).build() {
         Ok(h) => h,
@@ -156,7 +217,7 @@ pub fn run(config: &Path, strict: bool) -> ExitCode {
             Some(other) => other.to_string(),
             None => String::new(),
         };
-        let kv = kv_from_json(obj.get("kv"));
+        let kv = kv_from_json(obj.get("kv"), line);
         let rec = Record {
             logger,
             kv: &kv,

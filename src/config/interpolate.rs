@@ -7,6 +7,23 @@ pub struct Unset {
     pub name: String,
 }
 
+/// True when `text` holds a `${VAR}` reference (a `$$` is not one).
+pub fn has_reference(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(pos) = rest.find('$') {
+        let after = &rest[pos + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            rest = tail;
+            continue;
+        }
+        if parse_reference(after).is_some() {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
 /// Expands the references in `text`; `lookup` gives a variable's value (None: unset).
 /// `${NAME:-default}` uses the default when NAME is unset or empty, as in sh, and the
 /// default is itself expanded only then (`${A:-${B:-x}}`); `$$` is a literal `$`; a `$`

@@ -9,6 +9,8 @@
 use serde_json::Value;
 
 use super::source::{Node, NodeValue, Span};
+use crate::config::interpolate::has_reference;
+use crate::config::values::INTERPOLATED_PATTERN;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 
 /// Checks `node` (the whole document) against `root` (the whole schema), appending one
@@ -267,7 +269,29 @@ impl<'a> Checker<'a> {
         key_span: &Span,
         diags: &mut Vec<Diagnostic>,
     ) {
-        let alts: Vec<&Value> = alts.iter().map(|a| self.deref(a)).collect();
+        let mut alts: Vec<&Value> = alts.iter().map(|a| self.deref(a)).collect();
+        // The `${VAR}` alternative says nothing about a value without a reference: the
+        // problems to show are those of the other alternatives ("did you mean").
+        let plain_string = node.as_str().is_some_and(|s| !has_reference(s));
+        if plain_string && alts.len() > 1 {
+            alts.retain(|a| a.get("pattern").and_then(Value::as_str) != Some(INTERPOLATED_PATTERN));
+            if alts.len() == 1 {
+                let only = alts[0];
+                // the description of the key, for labels and help
+                if only.get("description").is_none() {
+                    let mut with = only.clone();
+                    if let (Value::Object(m), Some(d)) = (&mut with, schema.get("description")) {
+                        m.insert("description".into(), d.clone());
+                    }
+                    let mut found = Vec::new();
+                    self.check(&with, node, path, key_span, &mut found);
+                    diags.extend(found);
+                    return;
+                }
+                self.check(only, node, path, key_span, diags);
+                return;
+            }
+        }
         // A tagged union: every alternative is a table with a `class` constant.
         let tags: Vec<Option<&Value>> = alts
             .iter()
@@ -389,6 +413,10 @@ impl<'a> Checker<'a> {
             );
             return;
         };
+        // `class = "${VAR:-file}"`: the table is checked once the reference is resolved
+        if crate::config::interpolate::has_reference(class_name) {
+            return;
+        }
         match names.iter().position(|n| *n == class_name) {
             Some(i) => self.check(alts[i], node, path, key_span, diags),
             None => diags.push(

@@ -318,7 +318,9 @@ fn redact_copy<R>(
             // a number named like a secret, or one as long as a card number
             other
                 if redact::is_secret_name(k)
-                    || matches!(other, FieldValue::Int(i) if redact::card_length(i.unsigned_abs())) =>
+                    || matches!(other, FieldValue::Int(i) if redact::card_length(i.unsigned_abs()))
+                    || matches!(other, FieldValue::Int128(i) if u64::try_from(i.unsigned_abs()).is_ok_and(redact::card_length))
+                    || matches!(other, FieldValue::UInt128(u) if u64::try_from(*u).is_ok_and(redact::card_length)) =>
             {
                 let mut s = String::new();
                 other.write_str(&mut s);

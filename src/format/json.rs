@@ -64,6 +64,12 @@ fn write_value(out: &mut String, v: &FieldValue<'_>) {
         FieldValue::Int(i) => {
             let _ = write!(out, "{i}");
         }
+        FieldValue::Int128(i) => {
+            let _ = write!(out, "{i}");
+        }
+        FieldValue::UInt128(u) => {
+            let _ = write!(out, "{u}");
+        }
         FieldValue::Float(f) if f.is_finite() => {
             let mut s = String::new();
             super::value::float_repr(*f, &mut s);

@@ -20,7 +20,7 @@ pub use config::{FormatterClass, FormatterConfig, Style};
 
 use crate::record::Record;
 use crate::value::Value;
-use template::{Field, Piece};
+use template::{Conversion, Field, Piece};
 
 use time::{AsctimeRenderer, Stamp};
 use value::FieldValue;
@@ -190,9 +190,14 @@ impl TextFormatter {
         for piece in &self.pieces {
             match piece {
                 Piece::Literal(s) => out.push_str(s),
-                Piece::Field { field, spec, repr } => {
+                Piece::Field {
+                    field,
+                    spec,
+                    conversion,
+                } => {
                     let start = out.len();
-                    let plain = spec.is_plain() && !repr;
+                    let plain =
+                        spec.is_plain() && matches!(conversion, Conversion::None | Conversion::Str);
                     match field {
                         Field::Message if plain => rec.message.write_to(out),
                         Field::Name if plain => out.push_str(rec.logger),
@@ -200,7 +205,7 @@ impl TextFormatter {
                         Field::Asctime if plain => self.asctime.write(stamp, out),
                         _ => {
                             let value = self.value(field, rec, stamp);
-                            value.write_with(spec, *repr, out);
+                            value.write_with(spec, *conversion, out);
                         }
                     }
                     if self.escape {
@@ -330,8 +335,10 @@ pub fn kv_value(v: &log::kv::Value<'_>) -> FieldValue<'static> {
         FieldValue::Bool(b)
     } else if let Some(i) = v.to_i64() {
         FieldValue::Int(i)
-    } else if let Some(u) = v.to_u64() {
-        FieldValue::Str(Cow::Owned(u.to_string()))
+    } else if let Some(i) = v.to_i128() {
+        FieldValue::Int128(i)
+    } else if let Some(u) = v.to_u128() {
+        FieldValue::UInt128(u)
     } else if let Some(f) = v.to_f64() {
         FieldValue::Float(f)
     } else {

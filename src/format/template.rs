@@ -2,6 +2,7 @@
 //! Python's three styles: `%(name)s`, `{name}` and `${name}`.
 
 use super::spec::Spec;
+pub use super::value::Conversion;
 use super::Style;
 
 /// A record attribute or a custom field.
@@ -109,8 +110,8 @@ pub enum Piece {
         field: Field,
         /// How to print it.
         spec: Spec,
-        /// `!r` / `%r`: print its repr.
-        repr: bool,
+        /// `!s`/`!r`/`!a`, `%s`/`%r`/`%a`: the text the spec applies to.
+        conversion: Conversion,
     },
 }
 
@@ -138,7 +139,7 @@ pub fn message_only_pieces() -> Vec<Piece> {
     vec![Piece::Field {
         field: Field::Message,
         spec: Spec::default(),
-        repr: false,
+        conversion: Conversion::None,
     }]
 }
 
@@ -323,7 +324,13 @@ fn parse_percent(format: &str) -> Result<Vec<Piece>, FormatError> {
                 Some("use s (text), d (integer), f (float), r (repr)..."),
             ));
         }
-        let repr = matches!(ty, 'r' | 'a');
+        // printf's %s, %r and %a format the value's str(), repr() or ascii() as text
+        let conversion = match ty {
+            's' => Conversion::Str,
+            'r' => Conversion::Repr,
+            'a' => Conversion::Ascii,
+            _ => Conversion::None,
+        };
         spec.ty = match ty {
             's' | 'r' | 'a' => None,
             'i' | 'u' => Some('d'),
@@ -335,7 +342,7 @@ fn parse_percent(format: &str) -> Result<Vec<Piece>, FormatError> {
         pieces.push(Piece::Field {
             field: Field::from_name(name),
             spec,
-            repr,
+            conversion,
         });
         i = j + 1;
     }
@@ -400,9 +407,11 @@ fn parse_brace(format: &str) -> Result<Vec<Piece>, FormatError> {
                         Some("positional fields ({}, {0}) are not supported: name the field; write {{ for a literal {"),
                     ));
                 }
-                let repr = match conversion {
-                    None | Some("s") => false,
-                    Some("r") | Some("a") => true,
+                let conversion = match conversion {
+                    None => Conversion::None,
+                    Some("s") => Conversion::Str,
+                    Some("r") => Conversion::Repr,
+                    Some("a") => Conversion::Ascii,
                     Some(other) => {
                         return Err(err(
                             format!("unknown conversion `!{other}`: use !s, !r or !a"),
@@ -421,7 +430,7 @@ fn parse_brace(format: &str) -> Result<Vec<Piece>, FormatError> {
                 pieces.push(Piece::Field {
                     field: Field::from_name(name),
                     spec,
-                    repr,
+                    conversion,
                 });
                 for _ in 0..close {
                     chars.next();
@@ -477,7 +486,7 @@ fn parse_dollar(format: &str) -> Result<Vec<Piece>, FormatError> {
         pieces.push(Piece::Field {
             field: Field::from_name(name),
             spec: Spec::default(),
-            repr: false,
+            conversion: Conversion::None,
         });
         i = start + 1 + used;
     }

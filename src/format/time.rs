@@ -1,11 +1,9 @@
 //! `asctime`, `created`, `msecs`: Python's clock fields, rendered once per second
 //! per formatter and reused for every record of that second.
 
-use std::fmt::Write;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use chrono::format::{Item, StrftimeItems};
 use chrono::{Local, TimeZone, Utc};
 
 use arc_swap::ArcSwap;
@@ -51,14 +49,96 @@ impl Stamp {
     }
 }
 
-/// Checks a `datefmt`: an error names the bad specifier.
+/// Checks a `datefmt` as glibc's `strftime` reads it (Python's `time.strftime` hands
+/// the text to it): `%`, then flags (`_ - 0 ^ #`), a width, an `E` or `O` modifier
+/// and a conversion. An unknown conversion, which glibc would print as written, is an
+/// error here: it is almost always a typo. A NUL cannot be passed to C.
 pub fn check_datefmt(datefmt: &str) -> Result<(), String> {
-    if StrftimeItems::new(datefmt).any(|i| matches!(i, Item::Error)) {
+    const CONVERSIONS: &[u8] = b"aAbBcCdDeFgGhHIjklmMnOpPrRsStTuUVwWxXyYzZ+%";
+    if datefmt.contains('\0') {
         return Err(format!(
-            "`{datefmt}` has a strftime specifier that is not known"
+            "`{}` contains a NUL character",
+            datefmt.escape_debug()
         ));
     }
+    let bytes = datefmt.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len() && b"_-0^#".contains(&bytes[i]) {
+            i += 1;
+        }
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i < bytes.len() && matches!(bytes[i], b'E' | b'O') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            // a `%` at the very end prints as itself, in glibc and so in Python
+            None if start + 1 == bytes.len() => {}
+            Some(c) if CONVERSIONS.contains(c) => i += 1,
+            _ => {
+                let end = (i + 1).min(bytes.len());
+                let spec = datefmt.get(start..end).unwrap_or("%");
+                return Err(format!(
+                    "`{datefmt}` has a strftime specifier that is not known: `{spec}`"
+                ));
+            }
+        }
+    }
     Ok(())
+}
+
+/// Python's `time.strftime(pattern, converter(secs))`: glibc's `strftime` over
+/// `localtime_r` (or `gmtime_r` for a UTC formatter, whose zone is `GMT`), so every
+/// directive, flag and zone name is the C library's, as in Python.
+fn strftime(secs: i64, utc: bool, pattern: &std::ffi::CStr, out: &mut String) {
+    static TZSET: std::sync::Once = std::sync::Once::new();
+    // as Python's time module does once at import: read TZ
+    // SAFETY: tzset only reads the environment and sets libc's zone state.
+    TZSET.call_once(|| unsafe { tzset() });
+    // time_t is 64 bits on the platforms logconf builds for; 32 bits elsewhere
+    #[allow(irrefutable_let_patterns)]
+    let Ok(t) = libc::time_t::try_from(secs) else {
+        return;
+    };
+    // SAFETY: an all-zero `tm` is a valid value; the *_r functions fill it from `t`,
+    // and return null (checked) when the time cannot be represented.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let filled = unsafe {
+        if utc {
+            libc::gmtime_r(&t, &mut tm)
+        } else {
+            libc::localtime_r(&t, &mut tm)
+        }
+    };
+    if filled.is_null() {
+        return;
+    }
+    // strftime says 0 both for "did not fit" and for an empty result: grow, as Python
+    // does, up to a bound
+    let mut size = 64 + pattern.to_bytes().len() * 4;
+    while size <= 16 * 1024 + pattern.to_bytes().len() * 256 {
+        let mut buf = vec![0u8; size];
+        // SAFETY: `buf` has `size` writable bytes; `pattern` is NUL-terminated; `tm`
+        // was filled above.
+        let n = unsafe { libc::strftime(buf.as_mut_ptr().cast(), size, pattern.as_ptr(), &tm) };
+        if n > 0 {
+            out.push_str(&String::from_utf8_lossy(&buf[..n]));
+            return;
+        }
+        size *= 4;
+    }
+}
+
+extern "C" {
+    fn tzset();
 }
 
 /// The text of one second, shared by every thread that logs in it: read without a
@@ -88,30 +168,28 @@ impl SecondCache {
 
 /// Renders asctime for one formatter, caching the text of the current second.
 pub struct AsctimeRenderer {
-    datefmt: Option<String>,
+    datefmt: Option<std::ffi::CString>,
     utc: bool,
     cache: SecondCache,
 }
 
 impl AsctimeRenderer {
-    /// A renderer for `datefmt` (None: Python's default `2024-01-20 10:30:00,123`).
+    /// A renderer for `datefmt` (None or empty, as in Python: the default
+    /// `2024-01-20 10:30:00,123`; a datefmt with a NUL, which `check_datefmt` refuses,
+    /// is the default too).
     pub fn new(datefmt: Option<String>, utc: bool) -> Self {
         AsctimeRenderer {
-            datefmt,
+            datefmt: datefmt
+                .filter(|d| !d.is_empty())
+                .and_then(|d| std::ffi::CString::new(d).ok()),
             utc,
             cache: SecondCache::new(),
         }
     }
 
     fn render_second(&self, secs: i64, out: &mut String) {
-        let pattern = self.datefmt.as_deref().unwrap_or("%Y-%m-%d %H:%M:%S");
-        if self.utc {
-            if let Some(t) = Utc.timestamp_opt(secs, 0).single() {
-                let _ = write!(out, "{}", t.format(pattern));
-            }
-        } else if let Some(t) = Local.timestamp_opt(secs, 0).earliest() {
-            let _ = write!(out, "{}", t.format(pattern));
-        }
+        let pattern = self.datefmt.as_deref().unwrap_or(c"%Y-%m-%d %H:%M:%S");
+        strftime(secs, self.utc, pattern, out);
     }
 
     /// Appends asctime for `stamp` to `out`.
@@ -229,5 +307,9 @@ mod tests {
         assert_eq!(s, "20/01/2024 10:30");
         assert!(check_datefmt("%Y %Q").is_err());
         assert!(check_datefmt("%Y-%m-%d").is_ok());
+        assert!(check_datefmt("%-d %_5H %^a %#Z %Ey %Od %%").is_ok());
+        assert!(check_datefmt("%").is_ok());
+        assert!(check_datefmt("%5").is_err());
+        assert!(check_datefmt("a\0b").is_err());
     }
 }

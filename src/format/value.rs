@@ -13,6 +13,11 @@ pub enum FieldValue<'a> {
     Str(Cow<'a, str>),
     /// An integer.
     Int(i64),
+    /// An integer beyond 64 bits (a 128-bit trace id, a `u64` above `i64::MAX`),
+    /// printed exactly, as Python prints its unbounded integers.
+    Int128(i128),
+    /// An unsigned integer above `i128::MAX` (the top half of `u128`).
+    UInt128(u128),
     /// A float.
     Float(f64),
     /// A boolean (printed as Rust prints it: `true`).
@@ -20,6 +25,75 @@ pub enum FieldValue<'a> {
 }
 
 pub use crate::value::float_repr;
+
+/// What a field's text is before its spec applies: the value itself (numbers keep
+/// their numeric formatting), or its `str()`, `repr()` or `ascii()` as text (`!s`,
+/// `!r`, `!a`; printf's `%s`, `%r`, `%a`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Conversion {
+    /// `{name}`, `%(name)d`: the value, formatted by its type.
+    #[default]
+    None,
+    /// `!s`, `%s`: `str(value)`.
+    Str,
+    /// `!r`, `%r`: `repr(value)`.
+    Repr,
+    /// `!a`, `%a`: `ascii(value)`, the repr with every non-ASCII character escaped.
+    Ascii,
+}
+
+/// True when Python's `str.isprintable()` holds for `c`, which is when `repr()` keeps
+/// it as it is: not a control character (Cc), a separator other than the space (Zs,
+/// Zl, Zp), a format character (Cf) or a private-use one (Co). Unassigned code points
+/// (Cn), which Python escapes too, are kept: Rust's standard library does not know the
+/// Unicode database.
+fn is_printable(c: char) -> bool {
+    let u = c as u32;
+    !matches!(u,
+        0x00..=0x1f | 0x7f..=0xa0 | 0xad
+        | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890..=0x891 | 0x8e2 | 0x1680 | 0x180e
+        | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064 | 0x2066..=0x206f | 0x3000
+        | 0xd800..=0xf8ff | 0xfeff | 0xfff9..=0xfffb | 0x110bd | 0x110cd | 0x13430..=0x1343f
+        | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a | 0xe0001 | 0xe0020..=0xe007f
+        | 0xf0000..=0x10ffff)
+}
+
+/// Python's `repr(str)` (`ascii(str)` when `ascii`): quotes chosen as Python chooses
+/// them, `\\`, `\n`, `\r`, `\t`, and `\xNN`, `\uNNNN`, `\UNNNNNNNN` for what is not
+/// printable (and, for `ascii`, everything beyond ASCII).
+pub fn write_str_repr(s: &str, ascii: bool, out: &mut String) {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c if !ascii && !c.is_ascii() && is_printable(c) => out.push(c),
+            c => {
+                let u = c as u32;
+                let _ = if u < 0x100 {
+                    write!(out, "\\x{u:02x}")
+                } else if u < 0x10000 {
+                    write!(out, "\\u{u:04x}")
+                } else {
+                    write!(out, "\\U{u:08x}")
+                };
+            }
+        }
+    }
+    out.push(quote);
+}
 
 /// `%e` with Python's two-digit exponent.
 fn exp_format(v: f64, precision: usize, upper: bool, alternate: bool) -> String {
@@ -92,6 +166,12 @@ impl FieldValue<'_> {
             FieldValue::Int(i) => {
                 let _ = write!(out, "{i}");
             }
+            FieldValue::Int128(i) => {
+                let _ = write!(out, "{i}");
+            }
+            FieldValue::UInt128(u) => {
+                let _ = write!(out, "{u}");
+            }
             FieldValue::Float(f) => float_repr(*f, out),
             FieldValue::Bool(b) => {
                 let _ = write!(out, "{b}");
@@ -102,69 +182,70 @@ impl FieldValue<'_> {
     /// Python's `repr(value)`.
     pub fn write_repr(&self, out: &mut String) {
         match self {
-            FieldValue::Str(s) => {
-                let quote = if s.contains('\'') && !s.contains('"') {
-                    '"'
-                } else {
-                    '\''
-                };
-                out.push(quote);
-                for c in s.chars() {
-                    match c {
-                        '\\' => out.push_str("\\\\"),
-                        '\n' => out.push_str("\\n"),
-                        '\r' => out.push_str("\\r"),
-                        '\t' => out.push_str("\\t"),
-                        c if c == quote => {
-                            out.push('\\');
-                            out.push(c);
-                        }
-                        c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                            let _ = write!(out, "\\x{:02x}", c as u32);
-                        }
-                        c => out.push(c),
-                    }
-                }
-                out.push(quote);
-            }
+            FieldValue::Str(s) => write_str_repr(s, false, out),
             other => other.write_str(out),
         }
+    }
+
+    /// The text of `conversion` (None for [`Conversion::None`]).
+    fn converted(&self, conversion: Conversion) -> Option<String> {
+        let mut s = String::new();
+        match (conversion, self) {
+            (Conversion::None, _) => return None,
+            (Conversion::Str, v) => v.write_str(&mut s),
+            (Conversion::Repr, v) => v.write_repr(&mut s),
+            (Conversion::Ascii, FieldValue::Str(text)) => write_str_repr(text, true, &mut s),
+            (Conversion::Ascii, v) => v.write_str(&mut s),
+        }
+        Some(s)
     }
 
     fn as_f64(&self) -> Option<f64> {
         match self {
             FieldValue::Int(i) => Some(*i as f64),
+            FieldValue::Int128(i) => Some(*i as f64),
+            FieldValue::UInt128(u) => Some(*u as f64),
             FieldValue::Float(f) => Some(*f),
             FieldValue::Bool(b) => Some(f64::from(u8::from(*b))),
             FieldValue::Str(_) => None,
         }
     }
 
-    fn as_i64(&self) -> Option<i64> {
+    /// The value as an integer for `d`, `x`, `o`, `b`, `c`: its sign and magnitude (a
+    /// float is cut to its integer part, as Python's `%d` does).
+    fn integer(&self) -> Option<(bool, u128)> {
         match self {
-            FieldValue::Int(i) => Some(*i),
-            FieldValue::Float(f) if f.is_finite() => Some(f.trunc() as i64),
-            FieldValue::Bool(b) => Some(i64::from(*b)),
+            FieldValue::Int(i) => Some((*i < 0, u128::from(i.unsigned_abs()))),
+            FieldValue::Int128(i) => Some((*i < 0, i.unsigned_abs())),
+            FieldValue::UInt128(u) => Some((false, *u)),
+            FieldValue::Float(f) if f.is_finite() => Some((*f < 0.0, f.abs().trunc() as u128)),
+            FieldValue::Bool(b) => Some((false, u128::from(*b))),
             _ => None,
         }
     }
 
-    /// Formats the value with `spec` (after a `!r`/`!s` conversion when `repr` is set).
-    pub fn write_with(&self, spec: &Spec, repr: bool, out: &mut String) {
-        if spec.is_plain() {
-            if repr {
-                self.write_repr(out);
+    /// Formats the value with `spec`, after `conversion`: a converted value is text,
+    /// formatted as a string is (precision cuts it, it aligns left in `{}` style).
+    pub fn write_with(&self, spec: &Spec, conversion: Conversion, out: &mut String) {
+        if let Some(text) = self.converted(conversion) {
+            if spec.is_plain() {
+                out.push_str(&text);
             } else {
-                self.write_str(out);
+                let (body, numeric) = FieldValue::Str(Cow::Owned(text)).body(spec);
+                pad(out, &body, numeric, spec);
             }
             return;
         }
-        let (body, numeric) = self.body(spec, repr);
+        if spec.is_plain() {
+            self.write_str(out);
+            return;
+        }
+        let (body, numeric) = self.body(spec);
         pad(out, &body, numeric, spec);
     }
 
     /// The text before padding, and whether it is a number (for alignment and `0`).
-    fn body(&self, spec: &Spec, repr: bool) -> (String, bool) {
+    fn body(&self, spec: &Spec) -> (String, bool) {
         let mut s = String::new();
         let ty = spec.ty;
         let numeric_type = matches!(
@@ -187,9 +268,7 @@ impl FieldValue<'_> {
                     | 'c'
             )
         );
-        if repr || ty == Some('r') {
-            self.write_repr(&mut s);
-        } else if !numeric_type || matches!(self, FieldValue::Str(_)) {
+        if !numeric_type || matches!(self, FieldValue::Str(_)) {
             if ty.is_none() && spec.precision.is_some() {
                 if let FieldValue::Float(f) = self {
                     return (
@@ -203,7 +282,12 @@ impl FieldValue<'_> {
                 }
             }
             match self {
-                FieldValue::Int(_) | FieldValue::Float(_) if ty.is_none() => {
+                FieldValue::Int(_)
+                | FieldValue::Int128(_)
+                | FieldValue::UInt128(_)
+                | FieldValue::Float(_)
+                    if ty.is_none() =>
+                {
                     self.write_str(&mut s);
                     let negative = s.starts_with('-');
                     let s = apply_grouping(&s, spec.grouping);
@@ -219,14 +303,18 @@ impl FieldValue<'_> {
         let negative;
         match ty.unwrap_or('d') {
             'd' | 'i' | 'u' | 'n' => {
-                let n = self.as_i64().unwrap_or(0);
-                negative = n < 0;
-                s = apply_grouping(&n.to_string(), spec.grouping);
+                let (neg, m) = self.integer().unwrap_or((false, 0));
+                negative = neg && m != 0;
+                let digits = if negative {
+                    format!("-{m}")
+                } else {
+                    m.to_string()
+                };
+                s = apply_grouping(&digits, spec.grouping);
             }
             'x' | 'X' | 'o' | 'b' => {
-                let n = self.as_i64().unwrap_or(0);
-                negative = n < 0;
-                let m = n.unsigned_abs();
+                let (neg, m) = self.integer().unwrap_or((false, 0));
+                negative = neg && m != 0;
                 let (digits, prefix) = match ty {
                     Some('x') => (format!("{m:x}"), "0x"),
                     Some('X') => (format!("{m:X}"), "0X"),
@@ -243,9 +331,11 @@ impl FieldValue<'_> {
                 }
             }
             'c' => {
-                let n = self.as_i64().unwrap_or(0);
+                let (_, m) = self.integer().unwrap_or((false, 0));
                 negative = false;
-                s = char::from_u32(n as u32)
+                s = u32::try_from(m)
+                    .ok()
+                    .and_then(char::from_u32)
                     .map(String::from)
                     .unwrap_or_default();
             }
@@ -356,7 +446,11 @@ mod tests {
 
     fn fmt(v: FieldValue, spec: &str) -> String {
         let mut out = String::new();
-        v.write_with(&Spec::parse_brace(spec).unwrap(), false, &mut out);
+        v.write_with(
+            &Spec::parse_brace(spec).unwrap(),
+            Conversion::None,
+            &mut out,
+        );
         out
     }
 
@@ -394,6 +488,20 @@ mod tests {
         assert_eq!(fmt(FieldValue::Str("ab".into()), "*^6"), "**ab**");
         assert_eq!(fmt(FieldValue::Int(5), "+d"), "+5");
         assert_eq!(fmt(FieldValue::Int(42), ""), "42");
+        let top = FieldValue::UInt128(u128::MAX);
+        assert_eq!(fmt(top.clone(), "032x"), "ffffffffffffffffffffffffffffffff");
+        assert_eq!(
+            fmt(top, ","),
+            "340,282,366,920,938,463,463,374,607,431,768,211,455"
+        );
+        assert_eq!(
+            fmt(FieldValue::Int128(i128::MIN), "_"),
+            "-170_141_183_460_469_231_731_687_303_715_884_105_728"
+        );
+        assert_eq!(
+            fmt(FieldValue::Int128(1 << 64), "#X"),
+            "0X10000000000000000"
+        );
     }
 
     #[test]
@@ -401,6 +509,27 @@ mod tests {
         let mut s = String::new();
         FieldValue::Str("it's\n".into()).write_repr(&mut s);
         assert_eq!(s, "\"it's\\n\"");
+    }
+
+    #[test]
+    fn repr_and_ascii_escape_as_python() {
+        let conv = |v: &str, c: Conversion, spec: &str| {
+            let mut out = String::new();
+            FieldValue::Str(v.into()).write_with(&Spec::parse_brace(spec).unwrap(), c, &mut out);
+            out
+        };
+        assert_eq!(conv("café", Conversion::Ascii, ""), "'caf\\xe9'");
+        assert_eq!(conv("€😀", Conversion::Ascii, ""), "'\\u20ac\\U0001f600'");
+        assert_eq!(conv("€ nb\u{a0}sp", Conversion::Repr, ""), "'€ nb\\xa0sp'");
+        assert_eq!(conv("app", Conversion::Repr, "<8"), "'app'   ");
+        assert_eq!(conv("app.views", Conversion::Repr, ">8.5"), "   'app.");
+        let mut out = String::new();
+        FieldValue::Int(42).write_with(
+            &Spec::parse_brace(">5").unwrap(),
+            Conversion::Repr,
+            &mut out,
+        );
+        assert_eq!(out, "   42");
     }
 }
 
@@ -439,6 +568,8 @@ impl log::kv::Source for OwnedKv {
             let value = match v {
                 FieldValue::Str(s) => log::kv::Value::from(s.as_ref()),
                 FieldValue::Int(i) => log::kv::Value::from(*i),
+                FieldValue::Int128(i) => log::kv::Value::from(*i),
+                FieldValue::UInt128(u) => log::kv::Value::from(*u),
                 FieldValue::Float(f) => log::kv::Value::from(*f),
                 FieldValue::Bool(b) => log::kv::Value::from(*b),
             };

@@ -99,13 +99,19 @@ fn flatten_tagged_union(def: &mut Value, what: &str) {
         .collect::<Vec<_>>()
         .join(", ");
     let mut properties = Map::new();
+    // `class = "${VAR:-file}"` is interpolated like any string, and checked after
     properties.insert(
         TAG.into(),
         json!({
             "description": format!("Which kind of {what}: {list}."),
-            "type": "string",
-            "enum": names,
-            "x-taplo": { "docs": { "enumValues": docs } },
+            "anyOf": [
+                {
+                    "type": "string",
+                    "enum": names,
+                    "x-taplo": { "docs": { "enumValues": docs } },
+                },
+                { "type": "string", "pattern": crate::config::values::INTERPOLATED_PATTERN },
+            ],
         }),
     );
     properties.extend(union);
@@ -362,6 +368,7 @@ fn unflatten_tagged_union(map: &mut Map<String, Value>) {
     };
     let docs: Vec<Value> = properties
         .get(TAG)
+        .map(|c| c.pointer("/anyOf/0").unwrap_or(c))
         .and_then(|c| c.get("x-taplo"))
         .and_then(|x| x.get("docs"))
         .and_then(|d| d.get("enumValues"))

@@ -194,10 +194,11 @@ pub fn load_str(text: &str, file: &Path, options: &LoadOptions) -> Result<Loaded
     if !changed.is_empty() {
         let mut again = Vec::new();
         crate::config::validate::validate(schema, &root, &mut again);
-        for d in again
-            .into_iter()
-            .filter(|d| d.span.as_ref().is_some_and(|s| changed.contains(s)))
-        {
+        for d in again.into_iter().filter(|d| {
+            d.span
+                .as_ref()
+                .is_some_and(|s| changed.iter().any(|c| c.start <= s.start && s.end <= c.end))
+        }) {
             let hint = d.help.clone().filter(|h| h.starts_with("did you mean"));
             let mut d = d.help(
                 "the value comes from a `${...}` reference and is checked after interpolation",
@@ -564,7 +565,24 @@ fn interpolate_tree(
                     _ => Place::Other,
                 };
                 let p = join_path(path, &e.key);
+                let before = changed.len();
                 interpolate_tree(&mut e.value, &p, inner, lookup, changed, diags);
+                // a table whose class came from a reference was not checked before
+                // interpolation: all of it is checked after
+                let class_changed = e
+                    .value
+                    .get("class")
+                    .is_some_and(|c| changed[before..].contains(&c.value.span));
+                if class_changed {
+                    changed.push(e.key_span.clone());
+                    changed.push(e.value.span.clone());
+                    if let NodeValue::Table(inner) = &e.value.value {
+                        for i in inner {
+                            changed.push(i.key_span.clone());
+                            changed.push(i.value.span.clone());
+                        }
+                    }
+                }
             }
         }
         _ => {}

@@ -24,6 +24,7 @@ pub fn schema() -> Value {
     simplify(&mut value, &definitions);
     prune_definitions(&mut value);
     close_objects(&mut value);
+    allow_references(&mut value);
     super::editor_schema::flatten_nested_any_of(&mut value);
     super::editor_schema::join_description_lines(&mut value);
     value
@@ -65,6 +66,40 @@ pub fn schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&editor_schema()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(feature = "schema")]
+/// A key with a fixed set of values (`stream`, `mode`, `style`, `when`, ...) takes a
+/// `${VAR}` reference too, as every interpolated string does: `{"oneOf": [constants]}`
+/// becomes `{"anyOf": [{"oneOf": [constants]}, {"pattern": "${...}"}]}`, the shape of
+/// levels and sizes. The value is checked again after interpolation.
+fn allow_references(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let string_consts = match map.get("oneOf") {
+                Some(Value::Array(alts)) if !alts.is_empty() => alts
+                    .iter()
+                    .all(|a| a.get("const").is_some_and(Value::is_string)),
+                _ => false,
+            };
+            if string_consts {
+                if let Some(consts) = map.remove("oneOf") {
+                    let reference = serde_json::json!({
+                        "type": "string",
+                        "pattern": crate::config::values::INTERPOLATED_PATTERN,
+                    });
+                    map.insert(
+                        "anyOf".into(),
+                        Value::Array(vec![serde_json::json!({ "oneOf": consts }), reference]),
+                    );
+                }
+                return;
+            }
+            map.values_mut().for_each(allow_references);
+        }
+        Value::Array(items) => items.iter_mut().for_each(allow_references),
+        _ => {}
+    }
 }
 
 #[cfg(feature = "schema")]
