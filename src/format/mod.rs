@@ -7,6 +7,7 @@ pub mod json;
 pub mod spec;
 pub mod template;
 pub mod time;
+pub use time::unknown_directives;
 pub mod value;
 
 use std::borrow::Cow;

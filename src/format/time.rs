@@ -49,19 +49,22 @@ impl Stamp {
     }
 }
 
-/// Checks a `datefmt` as glibc's `strftime` reads it (Python's `time.strftime` hands
-/// the text to it): `%`, then flags (`_ - 0 ^ #`), a width, an `E` or `O` modifier
-/// and a conversion. An unknown conversion, which glibc would print as written, is an
-/// error here: it is almost always a typo. A NUL cannot be passed to C.
+/// Checks a `datefmt`: a NUL cannot be passed to C's `strftime`.
 pub fn check_datefmt(datefmt: &str) -> Result<(), String> {
-    const CONVERSIONS: &[u8] = b"aAbBcCdDeFgGhHIjklmMnOpPrRsStTuUVwWxXyYzZ+%";
     if datefmt.contains('\0') {
-        return Err(format!(
-            "`{}` contains a NUL character",
-            datefmt.escape_debug()
-        ));
+        return Err(format!("`{}` contains a NUL character", datefmt.escape_debug()));
     }
+    Ok(())
+}
+
+/// The directives of a `datefmt` that glibc's `strftime` does not know (`%Q`, `%f`,
+/// `%:z`), with their byte offsets: glibc, and so Python, print them as written. Read as
+/// glibc reads them: `%`, flags (`_ - 0 ^ #`), a width, an `E` or `O` modifier, a
+/// conversion.
+pub fn unknown_directives(datefmt: &str) -> Vec<(usize, String)> {
+    const CONVERSIONS: &[u8] = b"aAbBcCdDeFgGhHIjklmMnOpPrRsStTuUVwWxXyYzZ%";
     let bytes = datefmt.as_bytes();
+    let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] != b'%' {
@@ -80,19 +83,17 @@ pub fn check_datefmt(datefmt: &str) -> Result<(), String> {
             i += 1;
         }
         match bytes.get(i) {
-            // a `%` at the very end prints as itself, in glibc and so in Python
+            // a `%` at the very end prints as itself
             None if start + 1 == bytes.len() => {}
             Some(c) if CONVERSIONS.contains(c) => i += 1,
             _ => {
-                let end = (i + 1).min(bytes.len());
-                let spec = datefmt.get(start..end).unwrap_or("%");
-                return Err(format!(
-                    "`{datefmt}` has a strftime specifier that is not known: `{spec}`"
-                ));
+                let end = datefmt.ceil_char_boundary(i + 1).min(datefmt.len());
+                out.push((start, datefmt.get(start..end).unwrap_or("%").to_string()));
+                i = end.max(start + 1);
             }
         }
     }
-    Ok(())
+    out
 }
 
 /// Python's `time.strftime(pattern, converter(secs))`: glibc's `strftime` over
@@ -305,11 +306,12 @@ mod tests {
             &mut s,
         );
         assert_eq!(s, "20/01/2024 10:30");
-        assert!(check_datefmt("%Y %Q").is_err());
-        assert!(check_datefmt("%Y-%m-%d").is_ok());
-        assert!(check_datefmt("%-d %_5H %^a %#Z %Ey %Od %%").is_ok());
-        assert!(check_datefmt("%").is_ok());
-        assert!(check_datefmt("%5").is_err());
         assert!(check_datefmt("a\0b").is_err());
+        assert!(check_datefmt("%Y %Q").is_ok());
+        assert_eq!(
+            unknown_directives("%Y %Q %f %:z %-d %_5H %^a %#Z %Ey %Od %% %"),
+            [(3, "%Q".to_string()), (6, "%f".into()), (9, "%:".into())]
+        );
+        assert_eq!(unknown_directives("%5"), [(0, "%5".to_string())]);
     }
 }

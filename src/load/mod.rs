@@ -703,6 +703,24 @@ fn compile_formatters(
         match Formatter::compile(&config) {
             Ok(f) => {
                 out.insert(e.key.clone(), Arc::new(f));
+                let datefmt = config.datefmt.as_deref().unwrap_or_default();
+                for (offset, directive) in crate::format::unknown_directives(datefmt) {
+                    let path = join_path(&join_path("formatters", &e.key), "datefmt");
+                    let value = spans.get(&path).map(|(_, v)| v.clone());
+                    let at = value
+                        .as_ref()
+                        .and_then(|v| source::char_in_string(text, v, offset))
+                        .map(|c| c.start..c.start + directive.len())
+                        .or(value);
+                    diags.push(
+                        Diagnostic::warning(
+                            format!("`{path}`: `{directive}` is not a strftime directive"),
+                            at,
+                        )
+                        .label("printed as written, as Python prints it")
+                        .help("strftime directives are %Y %m %d %H %M %S %b %a %j %z %Z ...; write %% for a literal %"),
+                    );
+                }
             }
             Err(err) => {
                 let path = join_path(&join_path("formatters", &e.key), err.key);
