@@ -52,7 +52,10 @@ impl Stamp {
 /// Checks a `datefmt`: a NUL cannot be passed to C's `strftime`.
 pub fn check_datefmt(datefmt: &str) -> Result<(), String> {
     if datefmt.contains('\0') {
-        return Err(format!("`{}` contains a NUL character", datefmt.escape_debug()));
+        return Err(format!(
+            "`{}` contains a NUL character",
+            datefmt.escape_debug()
+        ));
     }
     Ok(())
 }
@@ -87,7 +90,10 @@ pub fn unknown_directives(datefmt: &str) -> Vec<(usize, String)> {
             None if start + 1 == bytes.len() => {}
             Some(c) if CONVERSIONS.contains(c) => i += 1,
             _ => {
-                let end = datefmt.ceil_char_boundary(i + 1).min(datefmt.len());
+                let mut end = (i + 1).min(datefmt.len());
+                while !datefmt.is_char_boundary(end) {
+                    end += 1;
+                }
                 out.push((start, datefmt.get(start..end).unwrap_or("%").to_string()));
                 i = end.max(start + 1);
             }

@@ -59,7 +59,18 @@ pub fn key(k: &str) -> String {
     {
         k.to_string()
     } else {
-        Value::String(k.to_string()).to_string()
+        // a basic string on one line, whatever the name holds
+        let mut out = String::from("\"");
+        for c in k.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
     }
 }
 
@@ -166,5 +177,6 @@ mod tests {
             "#:schema x\n# note: top\n#   second line\n# note: handlers.gone: elsewhere\n\nversion = 1\n\n[formatters.v]\ndefaults = { request_id = \"-\" }\n\n[loggers.\"billing.api\"]\n# note: here\nlevel = \"INFO\"\nhandlers = [\"a b\"]\n"
         );
         assert!(toml::from_str::<toml::Table>(&text).is_ok());
+        assert_eq!(key("a\nb\"c"), "\"a\\u000Ab\\\"c\"");
     }
 }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::emit::Section;
-use super::values::callable_name;
+use super::values::{callable_name, show};
 use super::{factory_of, place, short_name, Converter};
 
 impl Converter {
@@ -30,7 +30,7 @@ impl Converter {
                     Some(other) => {
                         self.note(
                             &at,
-                            format!("name = {other} is not a logger name; written \"\""),
+                            format!("name = {} is not a logger name; written \"\"", show(other)),
                         );
                         String::new()
                     }
@@ -61,7 +61,11 @@ impl Converter {
                 self.rest_are_arguments(&at, f, c, &["callback"]);
             }
             Some(c) => {
-                let function = short_name(c).to_string();
+                // a class path, or a function (`<function only_errors at 0x...>`)
+                let function = f
+                    .get("()")
+                    .and_then(callable_name)
+                    .unwrap_or_else(|| short_name(c).to_string());
                 s.set("class", "custom");
                 s.set("function", function.as_str());
                 self.note(

@@ -6,7 +6,6 @@
 use serde_json::{Map, Value};
 
 use super::emit::Section;
-use super::python::code_of;
 use super::{factory_of, place, short_name, Converter};
 
 /// The keys `dictConfig` reads for a formatter without `()`.
@@ -90,12 +89,16 @@ impl Converter {
                     let mut table = toml::Table::new();
                     for (field, value) in d {
                         match json_scalar(value) {
+                            // a default is interpolated like any string but format
+                            Some(toml::Value::String(text)) => {
+                                table.insert(field.clone(), super::values::literal_text(&text));
+                            }
                             Some(v) => {
                                 table.insert(field.clone(), v);
                             }
                             None => self.note(
                                 &at,
-                                format!("defaults.{field} = {value} is not a string, number or boolean; left out"),
+                                format!("defaults.{field} = {} is not a string, number or boolean; left out", super::values::show(value)),
                             ),
                         }
                     }
@@ -111,8 +114,8 @@ impl Converter {
                     format!("`{key}` is an argument of `{}`; logconf's formatter has no such setting, left out", factory.as_deref().unwrap_or_default()),
                 ),
                 (key, _) if KEYS.contains(&key) => {
-                    let shown = code_of(v).map_or_else(|| v.to_string(), |c| format!("`{c}`"));
-                    self.note(&at, format!("{key} = {shown} is not a value logconf can take; left out"));
+                    let shown = super::values::show(v);
+                    self.left_out(&at, v, format!("{key} = {shown} is not a value logconf can take; left out"));
                 }
                 (key, _) => self.ignored_by_python(&at, key, KEYS),
             }

@@ -187,15 +187,19 @@ impl Converter {
                         self.note(at, n);
                     }
                 }
-                Err(n) => self.note(at, n),
+                Err(n) => self.left_out(at, v, n),
             }
         }
         match h.get("formatter") {
             None | Some(Value::Null) => {}
             Some(Value::String(f)) => s.set("formatter", f.as_str()),
-            Some(other) => self.note(
+            Some(other) => self.left_out(
                 at,
-                format!("formatter = {other} is not a formatter name; left out"),
+                other,
+                format!(
+                    "formatter = {} is not a formatter name; left out",
+                    values::show(other)
+                ),
             ),
         }
         match h.get("filters") {
@@ -205,9 +209,13 @@ impl Converter {
                     "filters",
                     toml::Value::Array(list.into_iter().map(toml::Value::String).collect()),
                 ),
-                None => self.note(
+                None => self.left_out(
                     at,
-                    format!("filters = {v} is not a list of filter names; left out"),
+                    v,
+                    format!(
+                        "filters = {} is not a list of filter names; left out",
+                        values::show(v)
+                    ),
                 ),
             },
         }
@@ -225,9 +233,17 @@ impl Converter {
         v: &Value,
         all: &Map<String, Value>,
     ) {
-        let shown = || code_of(v).map_or_else(|| v.to_string(), |c| format!("`{c}`"));
+        let shown = || values::show(v);
         match (class, k, v) {
             (_, _, Value::Null) => {}
+            ("console", "stream", Value::String(text))
+                if !text.starts_with("ext://") && !text.starts_with('<') =>
+            {
+                // Python hands the string itself to StreamHandler, which cannot write to it
+                let name = stream(v).unwrap_or("stderr");
+                s.set("stream", name);
+                self.note(at, format!("stream = \"{text}\" without ext://: Python logs an error for every record; written {name}"));
+            }
             ("console", "stream", v) => match stream(v) {
                 Some(name) => s.set("stream", name),
                 None => self.note(at, format!("stream = {}: only stdout and stderr have a counterpart; written stderr", shown())),
@@ -241,17 +257,27 @@ impl Converter {
                     }
                     s.set("filename", literal_text(&path));
                 }
-                Err(n) => self.note(at, n),
+                Err(n) => self.left_out(at, v, n),
             },
-            (_, "mode", Value::String(m)) if m == "a" || m == "w" => s.set("mode", m.as_str()),
+            ("file" | "watched_file", "mode", Value::String(m)) if m == "a" || m == "w" => {
+                s.set("mode", m.as_str())
+            }
             ("file" | "watched_file", "mode", _) => {
                 self.note(at, format!("mode = {}: logconf opens files \"a\" or \"w\"; written \"a\"", shown()))
             }
-            (_, "mode", _) => self.note(at, format!("mode = {}: a rotating file always appends; left out", shown())),
+            (_, "mode", _) => self.note(
+                at,
+                format!("mode = {}: a rotating file always appends (Python appends too once it rotates); left out", shown()),
+            ),
             (_, "encoding", Value::String(e))
                 if matches!(e.to_ascii_lowercase().replace('-', "").as_str(), "utf8") =>
             {
                 self.note(at, "encoding: logconf always writes UTF-8; left out")
+            }
+            (_, "encoding", Value::String(e))
+                if e.eq_ignore_ascii_case("utf-8-sig") || e.eq_ignore_ascii_case("utf_8_sig") =>
+            {
+                self.note(at, "encoding = \"utf-8-sig\": Python starts the file with a byte-order mark; logconf writes UTF-8 without one")
             }
             (_, "encoding", _) => self.note(
                 at,
@@ -262,6 +288,18 @@ impl Converter {
                 "errors: logconf writes Rust strings, which are always valid UTF-8; left out",
             ),
             (_, "delay" | "utc", Value::Bool(b)) => s.set(k, *b),
+            (_, "delay" | "utc", v) if values::truth(v).is_some() => {
+                let b = values::truth(v).unwrap_or(false);
+                s.set(k, b);
+                self.note(at, format!("{k} = {}: written {b}, its truth in Python", shown()));
+            }
+            (_, ".", Value::Object(attrs)) => {
+                let names: Vec<&str> = attrs.keys().map(String::as_str).collect();
+                self.note(
+                    at,
+                    format!("`.` sets attributes after the handler is made ({}): logconf has no such settings (lines end with \\n); left out", names.join(", ")),
+                );
+            }
             (_, "maxBytes", Value::Number(n)) if n.as_i64().is_some() => {
                 s.set("max_bytes", size(n.as_i64().unwrap_or(0)))
             }
@@ -281,23 +319,23 @@ impl Converter {
             }
             (_, "atTime", v) => match at_time(v) {
                 Some(t) => s.set("at_time", t),
-                None => self.note(at, format!("atTime = {}: not a time of day logconf can read; left out", shown())),
+                None => self.left_out(at, v, format!("atTime = {}: not a time of day logconf can read; left out", shown())),
             },
             ("syslog", "address", v) => match syslog_address(v, all.get("socktype")) {
                 Some(a) => s.set("address", a),
-                None => self.note(at, format!("address = {}: not a socket path or [host, port]; left out", shown())),
+                None => self.left_out(at, v, format!("address = {}: Python takes a string as a Unix socket's path; logconf needs an absolute one (or [host, port]); left out", shown())),
             },
             ("syslog", "socktype", _) => {}
             ("syslog", "facility", v) => match facility(v) {
                 Some(f) => s.set("facility", f),
-                None => self.note(at, format!("facility = {}: give a name such as \"local0\"; left out", shown())),
+                None => self.left_out(at, v, format!("facility = {}: give a name such as \"local0\"; left out", shown())),
             },
             ("queue", "handlers", v) => match names(v) {
                 Some(list) => s.set(
                     "handlers",
                     toml::Value::Array(list.into_iter().map(toml::Value::String).collect()),
                 ),
-                None => self.note(at, format!("handlers = {}: not a list of handler names; left out", shown())),
+                None => self.left_out(at, v, format!("handlers = {}: not a list of handler names; left out", shown())),
             },
             ("queue", "target", Value::String(t)) if memory => s.set(
                 "handlers",
@@ -315,8 +353,9 @@ impl Converter {
                 at,
                 "respect_handler_level: logconf's queue worker always applies each target's level; left out",
             ),
-            (_, key, _) if arguments(class).contains(&key) => self.note(
+            (_, key, _) if arguments(class).contains(&key) => self.left_out(
                 at,
+                v,
                 format!("{key} = {} is not a value logconf can take here; left out", shown()),
             ),
             (_, key, _) => {
@@ -397,8 +436,8 @@ fn syslog_address(v: &Value, socktype: Option<&Value>) -> Option<String> {
         .is_some_and(|t| t.contains("SOCK_STREAM") || t.trim() == "1");
     let scheme = if tcp { "tcp" } else { "udp" };
     match v {
+        // Python takes any string as a Unix socket's path
         Value::String(path) if path.starts_with('/') => Some(path.clone()),
-        Value::String(host) => Some(format!("{scheme}://{host}:514")),
         Value::Array(a) if a.len() == 2 => {
             let host = a[0].as_str()?;
             let port = a[1].as_i64().or_else(|| a[1].as_str()?.parse().ok())?;

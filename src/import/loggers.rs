@@ -20,20 +20,21 @@ impl Converter {
         root: Option<&Value>,
     ) -> Vec<Section> {
         let mut out = Vec::new();
+        // Python configures the root once per entry that names it, in order (`""` and
+        // `"root"` in `loggers`, then `root`): each one replaces the handlers, sets the
+        // level when it has one, and adds its filters
         let mut root_section: Option<Section> = None;
+        let mut root_entries = Vec::new();
         for (name, l) in loggers {
-            let Some(l) = l.as_object() else {
-                self.note("", format!("loggers.{name} is {l}, not a dict; left out"));
+            let Some(l) = l
+                .as_object()
+                .filter(|_| super::python::code_of(l).is_none())
+            else {
+                self.not_a_table("loggers", name, l);
                 continue;
             };
             if name.is_empty() || name == "root" {
-                let mut s = Section::new(&["root"]);
-                self.logger(&mut s, l, true);
-                self.note(
-                    "root",
-                    format!("from loggers.\"{name}\": Python's getLogger(\"{name}\") is the root logger"),
-                );
-                root_section = Some(s);
+                root_entries.push((format!("loggers.\"{name}\""), l));
                 continue;
             }
             let mut s = Section::new(&["loggers", name]);
@@ -41,15 +42,40 @@ impl Converter {
             out.push(s);
         }
         match root {
-            Some(Value::Object(r)) => {
-                let mut s = root_section
-                    .take()
-                    .unwrap_or_else(|| Section::new(&["root"]));
-                self.logger(&mut s, r, true);
-                root_section = Some(s);
+            Some(Value::Object(r))
+                if super::python::code_of(root.unwrap_or(&Value::Null)).is_none() =>
+            {
+                root_entries.push(("root".to_string(), r));
             }
             None | Some(Value::Null) => {}
-            Some(other) => self.note("", format!("root is {other}, not a dict; left out")),
+            Some(other) => self.not_a_table("", "root", other),
+        }
+        let several = root_entries.len() > 1;
+        for (from, l) in root_entries {
+            let mut s = Section::new(&["root"]);
+            self.logger(&mut s, l, true);
+            if from != "root" {
+                self.note(
+                    "root",
+                    format!(
+                        "from {from}: Python's getLogger(\"{}\") is the root logger",
+                        from.trim_start_matches("loggers.").trim_matches('"')
+                    ),
+                );
+            }
+            root_section = Some(match root_section.take() {
+                None => s,
+                Some(mut before) => {
+                    merge_root(&mut before, s);
+                    before
+                }
+            });
+        }
+        if several {
+            self.note(
+                "root",
+                "the root logger is configured more than once: as in Python, each entry replaces its handlers, a level stays until an entry sets one, and filters add up",
+            );
         }
         out.extend(root_section);
         out
@@ -67,20 +93,29 @@ impl Converter {
                             self.note(&at, n);
                         }
                     }
-                    Err(n) => self.note(&at, n),
+                    Err(n) => self.left_out(&at, v, n),
                 },
                 ("handlers" | "filters", v) => match names(v) {
                     Some(list) => s.set(
                         k,
                         toml::Value::Array(list.into_iter().map(toml::Value::String).collect()),
                     ),
-                    None => self.note(&at, format!("{k} = {v} is not a list of names; left out")),
+                    None => self.left_out(
+                        &at,
+                        v,
+                        format!("{k} = {} is not a list of names; left out", values::show(v)),
+                    ),
                 },
                 ("propagate", _) if root => self.note(
                     &at,
                     "propagate: the root logger has no parent; Python ignores it, left out",
                 ),
                 ("propagate", Value::Bool(b)) => s.set("propagate", *b),
+                ("propagate", other) if values::truth(other).is_none() => self.left_out(
+                    &at,
+                    other,
+                    format!("propagate = {}: code; left out", values::show(other)),
+                ),
                 ("propagate", other) => {
                     // Python takes any value for its truth
                     let truth = match other {
@@ -102,5 +137,25 @@ impl Converter {
                 }
             }
         }
+    }
+}
+
+/// The root after a second `dictConfig` entry for it, as Python applies one.
+fn merge_root(before: &mut Section, next: Section) {
+    let handlers = next
+        .get("handlers")
+        .cloned()
+        .unwrap_or(toml::Value::Array(Vec::new()));
+    before.set("handlers", handlers);
+    if let Some(level) = next.get("level") {
+        before.set("level", level.clone());
+    }
+    if let Some(toml::Value::Array(more)) = next.get("filters") {
+        let mut all = match before.get("filters") {
+            Some(toml::Value::Array(a)) => a.clone(),
+            _ => Vec::new(),
+        };
+        all.extend(more.iter().cloned());
+        before.set("filters", toml::Value::Array(all));
     }
 }

@@ -40,12 +40,20 @@ pub struct Imported {
     pub notes: Vec<String>,
     /// Why the output does not load (empty when it loads).
     pub errors: Vec<String>,
+    /// Why the output is not the dict Python ends up with (code that changes `LOGGING`
+    /// after its literal, code as a key).
+    pub problems: Vec<String>,
 }
 
 impl Imported {
     /// True when the output loads as it is.
     pub fn loads(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// True when the output loads and is the dict that was read.
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty() && self.problems.is_empty()
     }
 }
 
@@ -70,11 +78,46 @@ struct Converter {
     relative_files: Vec<String>,
     /// Handlers written as `null` placeholders.
     placeholders: Vec<String>,
+    /// What makes the output differ from Python's dict for sure (code where the shape
+    /// is): import exits 1 with them.
+    problems: Vec<String>,
 }
 
 impl Converter {
     fn note(&mut self, place: &str, text: impl Into<String>) {
         self.notes.push((place.to_string(), text.into()));
+    }
+
+    /// A value that is left out: when it is code, the output cannot be what Python
+    /// had, so it is a problem (import exits 1 and says to export the dict as JSON);
+    /// otherwise a note.
+    fn left_out(&mut self, place: &str, v: &Value, text: impl Into<String>) {
+        let text = text.into();
+        if python::code_of(v).is_some() {
+            let at = if place.is_empty() {
+                String::new()
+            } else {
+                format!("{place}: ")
+            };
+            self.problems.push(format!(
+                "{at}{text} (the settings file computes it: export the dict as JSON, json.dumps(LOGGING, default=str), and import that)"
+            ));
+        } else {
+            self.note(place, text);
+        }
+    }
+
+    /// A formatter, filter, handler or logger that is not a dict: code (a constant)
+    /// is a problem, since its table is unknown; anything else is a note.
+    fn not_a_table(&mut self, section: &str, name: &str, v: &Value) {
+        if python::code_of(v).is_some() {
+            self.problems.push(format!(
+                "{section}.{name} is code ({}), not a dict literal: it is left out; export the dict as JSON (json.dumps(LOGGING, default=str)) and import that",
+                values::show(v)
+            ));
+        } else {
+            self.note("", format!("{section}.{name} is {v}, not a dict; left out"));
+        }
     }
 
     /// A note for a key that Python itself does not read here, with "did you mean".
@@ -92,39 +135,66 @@ impl Converter {
 /// Converts a Django `LOGGING` dict (JSON, or a Python literal) to `logging.toml`
 /// text. Err when the input is neither.
 pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, String> {
-    let value = read(text)?;
+    let parsed = read(text)?;
+    let value = parsed.value;
     let Some(obj) = value.as_object() else {
-        return Err("expected a dict: the LOGGING setting".into());
+        return Err(format!(
+            "expected a dict (the LOGGING setting), found {}",
+            values::show(&value)
+        ));
     };
     let mut c = Converter {
         options: options.clone(),
         notes: Vec::new(),
         relative_files: Vec::new(),
         placeholders: Vec::new(),
+        problems: parsed.problems,
     };
+    for n in parsed.notes {
+        c.note("", n);
+    }
     let mut top: Vec<(String, toml::Value)> = vec![("version".into(), 1.into())];
     for (k, v) in obj {
         match (k.as_str(), v) {
-            ("version", Value::Number(n)) if n.as_i64() == Some(1) => {}
+            // Python compares with 1: 1.0 and True are 1 too
+            ("version", Value::Number(n)) if n.as_f64() == Some(1.0) => {}
+            ("version", Value::Bool(true)) => {}
             ("version", other) => c.note(
                 "",
-                format!("version {other}: dictConfig knows only 1 (it refuses any other); written 1"),
+                format!("version {}: dictConfig knows only 1 (it refuses any other); written 1", values::show(other)),
             ),
+            ("disable_existing_loggers", Value::Null) => {}
             ("disable_existing_loggers", Value::Bool(b)) => {
                 top.push((k.clone(), (*b).into()));
             }
-            ("disable_existing_loggers", Value::Null) => {}
-            ("incremental", Value::Bool(false) | Value::Null) => {}
+            ("disable_existing_loggers", other) => match values::truth(other) {
+                Some(b) => {
+                    top.push((k.clone(), b.into()));
+                    c.note("", format!("disable_existing_loggers = {}: written {b}, its truth in Python", values::show(other)));
+                }
+                None => c.problems.push(format!(
+                    "disable_existing_loggers = {}: code whose value decides which loggers a reconfiguration disables; set it by hand (written: the default, true)",
+                    values::show(other)
+                )),
+            },
+            ("incremental", v) if values::truth(v) == Some(false) => {}
             ("incremental", _) => c.note(
                 "",
                 "incremental: logconf applies the whole file every time (a reload is a restart); left out",
             ),
-            ("formatters" | "filters" | "handlers" | "loggers" | "root", Value::Object(_)) => {}
+            ("formatters" | "filters" | "handlers" | "loggers" | "root", Value::Object(o))
+                if python::code_of(v).is_none() || o.len() != 1 => {}
             ("formatters" | "filters" | "handlers" | "loggers" | "root", Value::Null) => {}
-            (
-                key @ ("formatters" | "filters" | "handlers" | "loggers" | "root"),
-                other,
-            ) => c.note("", format!("`{key}` is {other}, not a dict; left out")),
+            (key @ ("formatters" | "filters" | "handlers" | "loggers" | "root"), other) => {
+                if python::code_of(other).is_some() {
+                    c.problems.push(format!(
+                        "`{key}` is code ({}), not a dict literal: it is left out; export the dict as JSON (json.dumps(LOGGING, default=str)) and import that",
+                        values::show(other)
+                    ));
+                } else {
+                    c.note("", format!("`{key}` is {other}, not a dict; left out"));
+                }
+            }
             (key, _) => c.ignored_by_python("", key, TOP_KEYS),
         }
     }
@@ -137,7 +207,7 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, String> {
     let mut sections = Vec::new();
     let formatters = section("formatters");
     for (name, f) in &formatters {
-        match f.as_object() {
+        match f.as_object().filter(|_| python::code_of(f).is_none()) {
             Some(f) => sections.push(c.formatter(name, f)),
             None => c.note(
                 "",
@@ -146,17 +216,17 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, String> {
         }
     }
     for (name, f) in &section("filters") {
-        match f.as_object() {
+        match f.as_object().filter(|_| python::code_of(f).is_none()) {
             Some(f) => sections.push(c.filter(name, f)),
-            None => c.note("", format!("filters.{name} is {f}, not a dict; left out")),
+            None => c.not_a_table("filters", name, f),
         }
     }
     let handlers = section("handlers");
     let mut handler_sections = Vec::new();
     for (name, h) in &handlers {
-        match h.as_object() {
+        match h.as_object().filter(|_| python::code_of(h).is_none()) {
             Some(h) => handler_sections.push(c.handler(name, h, &handlers)),
-            None => c.note("", format!("handlers.{name} is {h}, not a dict; left out")),
+            None => c.not_a_table("handlers", name, h),
         }
     }
     sections.extend(handler_sections);
@@ -182,6 +252,13 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, String> {
         "# `logconf schema --write --config THIS_FILE` puts the schema beside it for editors.",
     ];
     let mut text = emit::render(&header, &top, &sections, &c.notes);
+    let problems = std::mem::take(&mut c.problems);
+    if !problems.is_empty() {
+        text.push_str("\n# error: this file is not the dict Python ends up with:\n");
+        for p in &problems {
+            text.push_str(&format!("#   {p}\n"));
+        }
+    }
     let errors = load_errors(&text);
     if !errors.is_empty() {
         // at the end, so the line numbers in them stay right
@@ -207,20 +284,26 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, String> {
         toml: text,
         notes,
         errors,
+        problems,
     })
 }
 
-/// The dict: JSON when the text parses as JSON, else a Python literal.
-fn read(text: &str) -> Result<Value, String> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
-        if let Ok(v) = serde_json::from_str::<Value>(text) {
-            return Ok(v);
-        }
+/// The dict: JSON when the text parses as JSON, else a Python literal (with what
+/// reading it found).
+fn read(text: &str) -> Result<python::Parsed, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let json = serde_json::from_str::<Value>(text);
+    if let Ok(v) = json {
+        return Ok(python::Parsed {
+            value: v,
+            problems: Vec::new(),
+            notes: Vec::new(),
+        });
     }
-    python::parse_logging(text).map_err(|python| match serde_json::from_str::<Value>(text) {
-        Err(json) if trimmed.starts_with('{') && !text.contains('\'') => {
-            format!("not JSON: {json}")
+    python::parse_logging(text).map_err(|python| match json {
+        // what looks like JSON is told as JSON
+        Err(e) if text.trim_start().starts_with('{') && !text.contains('\'') => {
+            format!("not JSON: {e}")
         }
         _ => format!("not a LOGGING dict: {python}"),
     })

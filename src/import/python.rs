@@ -20,42 +20,110 @@ pub fn code_of(v: &Value) -> Option<&str> {
     }
 }
 
-/// Reads the dict of a `LOGGING = {...}` assignment in a settings file, or a file that
-/// is one dict literal. The error says where reading stopped (line:column).
-pub fn parse_logging(text: &str) -> Result<Value, String> {
-    let start = assignment_start(text).unwrap_or(0);
+/// What reading a settings file found.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The dict, with code kept as `{"__code__": ...}` objects.
+    pub value: Value,
+    /// What keeps the literal from being the dict Python ends up with (code that
+    /// changes `LOGGING` later, code as a key): the conversion cannot be trusted.
+    pub problems: Vec<String>,
+    /// Worth saying, but harmless (an earlier `LOGGING =` that a later one replaces).
+    pub notes: Vec<String>,
+}
+
+/// Reads the dict of a `LOGGING = {...}` assignment in a settings file (the last one,
+/// as Python keeps the last), or a file that is one dict literal. The error says where
+/// reading stopped (line:column), or that LOGGING is built by code.
+pub fn parse_logging(text: &str) -> Result<Parsed, String> {
+    let assignments = assignments(text);
+    let start = assignments.last().map_or(0, |a| a.1);
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
         at: start,
         nesting: 0,
+        problems: Vec::new(),
     };
     p.skip_blank();
     if p.peek() != Some(b'{') && !p.rest().starts_with("dict(") {
-        return Err(if start == 0 {
+        return Err(if assignments.is_empty() {
             "expected a Python dict literal or a `LOGGING = {...}` assignment".into()
         } else {
-            format!("{}: `LOGGING =` is not followed by a dict", p.position())
+            format!("{}: `LOGGING =` is not followed by a dict literal; export the dict as JSON (json.dumps(LOGGING, default=str)) and import that", p.position())
         });
     }
-    p.value()
+    let value = p.value()?;
+    if let Some(code) = code_of(&value) {
+        return Err(format!(
+            "LOGGING is built by code (`{}`): export the dict Python ends up with as JSON (json.dumps(LOGGING, default=str)) and import that",
+            shorten(code)
+        ));
+    }
+    let mut notes = Vec::new();
+    if assignments.len() > 1 {
+        let lines: Vec<String> = assignments.iter().map(|(l, _)| l.to_string()).collect();
+        notes.push(format!(
+            "LOGGING is assigned on lines {}: the last one is converted, as Python keeps it",
+            lines.join(", ")
+        ));
+    }
+    let mut problems = std::mem::take(&mut p.problems);
+    let after = p.at;
+    for (i, line) in text.get(after..).unwrap_or_default().lines().enumerate() {
+        let t = line.trim_start();
+        let changes = t.starts_with("LOGGING[")
+            || t.starts_with("LOGGING.")
+            || t.starts_with("LOGGING |=")
+            || t.starts_with("LOGGING +=")
+            || (t.contains("LOGGING[") && t.contains('='));
+        if changes && !line.starts_with('#') {
+            let number = text[..after].matches('\n').count() + i + 1;
+            problems.push(format!(
+                "line {number} changes LOGGING after its literal (`{}`): the conversion misses it; export the dict as JSON (json.dumps(LOGGING, default=str)) and import that",
+                shorten(t)
+            ));
+        }
+    }
+    Ok(Parsed {
+        value,
+        problems,
+        notes,
+    })
 }
 
-/// Where the value of a top-level `LOGGING = ` (or `LOGGING: dict = `) starts.
-fn assignment_start(text: &str) -> Option<usize> {
+/// The first 60 characters of a piece of code, for a message.
+fn shorten(code: &str) -> String {
+    let one_line = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 60 {
+        format!("{}...", one_line.chars().take(60).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// Every top-level `LOGGING = ` (or `LOGGING: dict = `): its line and where its value
+/// starts. `LOGGING_CONFIG = None` and `LOGGING_DIR = ...` are other names.
+fn assignments(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix("LOGGING") {
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        let found = line.strip_prefix("LOGGING").and_then(|rest| {
             let after = rest.trim_start();
-            let after = match after.strip_prefix(':') {
-                Some(annotated) => annotated.split_once('=').map(|(_, v)| v)?,
-                None => after.strip_prefix('=').filter(|v| !v.starts_with('='))?,
-            };
-            return Some(offset + line.len() - after.len());
+            if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                return None;
+            }
+            match after.strip_prefix(':') {
+                Some(annotated) => annotated.split_once('=').map(|(_, v)| v),
+                None => after.strip_prefix('=').filter(|v| !v.starts_with('=')),
+            }
+        });
+        if let Some(value) = found {
+            out.push((number + 1, offset + line.len() - value.len()));
         }
         offset += line.len();
     }
-    None
+    out
 }
 
 struct Parser<'a> {
@@ -64,6 +132,8 @@ struct Parser<'a> {
     at: usize,
     /// Brackets open around `at`: outside them a line break ends the statement.
     nesting: usize,
+    /// Code where the dict's shape is (a key): see [`Parsed::problems`].
+    problems: Vec<String>,
 }
 
 impl Parser<'_> {
@@ -200,7 +270,7 @@ impl Parser<'_> {
                 b',' | b':' if depth == 0 => break,
                 b'\n' | b';' if depth == 0 && self.nesting == 0 => break,
                 b'\'' | b'"' => {
-                    self.string()?;
+                    self.skip_string()?;
                     continue;
                 }
                 b'#' => {
@@ -216,9 +286,42 @@ impl Parser<'_> {
         if source.is_empty() {
             return self.error("expected a value");
         }
+        // `1024 * 1024 * 5`: constant arithmetic is its value
+        if let Some(n) = eval_int(&source) {
+            return Ok(Value::Number(n.into()));
+        }
         let mut o = Map::new();
         o.insert(CODE.into(), Value::String(source));
         Ok(Value::Object(o))
+    }
+
+    /// Past a string literal inside code, whatever it holds (an f-string's fields, a
+    /// `\N{...}`): a backslash skips the byte after it.
+    fn skip_string(&mut self) -> Result<(), String> {
+        let Some(quote) = self.peek() else {
+            return Ok(());
+        };
+        let triple = self.bytes.get(self.at..self.at + 3) == Some(&[quote; 3][..]);
+        self.at += if triple { 3 } else { 1 };
+        loop {
+            match self.peek() {
+                None => return self.error("a string is not closed"),
+                Some(b'\\') => self.at += 2,
+                Some(b) if b == quote => {
+                    if !triple {
+                        self.at += 1;
+                        return Ok(());
+                    }
+                    if self.bytes.get(self.at..self.at + 3) == Some(&[quote; 3][..]) {
+                        self.at += 3;
+                        return Ok(());
+                    }
+                    self.at += 1;
+                }
+                Some(b'\n') if !triple => return self.error("a string is not closed on its line"),
+                Some(_) => self.at += 1,
+            }
+        }
     }
 
     fn dict(&mut self) -> Result<Value, String> {
@@ -231,7 +334,14 @@ impl Parser<'_> {
                 Value::String(s) => s,
                 Value::Number(n) => n.to_string(),
                 other => match code_of(&other) {
-                    Some(code) => code.to_string(),
+                    Some(code) => {
+                        self.problems.push(format!(
+                            "{}: the key `{}` is code; it is written as that name, which is not what Python sees; export the dict as JSON (json.dumps(LOGGING, default=str)) and import that",
+                            self.position(),
+                            shorten(code)
+                        ));
+                        code.to_string()
+                    }
                     None => return self.error("a dict key must be a string"),
                 },
             };
@@ -342,6 +452,7 @@ impl Parser<'_> {
                 return Ok(out);
             };
             let raw = prefix.contains('r');
+            let mut unresolved = false;
             let triple = self.bytes.get(self.at..self.at + 3) == Some(&[quote; 3][..]);
             self.at += if triple { 3 } else { 1 };
             let mut s = String::new();
@@ -375,7 +486,26 @@ impl Parser<'_> {
                         Some(b'n') => s.push('\n'),
                         Some(b't') => s.push('\t'),
                         Some(b'r') => s.push('\r'),
-                        Some(b'0') => s.push('\0'),
+                        Some(b'a') => s.push('\u{7}'),
+                        Some(b'b') => s.push('\u{8}'),
+                        Some(b'f') => s.push('\u{c}'),
+                        Some(b'v') => s.push('\u{b}'),
+                        Some(d @ b'0'..=b'7') => {
+                            // up to three octal digits
+                            let mut n = u32::from(d - b'0');
+                            for _ in 0..2 {
+                                match self.peek() {
+                                    Some(o @ b'0'..=b'7') => {
+                                        n = n * 8 + u32::from(o - b'0');
+                                        self.at += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            s.push(char::from_u32(n).unwrap_or('\u{fffd}'));
+                        }
+                        // a character by its Unicode name: not resolved here
+                        Some(b'N') if !prefix.contains('b') => unresolved = true,
                         Some(b'\n') => {}
                         Some(b'x') => s.push(self.hex_escape(2)?),
                         Some(b'u') => s.push(self.hex_escape(4)?),
@@ -395,7 +525,8 @@ impl Parser<'_> {
                 s.push(ch);
                 self.at += ch.len_utf8();
             }
-            if prefix.contains('f') && s.contains('{') && !s.contains("{{") {
+            // an f-string with a replacement field, or a `\N{...}` name, is code
+            if unresolved || (prefix.contains('f') && has_replacement_field(&s)) {
                 self.at = save;
                 return Ok(None);
             }
@@ -420,6 +551,7 @@ impl Parser<'_> {
     }
 
     /// A number, `True`, `False` or `None`; None (nothing consumed) otherwise.
+    /// (`eval_int` covers constant arithmetic.)
     fn number_or_name(&mut self) -> Option<Value> {
         let start = self.at;
         while self
@@ -459,6 +591,112 @@ impl Parser<'_> {
     }
 }
 
+/// True when an f-string's text has a `{field}` (not a doubled `{{`).
+fn has_replacement_field(s: &str) -> bool {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '{' {
+            if chars.peek() == Some(&'{') {
+                chars.next();
+            } else {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The value of constant integer arithmetic (`1024 * 1024 * 5`, `(2 ** 20) * 10`,
+/// `7 // 2`); None for anything else.
+fn eval_int(code: &str) -> Option<i64> {
+    struct Ops<'a> {
+        t: &'a [u8],
+        i: usize,
+    }
+    impl Ops<'_> {
+        fn ws(&mut self) {
+            while self.t.get(self.i).is_some_and(u8::is_ascii_whitespace) {
+                self.i += 1;
+            }
+        }
+        fn eat(&mut self, s: &str) -> bool {
+            self.ws();
+            if self.t[self.i..].starts_with(s.as_bytes()) {
+                self.i += s.len();
+                true
+            } else {
+                false
+            }
+        }
+        fn sum(&mut self, depth: u32) -> Option<i64> {
+            let mut v = self.product(depth)?;
+            loop {
+                if self.eat("+") {
+                    v = v.checked_add(self.product(depth)?)?;
+                } else if self.eat("-") {
+                    v = v.checked_sub(self.product(depth)?)?;
+                } else {
+                    return Some(v);
+                }
+            }
+        }
+        fn product(&mut self, depth: u32) -> Option<i64> {
+            let mut v = self.power(depth)?;
+            loop {
+                if self.eat("//") {
+                    let d = self.power(depth)?;
+                    v = v.checked_div_euclid(d)?;
+                } else if self.eat("*") {
+                    v = v.checked_mul(self.power(depth)?)?;
+                } else {
+                    return Some(v);
+                }
+            }
+        }
+        fn power(&mut self, depth: u32) -> Option<i64> {
+            let base = self.atom(depth)?;
+            if self.eat("**") {
+                let e = self.power(depth + 1)?;
+                return base.checked_pow(u32::try_from(e).ok()?);
+            }
+            Some(base)
+        }
+        fn atom(&mut self, depth: u32) -> Option<i64> {
+            if depth > 32 {
+                return None;
+            }
+            if self.eat("(") {
+                let v = self.sum(depth + 1)?;
+                return self.eat(")").then_some(v);
+            }
+            if self.eat("-") {
+                return self.atom(depth + 1)?.checked_neg();
+            }
+            self.ws();
+            let start = self.i;
+            while self
+                .t
+                .get(self.i)
+                .is_some_and(|b| b.is_ascii_digit() || *b == b'_')
+            {
+                self.i += 1;
+            }
+            std::str::from_utf8(&self.t[start..self.i])
+                .ok()?
+                .replace('_', "")
+                .parse()
+                .ok()
+        }
+    }
+    let mut ops = Ops {
+        t: code.as_bytes(),
+        i: 0,
+    };
+    let v = ops.sum(0)?;
+    ops.ws();
+    (ops.i == code.len()).then_some(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -481,7 +719,7 @@ LOGGING = {
 }
 os.makedirs("logs", exist_ok=True)
 "#;
-        let v = parse_logging(text).unwrap();
+        let v = parse_logging(text).unwrap().value;
         assert_eq!(v["version"], 1);
         assert_eq!(v["disable_existing_loggers"], false);
         assert_eq!(v["formatters"]["v"]["format"], "%(levelname)s %(message)s");
@@ -506,6 +744,31 @@ os.makedirs("logs", exist_ok=True)
     }
 
     #[test]
+    fn settings_files_as_django_projects_write_them() {
+        let text = "LOGGING_CONFIG = None\nLOGGING_DIR = 'x'\nLOGGING = {'a': 1}\nLOGGING = {\n 'b': 1024 * 1024 * 5, 'c': '\\101\\x41\\a', 'd': f'{{x}} {Y}', 'e': f'{{x}}', 'f': (2 ** 3) // 3}\nLOGGING['loggers'] = {}\n";
+        let p = parse_logging(text).unwrap();
+        assert_eq!(p.value["b"], 5 << 20);
+        assert_eq!(p.value["c"], "AA\u{7}");
+        assert_eq!(code_of(&p.value["d"]), Some("f'{{x}} {Y}'"));
+        assert_eq!(p.value["e"], "{x}");
+        assert_eq!(p.value["f"], 2);
+        assert!(p.notes[0].contains("lines 3, 4"), "{:?}", p.notes);
+        assert!(
+            p.problems[0].starts_with("line 6 changes LOGGING"),
+            "{:?}",
+            p.problems
+        );
+        let e = parse_logging("LOGGING = {'a': 1} if DEBUG else {}\n").unwrap_err();
+        assert!(e.contains("built by code"), "{e}");
+        let p = parse_logging("LOGGING = {'loggers': {NAME: {}}}").unwrap();
+        assert!(
+            p.problems[0].contains("the key `NAME` is code"),
+            "{:?}",
+            p.problems
+        );
+    }
+
+    #[test]
     fn errors_say_where() {
         let e = parse_logging("LOGGING = {\n  'a': 1\n  'b': 2}").unwrap_err();
         assert!(e.starts_with("line 3, column 3"), "{e}");
@@ -515,5 +778,10 @@ os.makedirs("logs", exist_ok=True)
         let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
         let e = parse_logging(&format!("{{'a': {deep}}}")).unwrap_err();
         assert!(e.contains("brackets deep"), "{e}");
+        // code holding an f-string with a field, or a \N{...} name: read past, as code
+        let p = parse_logging("{'a': x(f'{y}') + \"\\N{BULLET}\", 'b': 2 ** 2 ** 3}").unwrap();
+        assert_eq!(code_of(&p.value["a"]), Some("x(f'{y}') + \"\\N{BULLET}\""));
+        assert_eq!(p.value["b"], 256);
+        assert!(eval_int(&"2 ** ".repeat(10_000)).is_none());
     }
 }

@@ -110,6 +110,30 @@ pub fn string_literals(code: &str) -> Vec<String> {
     out
 }
 
+/// A value as a note shows it: code as its source in backticks, else its JSON text.
+pub fn show(v: &Value) -> String {
+    match code_of(v) {
+        Some(code) => format!("`{code}`"),
+        None => v.to_string(),
+    }
+}
+
+/// Python's truth of a literal (`0`, `""`, `[]`, `{}`, `None`, `False` are false;
+/// `"False"` is a non-empty string, so true); None for code.
+pub fn truth(v: &Value) -> Option<bool> {
+    if code_of(v).is_some() {
+        return None;
+    }
+    Some(match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    })
+}
+
 /// A size in bytes, as `"10MB"` when it is a whole number of KB, MB or GB.
 pub fn size(n: i64) -> toml::Value {
     for (unit, div) in [("GB", 1i64 << 30), ("MB", 1 << 20), ("KB", 1 << 10)] {
@@ -164,8 +188,11 @@ pub fn callable_name(v: &Value) -> Option<String> {
     is_env_name(last).then(|| last.to_string())
 }
 
-/// A `filename`: the text, and a note when it was code whose file name had to be
-/// read from its string parts (`os.path.join(BASE_DIR, "logs", "a.log")`).
+/// A `filename`: the text, and a note when it was code whose path is plain:
+/// `os.path.join("logs", "a.log")` (literals only: the path they make, relative to the
+/// working directory as in Python), or `os.path.join(BASE_DIR, "logs", "a.log")` /
+/// `BASE_DIR / "logs" / "a.log"` (one name, then literals: under the log base dir,
+/// which the note asks to point at BASE_DIR). Any other code is an error note.
 pub fn filename(v: &Value) -> Result<(String, Option<String>), String> {
     if let Some(s) = v.as_str() {
         return Ok((s.to_string(), None));
@@ -173,23 +200,65 @@ pub fn filename(v: &Value) -> Result<(String, Option<String>), String> {
     let Some(code) = code_of(v) else {
         return Err(format!("filename {v} is not a path; left out"));
     };
-    let parts: Vec<String> = string_literals(code)
-        .into_iter()
-        .map(|p| p.trim_matches('/').to_string())
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.is_empty() {
-        return Err(format!(
-            "filename `{code}` is code without a file name in it; set filename by hand"
-        ));
+    let cannot = || {
+        format!("filename `{code}` is code whose path cannot be read without running it; left out: set filename by hand")
+    };
+    let code = code.trim();
+    let code = code
+        .strip_prefix("str(")
+        .and_then(|c| c.strip_suffix(')'))
+        .unwrap_or(code);
+    let parts: Vec<&str> = if let Some(args) = code
+        .strip_prefix("os.path.join(")
+        .and_then(|c| c.strip_suffix(')'))
+    {
+        args.split(',').map(str::trim).collect()
+    } else if code.contains(" / ") {
+        code.split(" / ").map(str::trim).collect()
+    } else {
+        return Err(cannot());
+    };
+    let literal = |p: &str| -> Option<String> {
+        // `Path("logs")` is its text
+        let p = p
+            .strip_prefix("Path(")
+            .or_else(|| p.strip_prefix("pathlib.Path("))
+            .and_then(|p| p.strip_suffix(')'))
+            .unwrap_or(p);
+        let q = p.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let inner = p.strip_prefix(q)?.strip_suffix(q)?;
+        (!inner.contains(['\\', '{', '"', '\''])).then(|| inner.to_string())
+    };
+    let is_name = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            && !p.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let (base, rest) = match parts.split_first() {
+        Some((first, rest)) if is_name(first) && literal(first).is_none() => (Some(*first), rest),
+        _ => (None, &parts[..]),
+    };
+    let pieces: Option<Vec<String>> = rest.iter().map(|p| literal(p)).collect();
+    let Some(pieces) = pieces.filter(|p| !p.is_empty()) else {
+        return Err(cannot());
+    };
+    // os.path.join drops what comes before an absolute part, as Python does
+    let mut path = std::path::PathBuf::new();
+    for p in &pieces {
+        path.push(p);
     }
-    let joined = parts.join("/");
-    Ok((
-        joined.clone(),
-        Some(format!(
-            "filename `{code}` is code: written \"{joined}\", under the log base dir; point log_base_dir (or LOG_BASE_DIR) at the folder the code names"
+    let joined = path.display().to_string();
+    match base {
+        None => Ok((joined, None)),
+        Some(name) if !path.is_absolute() => Ok((
+            joined.clone(),
+            Some(format!(
+                "filename `{code}` is code: written \"{joined}\" under the log base dir; set log_base_dir (or LOG_BASE_DIR) to the folder `{name}` names"
+            )),
         )),
-    ))
+        Some(_) => Ok((joined, None)),
+    }
 }
 
 #[cfg(test)]
@@ -237,17 +306,40 @@ mod tests {
             Some("skip")
         );
         assert_eq!(callable_name(&code("lambda r: True")), None);
-        assert_eq!(
-            filename(&code("os.path.join(BASE_DIR, 'logs', \"a.log\")"))
-                .unwrap()
-                .0,
-            "logs/a.log"
-        );
+        let (path, note) = filename(&code("os.path.join(BASE_DIR, 'logs', \"a.log\")")).unwrap();
+        assert_eq!(path, "logs/a.log");
+        assert!(note.unwrap().contains("`BASE_DIR`"));
         assert_eq!(
             filename(&code("BASE_DIR / 'logs/b.log'")).unwrap().0,
             "logs/b.log"
         );
-        assert_eq!(filename(&code("f\"{LOG_DIR}/c.log\"")).unwrap().0, "c.log");
-        assert!(filename(&code("LOG_FILE")).is_err());
+        assert_eq!(
+            filename(&code("str(BASE_DIR / 'logs' / 'b.log')"))
+                .unwrap()
+                .0,
+            "logs/b.log"
+        );
+        assert_eq!(
+            filename(&code("str(Path(\"logs\") / \"e.log\")"))
+                .unwrap()
+                .0,
+            "logs/e.log"
+        );
+        let (path, note) = filename(&code("os.path.join('logs', 'app.log')")).unwrap();
+        assert_eq!((path.as_str(), note), ("logs/app.log", None));
+        assert_eq!(
+            filename(&code("os.path.join('/var/log/app', 'app.log')"))
+                .unwrap()
+                .0,
+            "/var/log/app/app.log"
+        );
+        for bad in [
+            "f\"{LOG_DIR}/c.log\"",
+            "LOG_FILE",
+            "os.path.join(BASE_DIR, 'logs', LOG_NAME)",
+            "'%s.log' % APP",
+        ] {
+            assert!(filename(&code(bad)).is_err(), "{bad}");
+        }
     }
 }
