@@ -67,7 +67,7 @@ impl Formatter {
                     time::check_datefmt(datefmt).map_err(|message| FormatterError {
                         key: "datefmt",
                         message,
-                        label: "strftime specifiers are %Y %m %d %H %M %S %b %a %j %z ...".into(),
+                        label: "cannot be passed to strftime".into(),
                         help: None,
                         offset: None,
                     })?;
