@@ -166,3 +166,64 @@ fn udp_to_a_collector_that_is_down_is_fire_and_forget() {
         String::from_utf8_lossy(&buf[..n])
     );
 }
+
+/// RFC 5424 STRUCTURED-DATA: the record's key-values then the context's, names cut to
+/// RFC 5424's rules, `"`, `\\` and `]` escaped; `sd_id = "-"` sends none. The local socket
+/// gets glibc's syslog(3) format: no host name, the tag right after the time.
+#[test]
+fn structured_data_and_the_local_format() {
+    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+    server
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let address = format!("udp://{}", server.local_addr().unwrap());
+    let h = build(
+        dir.path(),
+        &config(
+            &address,
+            "protocol = \"rfc5424\"\napp_name = \"api\"\nsd_id = \"billing@4242\"",
+        ),
+    )
+    .unwrap();
+    let kv = [("note", "say \"hi\" [x] \\ y"), ("user id", "7")];
+    let _guard = logconf::context::set([("request_id", logconf::context::Value::from("r-1"))]);
+    h.log(
+        "app",
+        &logconf::Record {
+            logger: "app",
+            kv: &kv,
+            ..logconf::Record::new(Level::INFO, logconf::Message::Text("with fields"))
+        },
+    );
+    let mut buf = [0u8; 2048];
+    let n = server.recv(&mut buf).unwrap();
+    let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(
+        msg.ends_with(r#" api 1 - [billing@4242 note="say \"hi\" [x\] \\ y" user_id="7" request_id="r-1"] app: with fields"#)
+            || msg.contains(r#"[billing@4242 note="say \"hi\" [x\] \\ y" user_id="7" request_id="r-1"] app: with fields"#),
+        "{msg:?}"
+    );
+
+    let sock = dir.path().join("dev-log");
+    let daemon = UnixDatagram::bind(&sock).unwrap();
+    daemon
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let h = build(
+        dir.path(),
+        &config(
+            sock.to_str().unwrap(),
+            "app_name = \"api\"\nfacility = \"local1\"",
+        ),
+    )
+    .unwrap();
+    log(&h, "app", Level::WARNING, "local");
+    let n = daemon.recv(&mut buf).unwrap();
+    let msg = String::from_utf8_lossy(&buf[..n]).into_owned();
+    // local1 (17) * 8 + warning (4) = 140
+    let re =
+        regex::Regex::new(r"^<140>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d api\[\d+\]: app: local$")
+            .unwrap();
+    assert!(re.is_match(&msg), "{msg:?}");
+}

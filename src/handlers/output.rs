@@ -8,7 +8,6 @@ use super::console::{ConsoleSink, Stream};
 use super::files;
 use super::queue::{QueuePlan, QueueSink};
 use super::syslog::{SyslogSink, SyslogTarget};
-use crate::format::time::Stamp;
 use crate::record::Record;
 use crate::rotation::{FileWriter, Settings};
 
@@ -120,7 +119,7 @@ impl Sink {
         match self {
             Sink::Console(c) => c.write(line),
             Sink::File(f) => f.write(line, rec.level),
-            Sink::Syslog(s) => s.send(rec.level, Stamp::of(rec.time), line),
+            Sink::Syslog(s) => s.send(rec, line),
             Sink::Null | Sink::Queue(_) => Ok(()),
         }
     }

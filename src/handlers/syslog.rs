@@ -1,5 +1,10 @@
 //! `syslog`: records to a syslog daemon (Python's `SysLogHandler`), over the local
-//! socket (`/dev/log`), UDP or TCP, as RFC 3164 or RFC 5424 messages.
+//! socket (`/dev/log`), UDP or TCP. On the local socket the message is what glibc's
+//! `syslog(3)` writes (`<PRI>Mmm dd hh:mm:ss TAG[PID]: MSG`), which rsyslog's
+//! `imuxsock` and journald's syslog socket parse; over the network it is RFC 3164 or
+//! RFC 5424, the latter with the record's key-values and context fields as
+//! STRUCTURED-DATA. UDP messages are cut at `max_size` bytes (at a character boundary);
+//! TCP messages are octet-counted (RFC 6587).
 //!
 //! A logging call never waits long for the daemon: sockets have a 1 s write timeout, a
 //! TCP connection that fails is retried at most once a second, and a failure is reported
@@ -15,9 +20,10 @@ use parking_lot::Mutex;
 use serde::Deserialize;
 
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};
-use crate::config::values::{Level, SyslogAddress};
+use crate::config::values::{Level, Size, SyslogAddress};
 use crate::diagnostics::Diagnostic;
 use crate::format::time::Stamp;
+use crate::record::Record;
 
 /// Sends records to a syslog daemon (Python's `logging.handlers.SysLogHandler`).
 #[derive(Clone, Debug, Deserialize)]
@@ -30,10 +36,19 @@ pub struct SyslogConfig {
     pub address: Option<String>,
     /// The syslog facility, such as "user" (the default), "daemon", "local0".
     pub facility: Option<Facility>,
-    /// "rfc5424" or "rfc3164" (the default).
+    /// "rfc5424" or "rfc3164" (the default). On a local socket the default is the
+    /// format of glibc's `syslog(3)` (no host name), which rsyslog and journald parse;
+    /// "rfc5424" there needs rsyslog's `UseSpecialParser="off"` on the socket's input.
     pub protocol: Option<SyslogProtocol>,
     /// The APP-NAME / TAG. Default: the executable's name.
     pub app_name: Option<String>,
+    /// The SD-ID under which RFC 5424 messages carry the record's key-values and context
+    /// fields (`[meta@32473 user_id="7" request_id="r-1"]`). Default "meta@32473" (the
+    /// enterprise number RFC 5612 reserves for examples: use your own); "-" sends none.
+    pub sd_id: Option<String>,
+    /// The longest message sent over UDP, such as "2KB" (the default 2048 bytes, rsyslog's
+    /// limit): a longer one is cut at a character boundary.
+    pub max_size: Option<Size>,
 }
 
 /// A syslog facility.
@@ -88,7 +103,17 @@ pub struct SyslogTarget {
     pub protocol: SyslogProtocol,
     /// The APP-NAME / TAG.
     pub app_name: Option<String>,
+    /// True when `protocol` was given (on a local socket the default is `syslog(3)`'s
+    /// format).
+    pub protocol_given: bool,
+    /// The SD-ID of the key-values (None: no STRUCTURED-DATA).
+    pub sd_id: Option<String>,
+    /// The longest UDP message, in bytes.
+    pub max_size: usize,
 }
+
+/// The default `max_size`: rsyslog's default maximum message size.
+const DEFAULT_MAX_SIZE: usize = 2048;
 
 impl HandlerClass for SyslogConfig {
     fn name(&self) -> &'static str {
@@ -108,6 +133,15 @@ impl HandlerClass for SyslogConfig {
                 facility: self.facility.unwrap_or(Facility::User),
                 protocol: self.protocol.unwrap_or(SyslogProtocol::Rfc3164),
                 app_name: self.app_name.clone(),
+                protocol_given: self.protocol.is_some(),
+                sd_id: match self.sd_id.as_deref() {
+                    None => Some("meta@32473".into()),
+                    Some("-" | "") => None,
+                    Some(id) => Some(sd_name(id)),
+                },
+                max_size: self.max_size.map_or(DEFAULT_MAX_SIZE, |s| {
+                    usize::try_from(s.0).unwrap_or(usize::MAX).max(64)
+                }),
             })),
             Err(e) => {
                 diags.push(
@@ -139,11 +173,24 @@ struct State {
     retry_at: Option<Instant>,
 }
 
+/// How a message is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// glibc's `syslog(3)` on a local socket: `<PRI>Mmm dd hh:mm:ss TAG[PID]: MSG`.
+    Local,
+    /// RFC 3164 with the host name.
+    Rfc3164,
+    /// RFC 5424 with STRUCTURED-DATA.
+    Rfc5424,
+}
+
 /// Sends lines to syslog.
 pub struct SyslogSink {
     address: SyslogAddress,
     facility: u8,
-    protocol: SyslogProtocol,
+    format: Format,
+    sd_id: Option<String>,
+    max_size: usize,
     app_name: String,
     hostname: String,
     state: Mutex<State>,
@@ -185,6 +232,21 @@ pub fn severity(level: Level) -> u8 {
     }
 }
 
+/// An SD-ID or PARAM-NAME as RFC 5424 allows it: 1–32 printable ASCII characters
+/// other than `=`, space, `]` and `"` (others become `_`).
+fn sd_name(name: &str) -> String {
+    name.chars()
+        .take(32)
+        .map(|c| {
+            if c.is_ascii_graphic() && !matches!(c, '=' | ']' | '"') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 fn hostname() -> String {
     let mut buf = [0u8; 256];
     // SAFETY: gethostname writes at most `buf.len()` bytes into the buffer it is given.
@@ -213,7 +275,14 @@ impl SyslogSink {
         SyslogSink {
             address: target.address.clone(),
             facility: facility_code(target.facility),
-            protocol: target.protocol,
+            format: match (&target.address, target.protocol) {
+                (_, SyslogProtocol::Rfc5424) if target.protocol_given => Format::Rfc5424,
+                (SyslogAddress::Unix(_), _) => Format::Local,
+                (_, SyslogProtocol::Rfc5424) => Format::Rfc5424,
+                (_, SyslogProtocol::Rfc3164) => Format::Rfc3164,
+            },
+            sd_id: target.sd_id.clone(),
+            max_size: target.max_size,
             app_name,
             hostname: hostname(),
             state: Mutex::new(State {
@@ -223,31 +292,97 @@ impl SyslogSink {
         }
     }
 
-    /// The message for one record: header and the formatted line.
-    pub fn message(&self, level: Level, stamp: Stamp, line: &str) -> String {
+    /// The message for one record: header and the formatted line (and, in RFC 5424,
+    /// `sd`, the STRUCTURED-DATA).
+    pub fn message(&self, level: Level, stamp: Stamp, line: &str, sd: &str) -> String {
         let pri = u32::from(self.facility) * 8 + u32::from(severity(level));
         let pid = std::process::id();
         let local = Local.timestamp_opt(stamp.secs, stamp.nanos).earliest();
-        match self.protocol {
-            SyslogProtocol::Rfc3164 => {
-                let ts = local
-                    .map(|t| t.format("%b %e %H:%M:%S").to_string())
-                    .unwrap_or_default();
-                format!(
-                    "<{pri}>{ts} {} {}[{pid}]: {line}",
-                    self.hostname, self.app_name
-                )
-            }
-            SyslogProtocol::Rfc5424 => {
+        let bsd_time = || {
+            local
+                .map(|t| t.format("%b %e %H:%M:%S").to_string())
+                .unwrap_or_default()
+        };
+        match self.format {
+            Format::Local => format!("<{pri}>{} {}[{pid}]: {line}", bsd_time(), self.app_name),
+            Format::Rfc3164 => format!(
+                "<{pri}>{} {} {}[{pid}]: {line}",
+                bsd_time(),
+                self.hostname,
+                self.app_name
+            ),
+            Format::Rfc5424 => {
                 let ts = local
                     .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string())
                     .unwrap_or_else(|| "-".into());
+                let sd = if sd.is_empty() { "-" } else { sd };
                 format!(
-                    "<{pri}>1 {ts} {} {} {pid} - - {line}",
+                    "<{pri}>1 {ts} {} {} {pid} - {sd} {line}",
                     self.hostname, self.app_name
                 )
             }
         }
+    }
+
+    /// RFC 5424 STRUCTURED-DATA of a record: its key-values, then the context fields
+    /// it does not override, under the handler's SD-ID; "" when there are none.
+    fn structured_data(&self, rec: &Record<'_>) -> String {
+        let (Some(id), Format::Rfc5424) = (&self.sd_id, self.format) else {
+            return String::new();
+        };
+        struct Params {
+            out: String,
+            seen: Vec<String>,
+        }
+        impl Params {
+            fn push(&mut self, key: &str, value: &str) {
+                let name = sd_name(key);
+                if key.starts_with("__logconf") || name.is_empty() || self.seen.contains(&name) {
+                    return;
+                }
+                self.out.push(' ');
+                self.out.push_str(&name);
+                self.out.push_str("=\"");
+                for c in value.chars() {
+                    // RFC 5424 §6.3.3: `"`, `\` and `]` are escaped
+                    if matches!(c, '"' | '\\' | ']') {
+                        self.out.push('\\');
+                    }
+                    self.out.push(c);
+                }
+                self.out.push('"');
+                self.seen.push(name);
+            }
+        }
+        impl<'kvs> log::kv::VisitSource<'kvs> for Params {
+            fn visit_pair(
+                &mut self,
+                key: log::kv::Key<'kvs>,
+                value: log::kv::Value<'kvs>,
+            ) -> Result<(), log::kv::Error> {
+                let mut text = String::new();
+                crate::format::kv_value(&value).write_str(&mut text);
+                self.push(key.as_str(), &text);
+                Ok(())
+            }
+        }
+        let mut params = Params {
+            out: String::new(),
+            seen: Vec::new(),
+        };
+        let _ = rec.kv.visit(&mut params);
+        let context = match rec.origin {
+            Some(o) => o.context.clone(),
+            None if crate::context::is_empty() => Vec::new(),
+            None => crate::context::snapshot(),
+        };
+        for (k, v) in &context {
+            params.push(k, &v.to_string());
+        }
+        if params.out.is_empty() {
+            return String::new();
+        }
+        format!("[{id}{}]", params.out)
     }
 
     fn connect(&self) -> std::io::Result<Connection> {
@@ -295,10 +430,23 @@ impl SyslogSink {
         })
     }
 
-    /// Sends one record.
-    pub fn send(&self, level: Level, stamp: Stamp, line: &[u8]) -> std::io::Result<()> {
+    /// Sends one record (its formatted `line`).
+    pub fn send(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
         let text = String::from_utf8_lossy(line);
-        let message = self.message(level, stamp, text.trim_end_matches('\n'));
+        let sd = self.structured_data(rec);
+        let mut message = self.message(
+            rec.level,
+            Stamp::of(rec.time),
+            text.trim_end_matches('\n'),
+            &sd,
+        );
+        if matches!(self.address, SyslogAddress::Udp(_)) && message.len() > self.max_size {
+            let mut end = self.max_size;
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            message.truncate(end);
+        }
         let mut state = self.state.lock();
         if matches!(state.conn, Connection::None) {
             if state.retry_at.is_some_and(|t| Instant::now() < t) {
@@ -352,5 +500,7 @@ mod tests {
         assert_eq!(severity(Level::CRITICAL), 2);
         assert_eq!(severity(Level::WARNING), 4);
         assert_eq!(severity(Level(15)), 7);
+        assert_eq!(sd_name("user id=\"x\"]é"), "user_id__x___");
+        assert_eq!(sd_name(&"k".repeat(40)).len(), 32);
     }
 }
