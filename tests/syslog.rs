@@ -227,3 +227,70 @@ fn structured_data_and_the_local_format() {
             .unwrap();
     assert!(re.is_match(&msg), "{msg:?}");
 }
+
+/// TCP with `framing = "lf"`: one line per message (line breaks inside become spaces);
+/// `append_key_values` puts the key-values after an RFC 3164 message.
+#[test]
+fn lf_framing_and_key_values_after_the_message() {
+    use std::io::BufRead;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let address = format!("tcp://{}", listener.local_addr().unwrap());
+    let h = build(
+        dir.path(),
+        &config(
+            &address,
+            "framing = \"lf\"\nappend_key_values = true\napp_name = \"api\"",
+        ),
+    )
+    .unwrap();
+    let kv = [("user_id", "7"), ("note", "two words")];
+    h.log(
+        "app",
+        &logconf::Record {
+            logger: "app",
+            kv: &kv,
+            ..logconf::Record::new(Level::INFO, logconf::Message::Text("first\nsecond"))
+        },
+    );
+    log(&h, "app", Level::INFO, "next");
+    let (stream, _) = listener.accept().unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut lines = std::io::BufReader::new(stream).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.ends_with("]: app: first second user_id=7 note=\"two words\""),
+        "{first:?}"
+    );
+    assert!(first.starts_with("<14>"), "{first:?}");
+    let second = lines.next().unwrap().unwrap();
+    assert!(second.ends_with("]: app: next"), "{second:?}");
+}
+
+/// A daemon that accepts but never reads: once the socket's buffer is full, each
+/// logging call gives up after `timeout` (here 100 ms) and the record is counted as
+/// dropped; a call never waits much longer.
+#[test]
+fn a_daemon_that_stops_reading_costs_at_most_the_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let address = format!("tcp://{}", listener.local_addr().unwrap());
+    let h = build(dir.path(), &config(&address, "timeout = \"100ms\"")).unwrap();
+    let big = "x".repeat(256 * 1024);
+    let mut slowest = Duration::ZERO;
+    for _ in 0..40 {
+        let start = Instant::now();
+        log(&h, "app", Level::INFO, &big);
+        slowest = slowest.max(start.elapsed());
+    }
+    let _keep_open = listener.accept().unwrap();
+    assert!(
+        slowest < Duration::from_secs(2),
+        "a call waited {slowest:?}"
+    );
+    assert!(h.status().records_dropped > 0, "{:?}", h.status());
+    let also = std::fs::read_to_string(dir.path().join("also.log")).unwrap();
+    assert_eq!(also.lines().count(), 40, "the other handler goes on");
+}

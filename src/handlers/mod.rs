@@ -9,6 +9,7 @@
 mod console;
 mod file;
 mod files;
+mod journald;
 mod null;
 mod output;
 mod queue;
@@ -20,6 +21,7 @@ mod watched_file;
 pub use console::{ConsoleConfig, Stream};
 pub use file::FileConfig;
 pub use files::{Compress, FileMode};
+pub use journald::JournaldConfig;
 pub use null::NullConfig;
 pub use output::{Output, Sink};
 pub use queue::{QueueConfig, QueuePlan, QueueSink};
@@ -65,6 +67,9 @@ pub enum HandlerConfig {
     TimedRotatingFile(TimedRotatingFileConfig),
     /// Sends records to a syslog daemon (Python's `logging.handlers.SysLogHandler`).
     Syslog(SyslogConfig),
+    /// Sends records to systemd's journal, key-values as journal fields
+    /// (Python's `systemd.journal.JournalHandler`).
+    Journald(JournaldConfig),
     /// Discards records; keeps a logger from falling back to stderr
     /// (Python's `logging.NullHandler`).
     Null(NullConfig),
@@ -83,6 +88,7 @@ impl HandlerConfig {
             HandlerConfig::WatchedFile(c) => c,
             HandlerConfig::TimedRotatingFile(c) => c,
             HandlerConfig::Syslog(c) => c,
+            HandlerConfig::Journald(c) => c,
             HandlerConfig::Null(c) => c,
             HandlerConfig::Queue(c) => c,
         }
@@ -247,7 +253,7 @@ impl Handler {
             Sink::Null => {}
             // the worker formats, with the targets' formatters
             Sink::Queue(q) => crate::filters::apply(&self.filters, rec, |r| q.push(r)),
-            Sink::Console(_) | Sink::File(_) | Sink::Syslog(_) => {
+            Sink::Console(_) | Sink::File(_) | Sink::Syslog(_) | Sink::Journald(_) => {
                 crate::filters::apply(&self.filters, rec, |r| self.emit(r));
             }
         }

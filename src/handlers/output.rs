@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::console::{ConsoleSink, Stream};
 use super::files;
+use super::journald::{JournaldSink, JournaldTarget};
 use super::queue::{QueuePlan, QueueSink};
 use super::syslog::{SyslogSink, SyslogTarget};
 use crate::record::Record;
@@ -20,6 +21,8 @@ pub enum Output {
     File(Settings),
     /// A syslog daemon.
     Syslog(SyslogTarget),
+    /// systemd's journal.
+    Journald(JournaldTarget),
     /// Nowhere.
     Null,
     /// A queue written by a worker thread through other handlers.
@@ -34,6 +37,7 @@ impl Output {
             Output::Console(stream) => Sink::Console(ConsoleSink::new(*stream)),
             Output::File(settings) => Sink::File(files::open(settings)?),
             Output::Syslog(target) => Sink::Syslog(SyslogSink::new(target)),
+            Output::Journald(target) => Sink::Journald(JournaldSink::new(target)),
             Output::Null => Sink::Null,
             Output::Queue(_) => {
                 return Err(std::io::Error::other(
@@ -47,7 +51,11 @@ impl Output {
     pub fn path(&self) -> Option<&Path> {
         match self {
             Output::File(s) => Some(&s.path),
-            Output::Console(_) | Output::Syslog(_) | Output::Null | Output::Queue(_) => None,
+            Output::Console(_)
+            | Output::Syslog(_)
+            | Output::Journald(_)
+            | Output::Null
+            | Output::Queue(_) => None,
         }
     }
 
@@ -55,7 +63,11 @@ impl Output {
     pub fn file_settings(&self) -> Option<&Settings> {
         match self {
             Output::File(s) => Some(s),
-            Output::Console(_) | Output::Syslog(_) | Output::Null | Output::Queue(_) => None,
+            Output::Console(_)
+            | Output::Syslog(_)
+            | Output::Journald(_)
+            | Output::Null
+            | Output::Queue(_) => None,
         }
     }
 
@@ -66,6 +78,7 @@ impl Output {
             Output::Console(Stream::Stdout) => "stdout".to_string(),
             Output::File(s) => s.path.display().to_string(),
             Output::Syslog(t) => format!("syslog {}", t.address_text),
+            Output::Journald(t) => format!("journald {}", t.socket.display()),
             Output::Null => "discarded".to_string(),
             Output::Queue(q) => format!(
                 "a queue of {} records (overflow {:?}), written by a worker to {}",
@@ -86,7 +99,11 @@ impl Output {
     pub fn warnings(&self) -> Vec<String> {
         match self {
             Output::File(s) => files::shared_directory(&s.path).into_iter().collect(),
-            Output::Console(_) | Output::Syslog(_) | Output::Null | Output::Queue(_) => Vec::new(),
+            Output::Console(_)
+            | Output::Syslog(_)
+            | Output::Journald(_)
+            | Output::Null
+            | Output::Queue(_) => Vec::new(),
         }
     }
 
@@ -95,7 +112,11 @@ impl Output {
     pub fn check_writable(&self) -> Result<(), String> {
         match self {
             Output::File(s) => files::writable(&s.path),
-            Output::Console(_) | Output::Syslog(_) | Output::Null | Output::Queue(_) => Ok(()),
+            Output::Console(_)
+            | Output::Syslog(_)
+            | Output::Journald(_)
+            | Output::Null
+            | Output::Queue(_) => Ok(()),
         }
     }
 }
@@ -108,6 +129,8 @@ pub enum Sink {
     File(Arc<FileWriter>),
     /// A syslog daemon.
     Syslog(SyslogSink),
+    /// systemd's journal.
+    Journald(JournaldSink),
     /// Nowhere.
     Null,
     /// A queue and its worker.
@@ -120,6 +143,7 @@ impl Sink {
             Sink::Console(c) => c.write(line),
             Sink::File(f) => f.write(line, rec.level),
             Sink::Syslog(s) => s.send(rec, line),
+            Sink::Journald(j) => j.send(rec, line),
             Sink::Null | Sink::Queue(_) => Ok(()),
         }
     }
@@ -135,7 +159,7 @@ impl Sink {
                 q.drain(std::time::Duration::from_secs(60));
                 Ok(())
             }
-            Sink::Syslog(_) | Sink::Null => Ok(()),
+            Sink::Syslog(_) | Sink::Journald(_) | Sink::Null => Ok(()),
         }
     }
 
@@ -145,7 +169,7 @@ impl Sink {
         match self {
             Sink::File(f) => f.buffer_lost(),
             Sink::Queue(q) => q.dropped(),
-            Sink::Console(_) | Sink::Syslog(_) | Sink::Null => 0,
+            Sink::Console(_) | Sink::Syslog(_) | Sink::Journald(_) | Sink::Null => 0,
         }
     }
 
@@ -153,7 +177,11 @@ impl Sink {
     pub fn path(&self) -> Option<&Path> {
         match self {
             Sink::File(f) => Some(f.path()),
-            Sink::Console(_) | Sink::Syslog(_) | Sink::Null | Sink::Queue(_) => None,
+            Sink::Console(_)
+            | Sink::Syslog(_)
+            | Sink::Journald(_)
+            | Sink::Null
+            | Sink::Queue(_) => None,
         }
     }
 }

@@ -49,6 +49,29 @@ pub struct SyslogConfig {
     /// The longest message sent over UDP, such as "2KB" (the default 2048 bytes, rsyslog's
     /// limit): a longer one is cut at a character boundary.
     pub max_size: Option<Size>,
+    /// How TCP messages are delimited: "octet-counting" (the default, RFC 6587: the
+    /// length, a space, the message; a message may hold line breaks) or "lf" (a line
+    /// feed after each message, for receivers that only split lines).
+    pub framing: Option<Framing>,
+    /// The longest a logging call waits for the daemon (connecting, sending), such as
+    /// "1s" (the default) or "200ms"; after a failure the handler tries again at most
+    /// once per this time.
+    pub timeout: Option<crate::config::values::Duration>,
+    /// Appends the record's key-values and context fields to RFC 3164 and local
+    /// messages as ` key=value` (quoted when needed). Default false. RFC 5424 carries
+    /// them as STRUCTURED-DATA instead.
+    pub append_key_values: Option<bool>,
+}
+
+/// How TCP syslog messages are delimited.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Framing {
+    /// RFC 6587 octet counting: `LEN MESSAGE`.
+    OctetCounting,
+    /// A line feed after each message (line breaks inside it become spaces).
+    Lf,
 }
 
 /// A syslog facility.
@@ -110,6 +133,12 @@ pub struct SyslogTarget {
     pub sd_id: Option<String>,
     /// The longest UDP message, in bytes.
     pub max_size: usize,
+    /// TCP framing.
+    pub framing: Framing,
+    /// The longest wait for the daemon.
+    pub timeout: Duration,
+    /// Key-values after RFC 3164 / local messages.
+    pub append_key_values: bool,
 }
 
 /// The default `max_size`: rsyslog's default maximum message size.
@@ -142,6 +171,11 @@ impl HandlerClass for SyslogConfig {
                 max_size: self.max_size.map_or(DEFAULT_MAX_SIZE, |s| {
                     usize::try_from(s.0).unwrap_or(usize::MAX).max(64)
                 }),
+                framing: self.framing.unwrap_or(Framing::OctetCounting),
+                timeout: self
+                    .timeout
+                    .map_or(TIMEOUT, |d| d.0.max(Duration::from_millis(1))),
+                append_key_values: self.append_key_values.unwrap_or(false),
             })),
             Err(e) => {
                 diags.push(
@@ -191,6 +225,9 @@ pub struct SyslogSink {
     format: Format,
     sd_id: Option<String>,
     max_size: usize,
+    framing: Framing,
+    timeout: Duration,
+    append_key_values: bool,
     app_name: String,
     hostname: String,
     state: Mutex<State>,
@@ -283,6 +320,9 @@ impl SyslogSink {
             },
             sd_id: target.sd_id.clone(),
             max_size: target.max_size,
+            framing: target.framing,
+            timeout: target.timeout,
+            append_key_values: target.append_key_values,
             app_name,
             hostname: hostname(),
             state: Mutex::new(State {
@@ -324,37 +364,10 @@ impl SyslogSink {
         }
     }
 
-    /// RFC 5424 STRUCTURED-DATA of a record: its key-values, then the context fields
-    /// it does not override, under the handler's SD-ID; "" when there are none.
-    fn structured_data(&self, rec: &Record<'_>) -> String {
-        let (Some(id), Format::Rfc5424) = (&self.sd_id, self.format) else {
-            return String::new();
-        };
-        struct Params {
-            out: String,
-            seen: Vec<String>,
-        }
-        impl Params {
-            fn push(&mut self, key: &str, value: &str) {
-                let name = sd_name(key);
-                if key.starts_with("__logconf") || name.is_empty() || self.seen.contains(&name) {
-                    return;
-                }
-                self.out.push(' ');
-                self.out.push_str(&name);
-                self.out.push_str("=\"");
-                for c in value.chars() {
-                    // RFC 5424 §6.3.3: `"`, `\` and `]` are escaped
-                    if matches!(c, '"' | '\\' | ']') {
-                        self.out.push('\\');
-                    }
-                    self.out.push(c);
-                }
-                self.out.push('"');
-                self.seen.push(name);
-            }
-        }
-        impl<'kvs> log::kv::VisitSource<'kvs> for Params {
+    /// The record's key-values, then the context fields they do not override.
+    pub(super) fn fields(rec: &Record<'_>) -> Vec<(String, String)> {
+        struct Collect(Vec<(String, String)>);
+        impl<'kvs> log::kv::VisitSource<'kvs> for Collect {
             fn visit_pair(
                 &mut self,
                 key: log::kv::Key<'kvs>,
@@ -362,27 +375,78 @@ impl SyslogSink {
             ) -> Result<(), log::kv::Error> {
                 let mut text = String::new();
                 crate::format::kv_value(&value).write_str(&mut text);
-                self.push(key.as_str(), &text);
+                self.0.push((key.as_str().to_string(), text));
                 Ok(())
             }
         }
-        let mut params = Params {
-            out: String::new(),
-            seen: Vec::new(),
-        };
-        let _ = rec.kv.visit(&mut params);
+        let mut all = Collect(Vec::new());
+        let _ = rec.kv.visit(&mut all);
         let context = match rec.origin {
             Some(o) => o.context.clone(),
             None if crate::context::is_empty() => Vec::new(),
             None => crate::context::snapshot(),
         };
-        for (k, v) in &context {
-            params.push(k, &v.to_string());
+        for (k, v) in context {
+            if !all.0.iter().any(|(seen, _)| *seen == k) {
+                all.0.push((k, v.to_string()));
+            }
         }
-        if params.out.is_empty() {
+        all.0.retain(|(k, _)| !k.starts_with("__logconf"));
+        all.0
+    }
+
+    /// ` key=value ...` for RFC 3164 and local messages (values quoted when they hold a
+    /// space, a quote or `=`).
+    fn key_values_suffix(&self, rec: &Record<'_>) -> String {
+        if !self.append_key_values || self.format == Format::Rfc5424 {
             return String::new();
         }
-        format!("[{id}{}]", params.out)
+        let mut out = String::new();
+        for (k, v) in Self::fields(rec) {
+            out.push(' ');
+            out.push_str(&k);
+            out.push('=');
+            if v.is_empty() || v.contains([' ', '"', '=']) {
+                out.push('"');
+                out.push_str(&v.replace('\\', "\\\\").replace('"', "\\\""));
+                out.push('"');
+            } else {
+                out.push_str(&v);
+            }
+        }
+        out
+    }
+
+    /// RFC 5424 STRUCTURED-DATA of a record: its key-values, then the context fields
+    /// it does not override, under the handler's SD-ID; "" when there are none.
+    fn structured_data(&self, rec: &Record<'_>) -> String {
+        let (Some(id), Format::Rfc5424) = (&self.sd_id, self.format) else {
+            return String::new();
+        };
+        let mut out = String::new();
+        let mut seen: Vec<String> = Vec::new();
+        for (key, value) in Self::fields(rec) {
+            let name = sd_name(&key);
+            if name.is_empty() || seen.contains(&name) {
+                continue;
+            }
+            out.push(' ');
+            out.push_str(&name);
+            out.push_str("=\"");
+            for c in value.chars() {
+                // RFC 5424 §6.3.3: `"`, `\` and `]` are escaped
+                if matches!(c, '"' | '\\' | ']') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out.push('"');
+            seen.push(name);
+        }
+        if out.is_empty() {
+            return String::new();
+        }
+        format!("[{id}{out}]")
     }
 
     fn connect(&self) -> std::io::Result<Connection> {
@@ -391,13 +455,13 @@ impl SyslogSink {
                 let dgram = UnixDatagram::unbound()?;
                 match dgram.connect(path) {
                     Ok(()) => {
-                        dgram.set_write_timeout(Some(TIMEOUT))?;
+                        dgram.set_write_timeout(Some(self.timeout))?;
                         Connection::UnixDgram(dgram)
                     }
                     // a stream socket (some systems' /dev/log)
                     Err(e) if e.raw_os_error() == Some(libc::EPROTOTYPE) => {
                         let s = UnixStream::connect(path)?;
-                        s.set_write_timeout(Some(TIMEOUT))?;
+                        s.set_write_timeout(Some(self.timeout))?;
                         Connection::UnixStream(s)
                     }
                     Err(e) => return Err(e),
@@ -414,7 +478,7 @@ impl SyslogSink {
                     "[::]:0"
                 };
                 let s = UdpSocket::bind(bind)?;
-                s.set_write_timeout(Some(TIMEOUT))?;
+                s.set_write_timeout(Some(self.timeout))?;
                 Connection::Udp(s, target)
             }
             SyslogAddress::Tcp(hostport) => {
@@ -422,8 +486,8 @@ impl SyslogSink {
                     .to_socket_addrs()?
                     .next()
                     .ok_or_else(|| std::io::Error::other(format!("{hostport} does not resolve")))?;
-                let s = TcpStream::connect_timeout(&target, TIMEOUT)?;
-                s.set_write_timeout(Some(TIMEOUT))?;
+                let s = TcpStream::connect_timeout(&target, self.timeout)?;
+                s.set_write_timeout(Some(self.timeout))?;
                 s.set_nodelay(true)?;
                 Connection::Tcp(s)
             }
@@ -434,12 +498,9 @@ impl SyslogSink {
     pub fn send(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
         let text = String::from_utf8_lossy(line);
         let sd = self.structured_data(rec);
-        let mut message = self.message(
-            rec.level,
-            Stamp::of(rec.time),
-            text.trim_end_matches('\n'),
-            &sd,
-        );
+        let mut body = text.trim_end_matches('\n').to_string();
+        body.push_str(&self.key_values_suffix(rec));
+        let mut message = self.message(rec.level, Stamp::of(rec.time), &body, &sd);
         if matches!(self.address, SyslogAddress::Udp(_)) && message.len() > self.max_size {
             let mut end = self.max_size;
             while !message.is_char_boundary(end) {
@@ -460,7 +521,7 @@ impl SyslogSink {
                     state.retry_at = None;
                 }
                 Err(e) => {
-                    state.retry_at = Some(Instant::now() + TIMEOUT);
+                    state.retry_at = Some(Instant::now() + self.timeout);
                     return Err(e);
                 }
             }
@@ -468,14 +529,20 @@ impl SyslogSink {
         let result = match &mut state.conn {
             Connection::UnixDgram(s) => s.send(message.as_bytes()).map(|_| ()),
             Connection::Udp(s, to) => s.send_to(message.as_bytes(), *to).map(|_| ()),
-            // octet-counted framing (RFC 6587), which rsyslog and syslog-ng read
-            Connection::Tcp(s) => s.write_all(format!("{} {message}", message.len()).as_bytes()),
+            // octet-counted framing (RFC 6587), which rsyslog and syslog-ng read, or a
+            // line feed
+            Connection::Tcp(s) => match self.framing {
+                Framing::OctetCounting => {
+                    s.write_all(format!("{} {message}", message.len()).as_bytes())
+                }
+                Framing::Lf => s.write_all(format!("{}\n", message.replace('\n', " ")).as_bytes()),
+            },
             Connection::UnixStream(s) => s.write_all(format!("{message}\0").as_bytes()),
             Connection::None => Ok(()),
         };
         if result.is_err() {
             state.conn = Connection::None;
-            state.retry_at = Some(Instant::now() + TIMEOUT);
+            state.retry_at = Some(Instant::now() + self.timeout);
         }
         result
     }

@@ -49,6 +49,10 @@ fn target(class: &str) -> Target {
         "TimedRotatingFileHandler" => variant("timed_rotating_file"),
         "SysLogHandler" => variant("syslog"),
         "NullHandler" => variant("null"),
+        "JournalHandler" | "JournaldLogHandler" => Target::Class(
+            "journald",
+            Some(format!("`{class}` written as class = \"journald\": records go to systemd's journal, key-values as fields")),
+        ),
         "QueueHandler" => variant("queue"),
         "MemoryHandler" => variant("queue"),
         "AdminEmailHandler" | "SMTPHandler" => Target::Placeholder(
@@ -101,6 +105,7 @@ fn arguments(class: &str) -> &'static [&'static str] {
             "errors",
         ],
         "syslog" => &["address", "facility", "socktype"],
+        "journald" => &["SYSLOG_IDENTIFIER", "identifier"],
         "queue" => &[
             "queue",
             "listener",
@@ -326,6 +331,9 @@ impl Converter {
                 None => self.left_out(at, v, format!("address = {}: Python takes a string as a Unix socket's path; logconf needs an absolute one (or [host, port]); left out", shown())),
             },
             ("syslog", "socktype", _) => {}
+            ("journald", "SYSLOG_IDENTIFIER" | "identifier", Value::String(id)) => {
+                s.set("syslog_identifier", literal_text(id))
+            }
             ("syslog", "facility", v) => match facility(v) {
                 Some(f) => s.set("facility", f),
                 None => self.left_out(at, v, format!("facility = {}: give a name such as \"local0\"; left out", shown())),

@@ -76,6 +76,42 @@ pub fn schema_text() -> String {
 fn allow_references(value: &mut Value) {
     match value {
         Value::Object(map) => {
+            // a type that takes references already (levels, sizes, durations)
+            let takes_references = map
+                .get("anyOf")
+                .and_then(Value::as_array)
+                .is_some_and(|alts| {
+                    alts.iter().any(|a| {
+                        a.get("pattern").and_then(Value::as_str)
+                            == Some(crate::config::values::INTERPOLATED_PATTERN)
+                    })
+                });
+            if takes_references {
+                return;
+            }
+            // `{"type": "string", "enum": [...]}` (constants without their own texts)
+            let plain_enum = map.get("type").is_some_and(|t| t == "string")
+                && map
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| !e.is_empty() && e.iter().all(Value::is_string));
+            if plain_enum {
+                let mut inner = serde_json::Map::new();
+                for key in ["type", "enum"] {
+                    if let Some(v) = map.remove(key) {
+                        inner.insert(key.into(), v);
+                    }
+                }
+                let reference = serde_json::json!({
+                    "type": "string",
+                    "pattern": crate::config::values::INTERPOLATED_PATTERN,
+                });
+                map.insert(
+                    "anyOf".into(),
+                    Value::Array(vec![Value::Object(inner), reference]),
+                );
+                return;
+            }
             let string_consts = match map.get("oneOf") {
                 Some(Value::Array(alts)) if !alts.is_empty() => alts
                     .iter()
