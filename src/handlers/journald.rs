@@ -125,12 +125,10 @@ fn push_field(out: &mut Vec<u8>, name: &str, value: &[u8]) {
 impl JournaldSink {
     /// A sink; the socket is opened at the first record.
     pub fn new(target: &JournaldTarget) -> JournaldSink {
-        let identifier = target.identifier.clone().unwrap_or_else(|| {
-            std::env::current_exe()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "logconf".into())
-        });
+        let identifier = target
+            .identifier
+            .clone()
+            .unwrap_or_else(super::syslog::program_name);
         JournaldSink {
             socket: target.socket.clone(),
             identifier,

@@ -284,6 +284,14 @@ fn sd_name(name: &str) -> String {
         .collect()
 }
 
+/// The executable's file name: the default APP-NAME / SYSLOG_IDENTIFIER.
+pub(super) fn program_name() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "logconf".into())
+}
+
 fn hostname() -> String {
     let mut buf = [0u8; 256];
     // SAFETY: gethostname writes at most `buf.len()` bytes into the buffer it is given.
@@ -303,12 +311,7 @@ fn hostname() -> String {
 impl SyslogSink {
     /// A sink; nothing is connected until the first record.
     pub fn new(target: &SyslogTarget) -> SyslogSink {
-        let app_name = target.app_name.clone().unwrap_or_else(|| {
-            std::env::current_exe()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_else(|| "logconf".into())
-        });
+        let app_name = target.app_name.clone().unwrap_or_else(program_name);
         SyslogSink {
             address: target.address.clone(),
             facility: facility_code(target.facility),
@@ -366,33 +369,27 @@ impl SyslogSink {
 
     /// The record's key-values, then the context fields they do not override.
     pub(super) fn fields(rec: &Record<'_>) -> Vec<(String, String)> {
-        struct Collect(Vec<(String, String)>);
-        impl<'kvs> log::kv::VisitSource<'kvs> for Collect {
-            fn visit_pair(
-                &mut self,
-                key: log::kv::Key<'kvs>,
-                value: log::kv::Value<'kvs>,
-            ) -> Result<(), log::kv::Error> {
+        let mut all: Vec<(String, String)> = crate::format::value::OwnedKv::capture(rec.kv)
+            .0
+            .into_iter()
+            .map(|(k, v)| {
                 let mut text = String::new();
-                crate::format::kv_value(&value).write_str(&mut text);
-                self.0.push((key.as_str().to_string(), text));
-                Ok(())
-            }
-        }
-        let mut all = Collect(Vec::new());
-        let _ = rec.kv.visit(&mut all);
+                v.write_str(&mut text);
+                (k, text)
+            })
+            .collect();
         let context = match rec.origin {
             Some(o) => o.context.clone(),
             None if crate::context::is_empty() => Vec::new(),
             None => crate::context::snapshot(),
         };
         for (k, v) in context {
-            if !all.0.iter().any(|(seen, _)| *seen == k) {
-                all.0.push((k, v.to_string()));
+            if !all.iter().any(|(seen, _)| *seen == k) {
+                all.push((k, v.to_string()));
             }
         }
-        all.0.retain(|(k, _)| !k.starts_with("__logconf"));
-        all.0
+        all.retain(|(k, _)| !k.starts_with("__logconf"));
+        all
     }
 
     /// ` key=value ...` for RFC 3164 and local messages (values quoted when they hold a

@@ -14,31 +14,7 @@ const KEYS: &[&str] = &[
 ];
 
 /// A record's own attributes: fields that never print a default.
-const RECORD_FIELDS: &[&str] = &[
-    "name",
-    "levelname",
-    "levelno",
-    "message",
-    "msg",
-    "asctime",
-    "created",
-    "msecs",
-    "relativeCreated",
-    "module",
-    "pathname",
-    "filename",
-    "lineno",
-    "funcName",
-    "thread",
-    "threadName",
-    "process",
-    "processName",
-    "taskName",
-    "exc_info",
-    "exc_text",
-    "stack_info",
-    "args",
-];
+use crate::format::template::RECORD_ATTRIBUTES as RECORD_FIELDS;
 
 /// What kind of formatter a class is.
 enum Kind {
