@@ -158,3 +158,25 @@ fn a_missing_journal_is_a_counted_failure_not_a_blocked_call() {
     let also = std::fs::read_to_string(dir.path().join("also.log")).unwrap();
     assert_eq!(also.lines().count(), 5);
 }
+
+/// A journal that stops reading: once its socket's buffer is full, one call waits the
+/// timeout and the next ones fail at once until it has passed.
+#[test]
+fn a_stuck_journal_costs_one_timeout_not_one_per_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("journal.socket");
+    let _server = UnixDatagram::bind(&socket).unwrap(); // never read
+    let config = format!(
+        "version = 1\n[handlers.j]\nclass = \"journald\"\nsocket = \"{}\"\ntimeout = \"200ms\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"j\"]\n",
+        socket.display()
+    );
+    let h = build(dir.path(), &config).unwrap();
+    let text = "x".repeat(60_000);
+    let start = std::time::Instant::now();
+    for _ in 0..200 {
+        common::log(&h, "app", Level::INFO, &text);
+    }
+    let took = start.elapsed();
+    assert!(h.status().records_dropped > 0, "the buffer never filled");
+    assert!(took < Duration::from_secs(3), "200 calls took {took:?}");
+}

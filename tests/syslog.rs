@@ -294,3 +294,90 @@ fn a_daemon_that_stops_reading_costs_at_most_the_timeout() {
     let also = std::fs::read_to_string(dir.path().join("also.log")).unwrap();
     assert_eq!(also.lines().count(), 40, "the other handler goes on");
 }
+
+/// A local stream socket whose daemon stopped accepting (its backlog full): connecting
+/// waits at most `timeout`, then the handler retries at most once per timeout.
+#[test]
+fn a_stuck_local_stream_socket_costs_at_most_the_timeout() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stream.sock");
+    // a stream listener with a backlog of 0 that never accepts
+    let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0) };
+    assert!(fd >= 0);
+    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    for (d, s) in addr.sun_path.iter_mut().zip(path.as_os_str().as_bytes()) {
+        *d = *s as libc::c_char;
+    }
+    let len = std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t;
+    assert_eq!(
+        unsafe { libc::bind(fd, (&addr as *const libc::sockaddr_un).cast(), len) },
+        0
+    );
+    assert_eq!(unsafe { libc::listen(fd, 0) }, 0);
+    // fill the backlog
+    let _held: Vec<std::os::unix::net::UnixStream> = (0..2)
+        .filter_map(|_| {
+            let s =
+                unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_NONBLOCK, 0) };
+            let r = unsafe { libc::connect(s, (&addr as *const libc::sockaddr_un).cast(), len) };
+            (r == 0).then(|| unsafe { std::os::fd::FromRawFd::from_raw_fd(s) })
+        })
+        .collect();
+    let h = build(
+        dir.path(),
+        &config(path.to_str().unwrap(), "timeout = \"200ms\""),
+    )
+    .unwrap();
+    let start = Instant::now();
+    for i in 0..10 {
+        log(&h, "app", Level::INFO, &format!("record {i}"));
+    }
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(2), "10 calls took {took:?}");
+    assert!(h.status().records_dropped > 0);
+    unsafe { libc::close(fd) };
+}
+
+/// A message over `max_size` on UDP loses the end of its MSG, never its header or its
+/// STRUCTURED-DATA.
+#[test]
+fn udp_truncation_keeps_the_header_and_the_structured_data() {
+    let server = UdpSocket::bind("127.0.0.1:0").unwrap();
+    server
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let address = format!("udp://{}", server.local_addr().unwrap());
+    let h = build(
+        dir.path(),
+        &config(
+            &address,
+            "protocol = \"rfc5424\"\nmax_size = 200\napp_name = \"my app\"",
+        ),
+    )
+    .unwrap();
+    let kv = [("user_id", "7")];
+    let long = format!("start {}", "é".repeat(300));
+    h.log(
+        "app",
+        &logconf::Record {
+            logger: "app",
+            kv: &kv,
+            ..logconf::Record::new(Level::INFO, logconf::Message::Text(&long))
+        },
+    );
+    let mut buf = [0u8; 4096];
+    let n = server.recv(&mut buf).unwrap();
+    let msg = std::str::from_utf8(&buf[..n]).expect("cut at a character boundary");
+    assert!(n <= 200, "{n} bytes");
+    assert!(
+        msg.contains(" my_app "),
+        "APP-NAME without a space: {msg:?}"
+    );
+    assert!(
+        msg.contains("[meta@32473 user_id=\"7\"] app: start é"),
+        "{msg:?}"
+    );
+}

@@ -98,6 +98,9 @@ fn decode(bytes: Vec<u8>) -> Result<String, String> {
         String::from_utf16(&units).map_err(|_| "not valid UTF-16".to_string())
     };
     match bytes.as_slice() {
+        [0xff, 0xfe, rest @ ..] | [0xfe, 0xff, rest @ ..] if rest.len() % 2 == 1 => {
+            return Err("UTF-16 with an odd number of bytes".into())
+        }
         [0xff, 0xfe, rest @ ..] => return utf16(rest, true),
         [0xfe, 0xff, rest @ ..] => return utf16(rest, false),
         _ => {}
@@ -113,18 +116,21 @@ fn decode(bytes: Vec<u8>) -> Result<String, String> {
                 .map(|l| String::from_utf8_lossy(l).to_ascii_lowercase())
                 .collect::<Vec<_>>()
                 .join("\n");
-            let latin1 = [
-                "latin-1",
-                "latin1",
-                "iso-8859-1",
-                "iso8859-1",
-                "iso-latin-1",
-            ]
-            .iter()
-            .any(|c| {
-                head.contains(&format!("coding: {c}"))
-                    || head.contains(&format!("coding={c}"))
-                    || head.contains(&format!("coding:{c}"))
+            // the whole coding name (iso-8859-15 is another one)
+            let declared: Option<String> = head.split('\n').find_map(|l| {
+                let at = l.find("coding")?;
+                let rest = l[at + 6..].trim_start_matches([':', '=']).trim_start();
+                Some(
+                    rest.chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                        .collect(),
+                )
+            });
+            let latin1 = declared.is_some_and(|c| {
+                matches!(
+                    c.as_str(),
+                    "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1"
+                )
             });
             if latin1 {
                 Ok(bytes.iter().map(|&b| char::from(b)).collect())

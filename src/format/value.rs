@@ -305,10 +305,13 @@ impl FieldValue<'_> {
             'd' | 'i' | 'u' | 'n' => {
                 let (neg, m) = self.integer().unwrap_or((false, 0));
                 negative = neg && m != 0;
-                let digits = if negative {
-                    format!("-{m}")
-                } else {
-                    m.to_string()
+                let digits = match self {
+                    // a float beyond u128 prints all its digits, as Python's int() does
+                    FieldValue::Float(f) if f.is_finite() && f.abs() >= 1e38 => {
+                        format!("{:.0}", f.trunc())
+                    }
+                    _ if negative => format!("-{m}"),
+                    _ => m.to_string(),
                 };
                 s = apply_grouping(&digits, spec.grouping);
             }
@@ -364,10 +367,18 @@ fn apply_grouping(num: &str, grouping: Option<char>) -> String {
     match grouping {
         None => num.to_string(),
         Some(sep) => {
-            let (int, frac) = match num.find('.') {
+            // only the integer digits: not a fraction, not an exponent (`1e+300`)
+            let (int, frac) = match num.find(['.', 'e', 'E']) {
                 Some(i) => (&num[..i], &num[i..]),
                 None => (num, ""),
             };
+            if !int
+                .trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+            {
+                return num.to_string(); // inf, nan
+            }
             format!("{}{frac}", group(int, sep))
         }
     }
@@ -502,6 +513,9 @@ mod tests {
             fmt(FieldValue::Int128(1 << 64), "#X"),
             "0X10000000000000000"
         );
+        assert_eq!(fmt(FieldValue::Float(1e300), ","), "1e+300");
+        assert_eq!(fmt(FieldValue::Float(1234.5), ","), "1,234.5");
+        assert_eq!(fmt(FieldValue::Float(1e40), "d").len(), 41);
     }
 
     #[test]

@@ -84,7 +84,13 @@ pub struct JournaldSink {
     socket: PathBuf,
     identifier: String,
     timeout: Duration,
-    conn: Mutex<Option<UnixDatagram>>,
+    conn: Mutex<Conn>,
+}
+
+/// The socket, and when to try again after a failure.
+struct Conn {
+    socket: Option<UnixDatagram>,
+    retry_at: Option<std::time::Instant>,
 }
 
 /// A journal field name from a key: upper case, `A-Z0-9_` only, not starting with `_`
@@ -133,7 +139,10 @@ impl JournaldSink {
             socket: target.socket.clone(),
             identifier,
             timeout: target.timeout,
-            conn: Mutex::new(None),
+            conn: Mutex::new(Conn {
+                socket: None,
+                retry_at: None,
+            }),
         }
     }
 
@@ -172,28 +181,41 @@ impl JournaldSink {
         out
     }
 
-    /// Sends one record: one datagram, or a sealed memfd when it is too large.
+    /// Sends one record: one datagram, or a sealed memfd when it is too large. After a
+    /// failure, records are not tried again for `timeout` (each counts as a failure),
+    /// so a journal that is gone or stuck costs a logging call at most one wait.
     pub fn send(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
         let payload = self.payload(rec, line);
         let mut conn = self.conn.lock();
-        if conn.is_none() {
-            let s = UnixDatagram::unbound()?;
-            s.set_write_timeout(Some(self.timeout))?;
-            *conn = Some(s);
+        if conn.retry_at.is_some_and(|t| std::time::Instant::now() < t) {
+            return Err(std::io::Error::other(
+                "the journal is not reachable; retrying",
+            ));
         }
-        let Some(socket) = conn.as_ref() else {
-            return Err(std::io::Error::other("no journal socket"));
-        };
-        match socket.send_to(&payload, &self.socket) {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.raw_os_error() == Some(libc::EMSGSIZE)
-                    || e.raw_os_error() == Some(libc::ENOBUFS) =>
-            {
-                send_memfd(socket, &self.socket, &payload)
+        let result = (|| {
+            if conn.socket.is_none() {
+                let s = UnixDatagram::unbound()?;
+                s.set_write_timeout(Some(self.timeout))?;
+                conn.socket = Some(s);
             }
-            Err(e) => Err(e),
-        }
+            let Some(socket) = conn.socket.as_ref() else {
+                return Err(std::io::Error::other("no journal socket"));
+            };
+            match socket.send_to(&payload, &self.socket) {
+                Ok(_) => Ok(()),
+                Err(e)
+                    if e.raw_os_error() == Some(libc::EMSGSIZE)
+                        || e.raw_os_error() == Some(libc::ENOBUFS) =>
+                {
+                    send_memfd(socket, &self.socket, &payload)
+                }
+                Err(e) => Err(e),
+            }
+        })();
+        conn.retry_at = result
+            .is_err()
+            .then(|| std::time::Instant::now() + self.timeout);
+        result
     }
 }
 
@@ -241,7 +263,11 @@ fn send_memfd(socket: &UnixDatagram, to: &std::path::Path, payload: &[u8]) -> st
     let fd_size = std::mem::size_of::<libc::c_int>();
     // SAFETY: CMSG_SPACE only computes a size.
     let space = unsafe { libc::CMSG_SPACE(fd_size as u32) } as usize;
-    let mut control = vec![0u8; space];
+    // u64s: a cmsghdr's alignment (CMSG_SPACE of one int is 24 bytes here)
+    let mut control = [0u64; 8];
+    if space > std::mem::size_of_val(&control) {
+        return Err(std::io::Error::other("no room for the descriptor"));
+    }
     // SAFETY: an all-zero msghdr is valid; every pointer set below outlives sendmsg.
     let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
     msg.msg_name = (&mut addr as *mut libc::sockaddr_un).cast();

@@ -228,6 +228,8 @@ pub struct SyslogSink {
     framing: Framing,
     timeout: Duration,
     append_key_values: bool,
+    /// A network address resolved when the handler was made (not on a logging call).
+    resolved: Option<std::net::SocketAddr>,
     app_name: String,
     hostname: String,
     state: Mutex<State>,
@@ -284,6 +286,59 @@ fn sd_name(name: &str) -> String {
         .collect()
 }
 
+/// A header field as RFC 5424 allows it (and RFC 3164 parses it): printable ASCII
+/// without spaces (others become `_`), at most `max` characters, `-` when empty.
+fn header_field(text: &str, max: usize) -> String {
+    let out: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_ascii_graphic() { c } else { '_' })
+        .collect();
+    if out.is_empty() {
+        "-".into()
+    } else {
+        out
+    }
+}
+
+/// Connects to a Unix stream socket with a send timeout set first: Linux applies it to
+/// `connect`, so a daemon whose backlog is full cannot hold the call.
+fn connect_unix_stream(path: &std::path::Path, timeout: Duration) -> std::io::Result<UnixStream> {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    // SAFETY: a plain socket(2); the result is checked and owned below.
+    let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a new socket owned here only.
+    let stream = unsafe { UnixStream::from_raw_fd(fd) };
+    stream.set_write_timeout(Some(timeout))?;
+    let bytes = path.as_os_str().as_bytes();
+    // SAFETY: an all-zero sockaddr_un is valid; the path is copied within its bounds.
+    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    if bytes.len() >= addr.sun_path.len() {
+        return Err(std::io::Error::other("the socket's path is too long"));
+    }
+    for (dst, src) in addr.sun_path.iter_mut().zip(bytes) {
+        *dst = *src as libc::c_char;
+    }
+    let len = (std::mem::size_of::<libc::sa_family_t>() + bytes.len() + 1) as libc::socklen_t;
+    // SAFETY: `addr` is a valid sockaddr_un of `len` bytes; the socket is open.
+    let r = unsafe {
+        libc::connect(
+            std::os::fd::AsRawFd::as_raw_fd(&stream),
+            (&addr as *const libc::sockaddr_un).cast(),
+            len,
+        )
+    };
+    if r < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(stream)
+}
+
 /// The executable's file name: the default APP-NAME / SYSLOG_IDENTIFIER.
 pub(super) fn program_name() -> String {
     std::env::current_exe()
@@ -311,7 +366,7 @@ fn hostname() -> String {
 impl SyslogSink {
     /// A sink; nothing is connected until the first record.
     pub fn new(target: &SyslogTarget) -> SyslogSink {
-        let app_name = target.app_name.clone().unwrap_or_else(program_name);
+        let app_name = header_field(&target.app_name.clone().unwrap_or_else(program_name), 48);
         SyslogSink {
             address: target.address.clone(),
             facility: facility_code(target.facility),
@@ -326,8 +381,14 @@ impl SyslogSink {
             framing: target.framing,
             timeout: target.timeout,
             append_key_values: target.append_key_values,
+            resolved: match &target.address {
+                SyslogAddress::Udp(h) | SyslogAddress::Tcp(h) => {
+                    h.to_socket_addrs().ok().and_then(|mut a| a.next())
+                }
+                SyslogAddress::Unix(_) => None,
+            },
             app_name,
-            hostname: hostname(),
+            hostname: header_field(&hostname(), 255),
             state: Mutex::new(State {
                 conn: Connection::None,
                 retry_at: None,
@@ -446,6 +507,18 @@ impl SyslogSink {
         format!("[{id}{out}]")
     }
 
+    /// The address of `hostport`: resolved when the handler was made, else now (a
+    /// failure is retried at most once per `timeout`, as any connection).
+    fn resolve(&self, hostport: &str) -> std::io::Result<std::net::SocketAddr> {
+        if let Some(a) = self.resolved {
+            return Ok(a);
+        }
+        hostport
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| std::io::Error::other(format!("{hostport} does not resolve")))
+    }
+
     fn connect(&self) -> std::io::Result<Connection> {
         Ok(match &self.address {
             SyslogAddress::Unix(path) => {
@@ -457,18 +530,13 @@ impl SyslogSink {
                     }
                     // a stream socket (some systems' /dev/log)
                     Err(e) if e.raw_os_error() == Some(libc::EPROTOTYPE) => {
-                        let s = UnixStream::connect(path)?;
-                        s.set_write_timeout(Some(self.timeout))?;
-                        Connection::UnixStream(s)
+                        Connection::UnixStream(connect_unix_stream(path, self.timeout)?)
                     }
                     Err(e) => return Err(e),
                 }
             }
             SyslogAddress::Udp(hostport) => {
-                let target = hostport
-                    .to_socket_addrs()?
-                    .next()
-                    .ok_or_else(|| std::io::Error::other(format!("{hostport} does not resolve")))?;
+                let target = self.resolve(hostport)?;
                 let bind = if target.is_ipv4() {
                     "0.0.0.0:0"
                 } else {
@@ -479,10 +547,7 @@ impl SyslogSink {
                 Connection::Udp(s, target)
             }
             SyslogAddress::Tcp(hostport) => {
-                let target = hostport
-                    .to_socket_addrs()?
-                    .next()
-                    .ok_or_else(|| std::io::Error::other(format!("{hostport} does not resolve")))?;
+                let target = self.resolve(hostport)?;
                 let s = TcpStream::connect_timeout(&target, self.timeout)?;
                 s.set_write_timeout(Some(self.timeout))?;
                 s.set_nodelay(true)?;
@@ -494,16 +559,25 @@ impl SyslogSink {
     /// Sends one record (its formatted `line`).
     pub fn send(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
         let text = String::from_utf8_lossy(line);
-        let sd = self.structured_data(rec);
+        let mut sd = self.structured_data(rec);
         let mut body = text.trim_end_matches('\n').to_string();
         body.push_str(&self.key_values_suffix(rec));
-        let mut message = self.message(rec.level, Stamp::of(rec.time), &body, &sd);
+        let stamp = Stamp::of(rec.time);
+        let mut message = self.message(rec.level, stamp, &body, &sd);
         if matches!(self.address, SyslogAddress::Udp(_)) && message.len() > self.max_size {
-            let mut end = self.max_size;
-            while !message.is_char_boundary(end) {
-                end -= 1;
+            // cut the MSG, never the header or the STRUCTURED-DATA; when those alone do
+            // not fit, the STRUCTURED-DATA goes
+            let mut head = message.len() - body.len();
+            if head > self.max_size && !sd.is_empty() {
+                sd.clear();
+                head = self.message(rec.level, stamp, "", &sd).len();
             }
-            message.truncate(end);
+            let mut keep = self.max_size.saturating_sub(head).min(body.len());
+            while !body.is_char_boundary(keep) {
+                keep -= 1;
+            }
+            body.truncate(keep);
+            message = self.message(rec.level, stamp, &body, &sd);
         }
         let mut state = self.state.lock();
         if matches!(state.conn, Connection::None) {

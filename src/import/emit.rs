@@ -74,12 +74,29 @@ pub fn key(k: &str) -> String {
     }
 }
 
+/// `text` with its control characters (but tabs and line breaks) as `\u{..}`: a note
+/// quotes keys and values from the input, which a comment (or a terminal) must not
+/// take raw.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\t' && c != '\n' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// How wide a comment line gets before it wraps.
 const WIDTH: usize = 88;
 
 /// Comment lines: the first starts with `# PREFIX`, the rest (wrapped at WIDTH, or
 /// after a newline in the text) with `#   `.
 fn comment(out: &mut String, prefix: &str, text: &str) {
+    let text = visible(text);
+    let text = text.as_str();
     let mut line = format!("# {prefix}");
     let mut fresh = true; // nothing after the line's lead ("# note: ", "#   ") yet
     for (i, paragraph) in text.lines().enumerate() {
@@ -152,6 +169,14 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_stay_out_of_comments() {
+        let mut out = String::new();
+        comment(&mut out, "note: ", "key fo\u{7f}o and x\ry");
+        assert_eq!(out, "# note: key fo\\u{7f}o and x\\u{d}y\n");
+        assert!(toml::from_str::<toml::Table>(&out).is_ok());
+    }
 
     #[test]
     fn tables_keys_and_notes() {

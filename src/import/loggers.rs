@@ -42,6 +42,8 @@ impl Converter {
             out.push(s);
         }
         match root {
+            // Python's `if root:`: an empty dict configures nothing
+            Some(Value::Object(r)) if r.is_empty() => {}
             Some(Value::Object(r))
                 if super::python::code_of(root.unwrap_or(&Value::Null)).is_none() =>
             {

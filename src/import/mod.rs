@@ -273,11 +273,11 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, String> {
         .notes
         .iter()
         .map(|(place, text)| {
-            if place.is_empty() {
+            emit::visible(&if place.is_empty() {
                 text.clone()
             } else {
                 format!("{place}: {text}")
-            }
+            })
         })
         .collect();
     Ok(Imported {

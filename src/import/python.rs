@@ -72,12 +72,20 @@ pub fn parse_logging(text: &str) -> Result<Parsed, String> {
     let after = p.at;
     for (i, line) in text.get(after..).unwrap_or_default().lines().enumerate() {
         let t = line.trim_start();
+        // an indented `LOGGING = ...` (in an `if`), `LOGGING[...] = ...`, `.update`
+        let reassigned = t
+            .strip_prefix("LOGGING")
+            .map(str::trim_start)
+            .is_some_and(|r| (r.starts_with('=') && !r.starts_with("==")) || r.starts_with(':'));
         let changes = t.starts_with("LOGGING[")
             || t.starts_with("LOGGING.")
             || t.starts_with("LOGGING |=")
             || t.starts_with("LOGGING +=")
+            || t.starts_with("global LOGGING")
+            || t.starts_with("del LOGGING")
+            || reassigned
             || (t.contains("LOGGING[") && t.contains('='));
-        if changes && !line.starts_with('#') {
+        if changes && !t.starts_with('#') {
             let number = text[..after].matches('\n').count() + i + 1;
             problems.push(format!(
                 "line {number} changes LOGGING after its literal (`{}`): the conversion misses it; export the dict as JSON (json.dumps(LOGGING, default=str)) and import that",
@@ -641,22 +649,41 @@ fn eval_int(code: &str) -> Option<i64> {
             }
         }
         fn product(&mut self, depth: u32) -> Option<i64> {
-            let mut v = self.power(depth)?;
+            let mut v = self.factor(depth)?;
             loop {
                 if self.eat("//") {
-                    let d = self.power(depth)?;
-                    v = v.checked_div_euclid(d)?;
+                    // Python's floor division
+                    let d = self.factor(depth)?;
+                    let q = v.checked_div(d)?;
+                    v = if v.checked_rem(d)? != 0 && ((v < 0) != (d < 0)) {
+                        q - 1
+                    } else {
+                        q
+                    };
                 } else if self.eat("*") {
-                    v = v.checked_mul(self.power(depth)?)?;
+                    v = v.checked_mul(self.factor(depth)?)?;
                 } else {
                     return Some(v);
                 }
             }
         }
+        /// `-x` binds looser than `**`: `-2 ** 2` is -4, as in Python.
+        fn factor(&mut self, depth: u32) -> Option<i64> {
+            if depth > 32 {
+                return None;
+            }
+            if self.eat("-") {
+                return self.factor(depth + 1)?.checked_neg();
+            }
+            if self.eat("+") {
+                return self.factor(depth + 1);
+            }
+            self.power(depth)
+        }
         fn power(&mut self, depth: u32) -> Option<i64> {
             let base = self.atom(depth)?;
             if self.eat("**") {
-                let e = self.power(depth + 1)?;
+                let e = self.factor(depth + 1)?;
                 return base.checked_pow(u32::try_from(e).ok()?);
             }
             Some(base)
@@ -668,9 +695,6 @@ fn eval_int(code: &str) -> Option<i64> {
             if self.eat("(") {
                 let v = self.sum(depth + 1)?;
                 return self.eat(")").then_some(v);
-            }
-            if self.eat("-") {
-                return self.atom(depth + 1)?.checked_neg();
             }
             self.ws();
             let start = self.i;
@@ -783,5 +807,15 @@ os.makedirs("logs", exist_ok=True)
         assert_eq!(code_of(&p.value["a"]), Some("x(f'{y}') + \"\\N{BULLET}\""));
         assert_eq!(p.value["b"], 256);
         assert!(eval_int(&"2 ** ".repeat(10_000)).is_none());
+        assert_eq!(eval_int("7 // -2"), Some(-4));
+        assert_eq!(eval_int("-7 // 2"), Some(-4));
+        assert_eq!(eval_int("-2 ** 2"), Some(-4));
+        assert_eq!(eval_int("2 ** -1"), None);
+        let p = parse_logging(
+            "LOGGING = {'a': 1}\nif PROD:\n    LOGGING = {'a': 2}\n    # LOGGING['a'] = 3\n",
+        )
+        .unwrap();
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert!(p.problems[0].starts_with("line 3"), "{:?}", p.problems);
     }
 }
