@@ -110,19 +110,14 @@ impl FormatterError {
         FormatterError {
             key: "format",
             message: e.message,
-            label: if e.offset > 0 {
-                let snippet: String = text
-                    .get(e.offset..)
-                    .unwrap_or("")
-                    .chars()
-                    .take(12)
-                    .collect();
+            label: if let Some(offset) = e.offset {
+                let snippet: String = text.get(offset..).unwrap_or("").chars().take(12).collect();
                 format!("at `{snippet}`")
             } else {
                 "in this format".to_string()
             },
             help: e.help,
-            offset: (e.offset > 0).then_some(e.offset),
+            offset: e.offset,
         }
     }
 }

@@ -120,8 +120,8 @@ pub enum Piece {
 pub struct FormatError {
     /// What is wrong.
     pub message: String,
-    /// Byte offset in the format string.
-    pub offset: usize,
+    /// Byte offset in the format string; None when the problem is the whole format.
+    pub offset: Option<usize>,
     /// A hint.
     pub help: Option<String>,
 }
@@ -129,7 +129,7 @@ pub struct FormatError {
 fn err(message: impl Into<String>, offset: usize, help: Option<&str>) -> FormatError {
     FormatError {
         message: message.into(),
-        offset,
+        offset: Some(offset),
         help: help.map(str::to_string),
     }
 }
@@ -166,7 +166,7 @@ pub fn parse(format: &str, style: Style) -> Result<Vec<Piece>, FormatError> {
         };
         return Err(FormatError {
             message: format!("the format has no field of style \"{}\"", style_text(style)),
-            offset: 0,
+            offset: None,
             help: Some(help),
         });
     }

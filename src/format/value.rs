@@ -302,6 +302,15 @@ impl FieldValue<'_> {
         }
         let negative;
         match ty.unwrap_or('d') {
+            // `n` is the locale's `g` for a float (the C locale's here)
+            'n' if matches!(self, FieldValue::Float(_)) => {
+                let f = self.as_f64().unwrap_or(0.0);
+                negative = f < 0.0 || (f == 0.0 && f.is_sign_negative());
+                s = apply_grouping(
+                    &general_format(f, spec.precision.unwrap_or(6), false, spec.alternate),
+                    spec.grouping,
+                );
+            }
             'd' | 'i' | 'u' | 'n' => {
                 let (neg, m) = self.integer().unwrap_or((false, 0));
                 negative = neg && m != 0;
@@ -424,6 +433,30 @@ fn pad(out: &mut String, body: &str, numeric: bool, spec: &Spec) {
             out.push_str(body);
             fills(gap - gap / 2, out);
         }
+        '=' if fill == '0'
+            && spec.grouping.is_some()
+            && !matches!(spec.ty, Some('x' | 'X' | 'o' | 'b')) =>
+        {
+            // Python groups the zero padding too: format(0, "012,") is 0,000,000,000
+            let sep = spec.grouping.unwrap_or(',');
+            let split = body
+                .char_indices()
+                .find(|&(_, c)| !matches!(c, '+' | '-' | ' '))
+                .map_or(body.len(), |(i, _)| i);
+            let (sign_part, rest) = body.split_at(split);
+            let int_end = rest.find(['.', 'e', 'E', '%']).unwrap_or(rest.len());
+            let (int_part, tail) = rest.split_at(int_end);
+            let digits: String = int_part.chars().filter(char::is_ascii_digit).collect();
+            let fixed = sign_part.chars().count() + tail.chars().count();
+            let mut n = digits.len().max(1);
+            while n + (n - 1) / 3 + fixed < spec.width {
+                n += 1;
+            }
+            let padded = format!("{}{digits}", "0".repeat(n - digits.len()));
+            out.push_str(sign_part);
+            out.push_str(&group(&padded, sep));
+            out.push_str(tail);
+        }
         '=' => {
             let split = body
                 .char_indices()
@@ -513,6 +546,13 @@ mod tests {
             fmt(FieldValue::Int128(1 << 64), "#X"),
             "0X10000000000000000"
         );
+        assert_eq!(fmt(FieldValue::Int(0), "012,"), "0,000,000,000");
+        assert_eq!(fmt(FieldValue::Int(1234), "010,"), "00,001,234");
+        assert_eq!(fmt(FieldValue::Float(-1234.5), "012,.1f"), "-0,001,234.5");
+        assert_eq!(fmt(FieldValue::Float(-0.5), "n"), "-0.5");
+        assert_eq!(fmt(FieldValue::Float(1e300), "n"), "1e+300");
+        assert_eq!(fmt(FieldValue::Int(12345678), "015_"), "000_012_345_678");
+        assert_eq!(fmt(FieldValue::Int(-5), "+08,"), "-000,005");
         assert_eq!(fmt(FieldValue::Float(1e300), ","), "1e+300");
         assert_eq!(fmt(FieldValue::Float(1234.5), ","), "1,234.5");
         assert_eq!(fmt(FieldValue::Float(1e40), "d").len(), 41);
