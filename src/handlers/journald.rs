@@ -170,7 +170,7 @@ impl JournaldSink {
             "CODE_LINE",
         ];
         let mut seen: Vec<String> = written.iter().map(|s| s.to_string()).collect();
-        for (key, value) in super::syslog::SyslogSink::fields(rec) {
+        for (key, value) in super::record_fields(rec) {
             let name = field_name(&key);
             if seen.contains(&name) {
                 continue;
@@ -224,7 +224,6 @@ impl JournaldSink {
 fn send_memfd(socket: &UnixDatagram, to: &std::path::Path, payload: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-    use std::os::unix::ffi::OsStrExt;
 
     // SAFETY: memfd_create with a NUL-terminated name; the result is checked and owned.
     let fd = unsafe {
@@ -245,20 +244,7 @@ fn send_memfd(socket: &UnixDatagram, to: &std::path::Path, payload: &[u8]) -> st
     if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_ADD_SEALS, seals) } < 0 {
         return Err(std::io::Error::last_os_error());
     }
-    // the destination address
-    let path = to.as_os_str().as_bytes();
-    // SAFETY: an all-zero sockaddr_un is valid; the path is copied within its bounds.
-    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
-    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
-    if path.len() >= addr.sun_path.len() {
-        return Err(std::io::Error::other(
-            "the journal socket's path is too long",
-        ));
-    }
-    for (dst, src) in addr.sun_path.iter_mut().zip(path) {
-        *dst = *src as libc::c_char;
-    }
-    let addr_len = (std::mem::size_of::<libc::sa_family_t>() + path.len() + 1) as libc::socklen_t;
+    let (mut addr, addr_len) = super::syslog::unix_address(to)?;
     // one SCM_RIGHTS message carrying the descriptor
     let fd_size = std::mem::size_of::<libc::c_int>();
     // SAFETY: CMSG_SPACE only computes a size.

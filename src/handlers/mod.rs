@@ -314,3 +314,31 @@ impl Handler {
         }
     }
 }
+
+/// A record's key-values as text, then the context fields they do not override, for
+/// outputs that carry them as fields (syslog's STRUCTURED-DATA, journal fields).
+fn record_fields(rec: &Record<'_>) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = crate::format::value::OwnedKv::capture(rec.kv)
+        .0
+        .into_iter()
+        .map(|(k, v)| {
+            let mut text = String::new();
+            v.write_str(&mut text);
+            (k, text)
+        })
+        .collect();
+    let mut add = |k: &str, v: &crate::value::Value| {
+        if !all.iter().any(|(seen, _)| seen == k) {
+            all.push((k.to_string(), v.to_string()));
+        }
+    };
+    match rec.origin {
+        Some(o) => o.context.iter().for_each(|(k, v)| add(k, v)),
+        None if crate::context::is_empty() => {}
+        None => crate::context::snapshot()
+            .iter()
+            .for_each(|(k, v)| add(k, v)),
+    }
+    all.retain(|(k, _)| !k.starts_with("__logconf"));
+    all
+}

@@ -301,11 +301,32 @@ fn header_field(text: &str, max: usize) -> String {
     }
 }
 
+/// The `sockaddr_un` of a socket path, and its length.
+pub(super) fn unix_address(
+    path: &std::path::Path,
+) -> std::io::Result<(libc::sockaddr_un, libc::socklen_t)> {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    // SAFETY: an all-zero sockaddr_un is valid; the path is copied within its bounds.
+    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    if bytes.len() >= addr.sun_path.len() {
+        return Err(std::io::Error::other(format!(
+            "the socket path {} is too long",
+            path.display()
+        )));
+    }
+    for (dst, src) in addr.sun_path.iter_mut().zip(bytes) {
+        *dst = *src as libc::c_char;
+    }
+    let len = (std::mem::size_of::<libc::sa_family_t>() + bytes.len() + 1) as libc::socklen_t;
+    Ok((addr, len))
+}
+
 /// Connects to a Unix stream socket with a send timeout set first: Linux applies it to
 /// `connect`, so a daemon whose backlog is full cannot hold the call.
 fn connect_unix_stream(path: &std::path::Path, timeout: Duration) -> std::io::Result<UnixStream> {
     use std::os::fd::FromRawFd;
-    use std::os::unix::ffi::OsStrExt;
     // SAFETY: a plain socket(2); the result is checked and owned below.
     let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
     if fd < 0 {
@@ -314,17 +335,7 @@ fn connect_unix_stream(path: &std::path::Path, timeout: Duration) -> std::io::Re
     // SAFETY: `fd` is a new socket owned here only.
     let stream = unsafe { UnixStream::from_raw_fd(fd) };
     stream.set_write_timeout(Some(timeout))?;
-    let bytes = path.as_os_str().as_bytes();
-    // SAFETY: an all-zero sockaddr_un is valid; the path is copied within its bounds.
-    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
-    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
-    if bytes.len() >= addr.sun_path.len() {
-        return Err(std::io::Error::other("the socket's path is too long"));
-    }
-    for (dst, src) in addr.sun_path.iter_mut().zip(bytes) {
-        *dst = *src as libc::c_char;
-    }
-    let len = (std::mem::size_of::<libc::sa_family_t>() + bytes.len() + 1) as libc::socklen_t;
+    let (addr, len) = unix_address(path)?;
     // SAFETY: `addr` is a valid sockaddr_un of `len` bytes; the socket is open.
     let r = unsafe {
         libc::connect(
@@ -428,31 +439,6 @@ impl SyslogSink {
         }
     }
 
-    /// The record's key-values, then the context fields they do not override.
-    pub(super) fn fields(rec: &Record<'_>) -> Vec<(String, String)> {
-        let mut all: Vec<(String, String)> = crate::format::value::OwnedKv::capture(rec.kv)
-            .0
-            .into_iter()
-            .map(|(k, v)| {
-                let mut text = String::new();
-                v.write_str(&mut text);
-                (k, text)
-            })
-            .collect();
-        let context = match rec.origin {
-            Some(o) => o.context.clone(),
-            None if crate::context::is_empty() => Vec::new(),
-            None => crate::context::snapshot(),
-        };
-        for (k, v) in context {
-            if !all.iter().any(|(seen, _)| *seen == k) {
-                all.push((k, v.to_string()));
-            }
-        }
-        all.retain(|(k, _)| !k.starts_with("__logconf"));
-        all
-    }
-
     /// ` key=value ...` for RFC 3164 and local messages (values quoted when they hold a
     /// space, a quote or `=`).
     fn key_values_suffix(&self, rec: &Record<'_>) -> String {
@@ -460,7 +446,7 @@ impl SyslogSink {
             return String::new();
         }
         let mut out = String::new();
-        for (k, v) in Self::fields(rec) {
+        for (k, v) in super::record_fields(rec) {
             out.push(' ');
             out.push_str(&k);
             out.push('=');
@@ -483,7 +469,7 @@ impl SyslogSink {
         };
         let mut out = String::new();
         let mut seen: Vec<String> = Vec::new();
-        for (key, value) in Self::fields(rec) {
+        for (key, value) in super::record_fields(rec) {
             let name = sd_name(&key);
             if name.is_empty() || seen.contains(&name) {
                 continue;

@@ -70,6 +70,7 @@ pub fn parse_logging(text: &str) -> Result<Parsed, String> {
     }
     let mut problems = std::mem::take(&mut p.problems);
     let after = p.at;
+    let lines_before = text[..after].matches('\n').count();
     for (i, line) in text.get(after..).unwrap_or_default().lines().enumerate() {
         let t = line.trim_start();
         // an indented `LOGGING = ...` (in an `if`), `LOGGING[...] = ...`, `.update`
@@ -86,7 +87,7 @@ pub fn parse_logging(text: &str) -> Result<Parsed, String> {
             || reassigned
             || (t.contains("LOGGING[") && t.contains('='));
         if changes && !t.starts_with('#') {
-            let number = text[..after].matches('\n').count() + i + 1;
+            let number = lines_before + i + 1;
             problems.push(format!(
                 "line {number} changes LOGGING after its literal (`{}`): the conversion misses it; export the dict as JSON (json.dumps(LOGGING, default=str)) and import that",
                 shorten(t)
