@@ -175,6 +175,76 @@ fn a_write_cut_short_is_rolled_back_to_the_record_boundary() {
     assert_eq!(h.status().records_dropped, 1);
 }
 
+/// Eight threads appending to one file at once (each line is appended under the
+/// shared lock, without waiting for the others) while the disk fills: a line the disk
+/// cuts short is taken back, so every line in the file is whole; the records that could
+/// not be written are counted, and the others are all there.
+#[test]
+fn threads_appending_at_once_on_a_full_disk_tear_no_line() {
+    let Some(fs) = Tmpfs::mount("512k") else {
+        return;
+    };
+    let dir = &fs.0;
+    let h = std::sync::Arc::new(
+        build(
+            dir,
+            "version = 1\n[handlers.app]\nclass = \"file\"\nfilename = \"app.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"app\"]\n",
+        )
+        .unwrap(),
+    );
+    log(&h, "app", Level::INFO, "before");
+    let filler = fill(dir);
+    // free 64 KiB: the threads fill it, their lines straddling page boundaries
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap();
+    let len = f.metadata().unwrap().len();
+    f.set_len(len.saturating_sub(64 * 1024)).unwrap();
+    drop(f);
+    let line =
+        |t: usize, i: usize| format!("t{t} r{i:05} {}", "z".repeat(97 + (i * 37 + t * 11) % 300));
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let h = h.clone();
+            std::thread::spawn(move || {
+                for i in 0..400 {
+                    log(&h, "app", Level::INFO, &line(t, i));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    h.flush();
+    let text = read(&dir.join("app.log"));
+    assert!(text.ends_with('\n'), "the file ends inside a line");
+    let mut written = 0;
+    for l in text.lines().skip(1) {
+        let (t, rest) = l[1..]
+            .split_once(" r")
+            .unwrap_or_else(|| panic!("a torn line: {l:?}"));
+        let t: usize = t.parse().unwrap_or_else(|_| panic!("a torn line: {l:?}"));
+        let i: usize = rest[..5]
+            .parse()
+            .unwrap_or_else(|_| panic!("a torn line: {l:?}"));
+        assert_eq!(l, line(t, i), "a torn line");
+        written += 1;
+    }
+    let dropped = h.status().records_dropped;
+    assert!(dropped > 0, "64 KiB took all 3,200 records");
+    assert_eq!(
+        written + dropped as usize,
+        8 * 400,
+        "records lost uncounted"
+    );
+    std::fs::remove_file(&filler).unwrap();
+    log(&h, "app", Level::INFO, "after");
+    h.flush();
+    assert!(read(&dir.join("app.log")).ends_with("\nafter\n"));
+}
+
 /// Compression that fails at every try (here a directory sits where its temporary file
 /// goes, as a disk full for the `.gz` but not for the log would do): the uncompressed
 /// backups still never exceed `backup_count`, the newest kept.

@@ -215,6 +215,26 @@ pub fn request_id(incoming: Option<&str>) -> String {
     }
 }
 
+/// Counts the `fork`s this process came from (1 in the first process): a child sees
+/// a new value, so per-thread generators copied into it are seeded again. Cheaper than
+/// asking for the process id, which glibc no longer caches (a system call each time).
+fn fork_generation() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static GENERATION: AtomicU64 = AtomicU64::new(1);
+    static WATCH: std::sync::Once = std::sync::Once::new();
+    extern "C" fn in_child() {
+        GENERATION.fetch_add(1, Ordering::Relaxed);
+    }
+    WATCH.call_once(|| {
+        // SAFETY: registers a handler that only increments an atomic, which is
+        // async-signal-safe as `fork` requires of child handlers.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(in_child));
+        }
+    });
+    GENERATION.load(Ordering::Relaxed)
+}
+
 /// A version 4 UUID for a request id: unique, not secret (do not use it as a token).
 /// Two 64-bit generators per thread, seeded from the operating system's randomness
 /// (through std's hash keys), the thread and the process id, and seeded again in a
@@ -223,7 +243,8 @@ fn new_uuid() -> String {
     use std::cell::Cell;
     use std::hash::{BuildHasher, Hasher};
     struct Streams {
-        pid: Cell<u32>,
+        /// The fork generation the streams were seeded in (0: not yet).
+        seeded_in: Cell<u64>,
         hi: Cell<u64>,
         lo: Cell<u64>,
     }
@@ -236,7 +257,7 @@ fn new_uuid() -> String {
     }
     thread_local! {
         static STREAMS: Streams = const {
-            Streams { pid: Cell::new(0), hi: Cell::new(0), lo: Cell::new(0) }
+            Streams { seeded_in: Cell::new(0), hi: Cell::new(0), lo: Cell::new(0) }
         };
     }
     // splitmix64: every 64-bit output once per period, well mixed
@@ -248,10 +269,10 @@ fn new_uuid() -> String {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
+    let generation = fork_generation();
     let pair = STREAMS.try_with(|s| {
-        let pid = std::process::id();
-        if s.pid.get() != pid {
-            s.pid.set(pid);
+        if s.seeded_in.get() != generation {
+            s.seeded_in.set(generation);
             s.hi.set(seed(1));
             s.lo.set(seed(2));
         }
@@ -601,6 +622,42 @@ mod tests {
             assert!(
                 id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
                 "{id}"
+            );
+        }
+    }
+    #[test]
+    fn a_forked_child_does_not_repeat_its_parents_request_ids() {
+        use std::io::Read as _;
+        let _ = new_uuid(); // this thread's generators are seeded before the fork
+        let mut fds = [0; 2];
+        // SAFETY: a pipe into a valid two-element array.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: the child only computes ids, writes them to the pipe and exits.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0);
+        if pid == 0 {
+            let ids: String = (0..3).map(|_| new_uuid()).collect();
+            // SAFETY: writing a buffer to the pipe's write end, then leaving at once.
+            unsafe {
+                libc::write(fds[1], ids.as_ptr().cast(), ids.len());
+                libc::_exit(0);
+            }
+        }
+        let parent: String = (0..3).map(|_| new_uuid()).collect();
+        // SAFETY: closing this process's copy of the write end.
+        unsafe { libc::close(fds[1]) };
+        let mut child = String::new();
+        // SAFETY: the read end is this test's own descriptor, closed with the File.
+        let mut pipe = unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(fds[0]) };
+        pipe.read_to_string(&mut child).unwrap();
+        // SAFETY: reaping the child this test forked.
+        unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
+        assert_eq!(child.len(), 3 * 36, "{child}");
+        assert_ne!(child, parent);
+        for i in 0..3 {
+            assert!(
+                !parent.contains(&child[i * 36..(i + 1) * 36]),
+                "{child} / {parent}"
             );
         }
     }

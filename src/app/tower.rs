@@ -18,7 +18,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use http::header::{HeaderName, USER_AGENT};
 use http::{HeaderValue, Request, Response, StatusCode};
+
+/// `X-Request-ID`, read from the request and echoed in the response.
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// `X-Forwarded-For`, read from trusted proxies.
+static X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
 use super::http::{IpNet, PeerAddr, RequestLog, RequestLogConfig, RequestUser, RequestView};
 use crate::context;
@@ -99,7 +105,7 @@ pub struct RequestLogging<S> {
 }
 
 /// A header's text, borrowed when it is plain ASCII (almost always).
-fn header<'a>(req: &'a http::HeaderMap, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+fn header<'a>(req: &'a http::HeaderMap, name: &HeaderName) -> Option<std::borrow::Cow<'a, str>> {
     req.get(name).map(|v| match v.to_str() {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(v.as_bytes()),
@@ -131,9 +137,9 @@ where
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
         let headers = req.headers();
-        let user_agent = header(headers, "user-agent");
-        let forwarded_for = header(headers, "x-forwarded-for");
-        let incoming_id = header(headers, "x-request-id");
+        let user_agent = header(headers, &USER_AGENT);
+        let forwarded_for = header(headers, &X_FORWARDED_FOR);
+        let incoming_id = header(headers, &X_REQUEST_ID);
         let view = RequestView {
             method: req.method().as_str(),
             path: req.uri().path(),
@@ -227,7 +233,7 @@ where
             }
         };
         if let Some(id) = this.request_id.take() {
-            response.headers_mut().insert("x-request-id", id);
+            response.headers_mut().insert(X_REQUEST_ID.clone(), id);
         }
         Poll::Ready(Ok(response))
     }

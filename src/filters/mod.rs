@@ -192,11 +192,15 @@ pub fn apply(filters: &[Arc<Filter>], rec: &Record<'_>, then: impl FnOnce(&Recor
     if !filters.iter().all(|f| f.passes(rec)) {
         return;
     }
-    if filters.iter().any(|f| f.redactor().is_some()) {
-        let redactors: Vec<&Redactor> = filters.iter().filter_map(|f| f.redactor()).collect();
-        with_redacted(rec, &redactors, then);
-    } else {
-        then(rec);
+    let mut redactors = filters.iter().filter_map(|f| f.redactor());
+    match (redactors.next(), redactors.next()) {
+        (None, _) => then(rec),
+        // the usual case, one `redact` filter: nothing to collect
+        (Some(one), None) => with_redacted(rec, &[one], then),
+        (Some(_), Some(_)) => {
+            let all: Vec<&Redactor> = filters.iter().filter_map(|f| f.redactor()).collect();
+            with_redacted(rec, &all, then);
+        }
     }
 }
 
@@ -217,18 +221,20 @@ fn kv_needs_redaction(kv: &dyn log::kv::Source, redactors: &[&Redactor]) -> bool
             if k.starts_with("__logconf") {
                 return Ok(());
             }
-            let float = value.to_f64().is_some() && value.to_i64().is_none();
+            // the commonest kinds first: a text, then numbers
             let needed = redact::is_secret_name(k)
-                || if value.to_bool().is_some() || float && value.to_u64().is_none() {
+                || if let Some(s) = value.to_borrowed_str() {
+                    self.redactors.iter().any(|r| r.may_match(s))
+                } else if value.to_bool().is_some() {
                     false
                 } else if let Some(i) = value.to_i64() {
                     redact::card_length(i.unsigned_abs())
                 } else if let Some(u) = value.to_u64() {
                     redact::card_length(u)
-                } else if let Some(s) = value.to_borrowed_str() {
-                    self.redactors.iter().any(|r| r.may_match(s))
                 } else {
-                    true // a value shown through Display or Debug: look at its text
+                    // a float cannot be a card; a value shown through Display or Debug
+                    // may hold anything: look at its text
+                    value.to_f64().is_none()
                 };
             if needed {
                 self.needed = true;

@@ -60,20 +60,21 @@ pub struct Redactor {
 /// `access_token`, ...).
 pub fn is_secret_name(name: &str) -> bool {
     let bytes = name.as_bytes();
-    let contains = |word: &str| {
-        bytes
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
-    };
-    // every secret word starts with one of these letters: most names have none
-    let maybe = bytes
-        .iter()
-        .any(|b| matches!(b.to_ascii_lowercase(), b'p' | b's' | b't' | b'a' | b'c'));
-    maybe
-        && (SECRET_KEYS.iter().any(|k| contains(k))
-            || ["card", "pin", "ssn"]
-                .iter()
-                .any(|w| name.eq_ignore_ascii_case(w)))
+    // one pass: at each letter a secret word can start with, the words starting with it
+    let found = (0..bytes.len()).any(|i| {
+        let first = bytes[i].to_ascii_lowercase();
+        matches!(first, b'p' | b's' | b't' | b'a' | b'c')
+            && SECRET_KEYS.iter().any(|k| {
+                k.as_bytes()[0] == first
+                    && bytes
+                        .get(i..i + k.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(k.as_bytes()))
+            })
+    });
+    found
+        || ["card", "pin", "ssn"]
+            .iter()
+            .any(|w| name.eq_ignore_ascii_case(w))
 }
 
 /// True when a number has as many digits as a card number (13–19): such an integer
@@ -204,6 +205,24 @@ impl Redactor {
     }
 }
 
+/// The bytes [`Triggers::of`] looks at: digits, `e`, non-ASCII, and the first letters
+/// of the key words and schemes (either case); 0 for every other byte.
+static CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let lower = (b as u8).to_ascii_lowercase();
+        if (b as u8).is_ascii_digit()
+            || b >= 0x80
+            || matches!(lower, b'e' | b'p' | b's' | b't' | b'k' | b'c' | b'b')
+        {
+            class[b] = 1;
+        }
+        b += 1;
+    }
+    class
+};
+
 /// What a text holds that the built-in patterns need, found in one pass.
 struct Triggers {
     /// Digits in all: a card needs 13.
@@ -232,6 +251,9 @@ impl Triggers {
                 .is_some_and(|b| b.eq_ignore_ascii_case(word))
         };
         for (i, &b) in bytes.iter().enumerate() {
+            if CLASS[usize::from(b)] == 0 {
+                continue; // most bytes: nothing a pattern starts with
+            }
             match b {
                 b'0'..=b'9' => t.digits += 1,
                 b'e' => t.jose |= matches!(bytes.get(i + 1), Some(b'y' | b'w')),

@@ -21,6 +21,7 @@ pub use config::{FormatterClass, FormatterConfig, Style};
 
 use crate::record::Record;
 use crate::value::Value;
+use spec::Spec;
 use template::{Conversion, Field, Piece};
 
 use time::{AsctimeRenderer, Stamp};
@@ -199,6 +200,9 @@ impl TextFormatter {
                         Field::Name if plain => out.push_str(rec.logger),
                         Field::LevelName if plain => out.push_str(&rec.level.name()),
                         Field::Asctime if plain => self.asctime.write(stamp, out),
+                        Field::Custom(name) => {
+                            self.write_custom(name, rec, spec, *conversion, out);
+                        }
                         _ => {
                             let value = self.value(field, rec, stamp);
                             value.write_with(spec, *conversion, out);
@@ -263,6 +267,41 @@ impl TextFormatter {
             Field::Process => FieldValue::Int(i64::from(std::process::id())),
             Field::ProcessName => FieldValue::Str(Cow::Borrowed(PROCESS_NAME.as_str())),
             Field::Custom(name) => self.custom(name, rec),
+        }
+    }
+
+    /// Writes a key-value, context or default field; a text from the context is
+    /// written where it is, without a copy.
+    fn write_custom(
+        &self,
+        name: &str,
+        rec: &Record<'_>,
+        spec: &Spec,
+        conversion: Conversion,
+        out: &mut String,
+    ) {
+        if let Some(v) = rec.kv.get(log::kv::Key::from_str(name)) {
+            return kv_value(&v).write_with(spec, conversion, out);
+        }
+        let mut write = |v: &Value| match v {
+            Value::Str(s) => FieldValue::Str(Cow::Borrowed(s)).write_with(spec, conversion, out),
+            other => context_value(other).write_with(spec, conversion, out),
+        };
+        let found = match rec.origin {
+            Some(o) => o
+                .context
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| write(v))
+                .is_some(),
+            None => crate::context::with_value(name, |v| v.map(&mut write).is_some()),
+        };
+        if !found {
+            match self.defaults.get(name) {
+                Some(v) => v.write_with(spec, conversion, out),
+                None => FieldValue::Str(Cow::Borrowed("-")).write_with(spec, conversion, out),
+            }
         }
     }
 

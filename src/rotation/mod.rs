@@ -22,7 +22,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use once_cell::sync::Lazy;
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 
 use crate::clock;
 use crate::config::values::Level;
@@ -114,7 +114,9 @@ pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 struct State {
     file: Option<File>,
-    size: u64,
+    /// The file's size as this process wrote it. Atomic: appenders reserve their
+    /// line's bytes in it under the shared lock (see [`FileWriter::append_concurrently`]).
+    size: AtomicU64,
     rollover_at: i64,
     period_start: i64,
     identity: Option<(u64, u64)>,
@@ -133,7 +135,12 @@ struct State {
 /// Writes the lines of every handler that names one file.
 pub struct FileWriter {
     settings: Arc<Settings>,
-    state: Mutex<State>,
+    /// Shared by threads appending a line that rolls nothing over; exclusive for
+    /// opening, rolling over, buffering and recovering from a failed write.
+    state: RwLock<State>,
+    /// Lines may be appended under the shared lock: no `lock`, no `buffer`, not a
+    /// `watched_file` (which looks at the path before every record, as Python does).
+    concurrent: bool,
     pending: Arc<compress::Pending>,
     started: std::sync::atomic::AtomicBool,
     group: group::Group,
@@ -187,7 +194,7 @@ impl FileWriter {
         );
         let mut state = State {
             file: None,
-            size: 0,
+            size: AtomicU64::new(0),
             rollover_at: 0,
             period_start: 0,
             identity: None,
@@ -207,9 +214,13 @@ impl FileWriter {
             state.period_start = existing_mtime.unwrap_or_else(clock::now_secs);
             state.rollover_at = schedule.compute_rollover(state.period_start);
         }
+        let concurrent = !settings.lock
+            && settings.buffering.is_none()
+            && !matches!(settings.policy, Policy::Watched { .. });
         let writer = FileWriter {
             settings: Arc::new(settings),
-            state: Mutex::new(state),
+            state: RwLock::new(state),
+            concurrent,
             pending: Arc::new(compress::Pending::default()),
             started: std::sync::atomic::AtomicBool::new(false),
             group: group::Group::default(),
@@ -232,13 +243,13 @@ impl FileWriter {
             self.settings.policy,
             Policy::Append { truncate: true } | Policy::Watched { truncate: true }
         );
-        let mut state = self.state.lock();
+        let state = self.state.write();
         if truncate && !self.settings.delay {
             if let Some(f) = state.file.as_ref() {
                 if f.metadata()?.len() > 0 {
                     f.set_len(0)?;
                 }
-                state.size = 0;
+                state.size.store(0, Ordering::Relaxed);
             }
         }
         Ok(())
@@ -265,13 +276,16 @@ impl FileWriter {
     /// line was handed to the operating system either way.
     pub fn write(&self, line: &[u8], level: Level) -> std::io::Result<()> {
         if let Some(b) = &self.settings.buffering {
-            let mut state = self.state.lock();
+            let mut state = self.state.write();
             return self.write_buffered(&mut state, line, level >= b.flush_level, b.size);
+        }
+        if let Some(result) = self.append_concurrently(line) {
+            return result;
         }
         match self.group.submit(line) {
             group::Turn::Written(result) => result,
             group::Turn::Lead => {
-                let mut state = self.state.lock();
+                let mut state = self.state.write();
                 let (_, error) = self.write_records(&mut state, line, &[line.len()]);
                 let mine = error.map_or(Ok(()), Err);
                 let mut batch = group::Batch::default();
@@ -282,6 +296,78 @@ impl FileWriter {
                 mine
             }
         }
+    }
+
+    /// The common case, without waiting for other threads: when the line rolls nothing
+    /// over, it is appended (`O_APPEND`, one `write`) under the shared lock, its bytes
+    /// reserved in the size first so that concurrent lines never take the file past
+    /// `max_bytes`. None: the exclusive path must take it (nothing open yet, a rollover
+    /// due, the once-a-second look at the path due).
+    fn append_concurrently(&self, line: &[u8]) -> Option<std::io::Result<()>> {
+        if !self.concurrent {
+            return None;
+        }
+        let state = self.state.read();
+        let file = state.file.as_ref()?;
+        let len = line.len() as u64;
+        match &self.settings.policy {
+            Policy::Append { .. } => {}
+            Policy::Watched { .. } => return None,
+            Policy::Size {
+                max_bytes,
+                backup_count,
+            } => {
+                if clock::now_secs() != state.checked_at {
+                    return None;
+                }
+                let mut size = state.size.load(Ordering::Relaxed);
+                loop {
+                    if *max_bytes > 0 && *backup_count > 0 && size > 0 && size + len >= *max_bytes {
+                        return None;
+                    }
+                    match state.size.compare_exchange_weak(
+                        size,
+                        size + len,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    ) {
+                        Ok(_) => break,
+                        Err(now) => size = now,
+                    }
+                }
+            }
+            Policy::Time { .. } => {
+                let now = clock::now_secs();
+                if now != state.checked_at || now >= state.rollover_at {
+                    return None;
+                }
+            }
+        }
+        let outcome = (&*file).write(line);
+        if matches!(outcome, Ok(n) if n == line.len()) {
+            return Some(Ok(()));
+        }
+        drop(state);
+        Some(self.recover_append(line, outcome))
+    }
+
+    /// After a concurrent append failed or was cut short: under the exclusive lock
+    /// (every other append has finished), takes the cut line back when it is still the
+    /// last thing in the file, takes the size from the file, and writes the line the
+    /// exclusive way (which rolls back what it cannot write whole).
+    fn recover_append(&self, line: &[u8], outcome: std::io::Result<usize>) -> std::io::Result<()> {
+        let mut state = self.state.write();
+        let written = *outcome.as_ref().unwrap_or(&0);
+        if let Some(f) = state.file.as_ref() {
+            let len = f.metadata()?.len();
+            if written > 0 && ends_with_at(f, len, &line[..written]) {
+                f.set_len(len - written as u64)?;
+            }
+            let len = f.metadata()?.len();
+            state.size.store(len, Ordering::Relaxed);
+        }
+        let (_, error) = self.write_records(&mut state, line, &[line.len()]);
+        error.map_or(Ok(()), Err)
     }
 
     /// Writes lines (`bytes`, each ending at its `ends` offset) in order, with as few
@@ -384,7 +470,7 @@ impl FileWriter {
                 max_bytes,
                 backup_count,
             } => {
-                let size = state.size + pending;
+                let size = state.size.load(Ordering::Relaxed) + pending;
                 *max_bytes > 0
                     && *backup_count > 0
                     && size > 0
@@ -435,11 +521,11 @@ impl FileWriter {
         };
         match write_lines(f, chunk, ends, offset) {
             Ok(()) => {
-                state.size += chunk.len() as u64;
+                state.size.fetch_add(chunk.len() as u64, Ordering::Relaxed);
                 Ok(())
             }
             Err((whole_bytes, lines, e)) => {
-                state.size += whole_bytes as u64;
+                state.size.fetch_add(whole_bytes as u64, Ordering::Relaxed);
                 Err((lines, e))
             }
         }
@@ -468,7 +554,7 @@ impl FileWriter {
             state.file = None;
             open_into(&self.settings.path, state, false)?;
         } else if let Some(f) = state.file.as_ref() {
-            state.size = f.metadata()?.len();
+            state.size.store(f.metadata()?.len(), Ordering::Relaxed);
         }
         Ok(moved)
     }
@@ -551,7 +637,7 @@ impl FileWriter {
     /// compressor is finished.
     pub fn flush(&self) {
         if self.settings.buffering.is_some() {
-            let mut state = self.state.lock();
+            let mut state = self.state.write();
             let _ = self.flush_buffer(&mut state);
         }
         self.pending.wait_idle(Duration::from_secs(60));
@@ -619,7 +705,7 @@ impl FileWriter {
         let Some(b) = &self.settings.buffering else {
             return;
         };
-        let Some(mut state) = self.state.try_lock() else {
+        let Some(mut state) = self.state.try_write() else {
             return;
         };
         if all || state.flushed_at.elapsed() >= b.interval {
@@ -640,7 +726,7 @@ impl Drop for FileWriter {
             let bytes = std::mem::take(&mut state.buffer);
             let ends = std::mem::take(&mut state.buffer_ends);
             if !bytes.is_empty() {
-                let mut state = self.state.lock();
+                let mut state = self.state.write();
                 let _ = self.write_records(&mut state, &bytes, &ends);
             }
         }
@@ -669,6 +755,16 @@ pub fn timed_backups_to_delete(
         .into_iter()
         .map(|n| settings.dir().join(n))
         .collect()
+}
+
+/// True when the `len` bytes of `file` end with `tail` (false when it cannot be read).
+fn ends_with_at(file: &File, len: u64, tail: &[u8]) -> bool {
+    use std::os::unix::fs::FileExt;
+    let Some(start) = len.checked_sub(tail.len() as u64) else {
+        return false;
+    };
+    let mut found = vec![0; tail.len()];
+    file.read_exact_at(&mut found, start).is_ok() && found == tail
 }
 
 fn is_regular(path: &Path) -> bool {
@@ -746,11 +842,19 @@ pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
         _ => false,
     };
     let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
+    // readable too, so that a line cut short by a concurrent append can be recognised
+    options.create(true).append(true).read(true);
     if !trusted_link {
         options.custom_flags(libc::O_NOFOLLOW);
     }
-    let file = options.open(path).map_err(|e| {
+    let opened = match options.open(path) {
+        // a file this user may write but not read: append without reading
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            options.read(false).open(path)
+        }
+        other => other,
+    };
+    let file = opened.map_err(|e| {
         if e.raw_os_error() == Some(libc::ELOOP) {
             refused(path, "became a symbolic link while it was being opened")
         } else {
@@ -867,7 +971,7 @@ fn reopen_rolled(path: &Path, state: &mut State, mode: Option<u32>) -> std::io::
 fn open_into(path: &Path, state: &mut State, truncate: bool) -> std::io::Result<()> {
     let file = open_append(path, truncate)?;
     let meta = file.metadata()?;
-    state.size = meta.len();
+    state.size.store(meta.len(), Ordering::Relaxed);
     state.identity = Some((meta.dev(), meta.ino()));
     state.file = Some(file);
     Ok(())
