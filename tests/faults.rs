@@ -149,3 +149,53 @@ fn escape_keeps_every_record_on_one_line_and_is_off_by_default() {
         format!("WARNING {forged}\n")
     );
 }
+
+/// A `file` handler writing into a FIFO whose reader goes away: the writes fail (a
+/// closed pipe) and are counted, instead of filling the pipe and blocking, which is
+/// what would happen if logconf held the FIFO open for reading too.
+#[test]
+fn a_fifo_whose_reader_leaves_fails_the_writes_and_never_blocks() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("app.log");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut lines = std::io::BufReader::new(std::fs::File::open(fifo).unwrap());
+            let mut first = String::new();
+            lines.read_line(&mut first).unwrap();
+            first // the reader closes the FIFO here
+        })
+    };
+    let h = build(
+        dir.path(),
+        "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n",
+    )
+    .unwrap();
+    log(&h, "app", Level::INFO, "one");
+    assert_eq!(reader.join().unwrap(), "one\n");
+    let (done, finished) = std::sync::mpsc::channel();
+    let h = std::sync::Arc::new(h);
+    let writer = {
+        let h = h.clone();
+        std::thread::spawn(move || {
+            // 200 KB: more than a pipe holds, were nobody reading
+            for i in 0..200 {
+                log(&h, "app", Level::INFO, &format!("{i} {}", "x".repeat(1000)));
+            }
+            let _ = done.send(());
+        })
+    };
+    finished
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("logging into a FIFO without a reader blocked");
+    writer.join().unwrap();
+    assert!(
+        h.status().records_dropped >= 190,
+        "writes into a FIFO without a reader did not fail: {} dropped",
+        h.status().records_dropped
+    );
+}

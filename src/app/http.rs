@@ -215,24 +215,76 @@ pub fn request_id(incoming: Option<&str>) -> String {
     }
 }
 
-/// Counts the `fork`s this process came from (1 in the first process): a child sees
-/// a new value, so per-thread generators copied into it are seeded again. Cheaper than
-/// asking for the process id, which glibc no longer caches (a system call each time).
+/// A number that changes in a child after `fork` (never 0): per-thread generators
+/// copied into a child are seeded again. Linux wipes a page marked `MADV_WIPEONFORK`
+/// in every child however it was made (`fork`, `_Fork`, `clone`), as arc4random and
+/// OpenSSL use it; elsewhere, or when the kernel refuses, the process id, which costs a
+/// system call each time (glibc no longer caches it).
 fn fork_generation() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static GENERATION: AtomicU64 = AtomicU64::new(1);
-    static WATCH: std::sync::Once = std::sync::Once::new();
-    extern "C" fn in_child() {
-        GENERATION.fetch_add(1, Ordering::Relaxed);
+    use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+    static PAGE: AtomicPtr<AtomicU64> = AtomicPtr::new(std::ptr::null_mut());
+    static GENERATION: AtomicU64 = AtomicU64::new(0);
+    /// What PAGE holds when the kernel has no wipe-on-fork pages.
+    const UNSUPPORTED: *mut AtomicU64 = 1 as *mut AtomicU64;
+    let mut page = PAGE.load(Ordering::Acquire);
+    if page.is_null() {
+        let mine = wipe_on_fork_page().unwrap_or(UNSUPPORTED);
+        page = match PAGE.compare_exchange(
+            std::ptr::null_mut(),
+            mine,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => mine,
+            Err(theirs) => theirs, // another thread won; its page is the one (ours leaks, once)
+        };
     }
-    WATCH.call_once(|| {
-        // SAFETY: registers a handler that only increments an atomic, which is
-        // async-signal-safe as `fork` requires of child handlers.
-        unsafe {
-            libc::pthread_atfork(None, None, Some(in_child));
+    if page == UNSUPPORTED {
+        return u64::from(std::process::id()) | 1 << 63;
+    }
+    // SAFETY: `page` is a page this process mapped read-write and never unmaps.
+    let marker = unsafe { &*page };
+    match marker.load(Ordering::Acquire) {
+        0 => {
+            // the first call, or the first in a child: the page was wiped
+            let generation = GENERATION.fetch_add(1, Ordering::AcqRel) + 1;
+            marker.store(generation, Ordering::Release);
+            generation
         }
-    });
-    GENERATION.load(Ordering::Relaxed)
+        generation => generation,
+    }
+}
+
+/// A zeroed page the kernel wipes again in a child after `fork` (Linux 4.14 and later).
+fn wipe_on_fork_page() -> Option<*mut std::sync::atomic::AtomicU64> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: an anonymous private mapping of one page, checked before use; the
+        // advice only concerns that page.
+        unsafe {
+            let size = 4096;
+            let page = libc::mmap(
+                std::ptr::null_mut(),
+                size,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            if page == libc::MAP_FAILED {
+                return None;
+            }
+            if libc::madvise(page, size, libc::MADV_WIPEONFORK) != 0 {
+                libc::munmap(page, size);
+                return None;
+            }
+            Some(page.cast())
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
 }
 
 /// A version 4 UUID for a request id: unique, not secret (do not use it as a token).
@@ -364,7 +416,7 @@ pub struct RequestLog {
     logger: Cow<'static, str>,
     slow_threshold: Duration,
     start: Instant,
-    request_id: String,
+    /// request_id (first), user_id and username, ip (last).
     fields: context::Fields,
     done: bool,
 }
@@ -389,7 +441,7 @@ impl RequestLog {
             .user
             .map(|u| (escape_untrusted(&u.username), escape_untrusted(&u.id)));
         let mut fields: Vec<(String, Value)> = Vec::with_capacity(4);
-        fields.push(("request_id".into(), Value::Str(request_id.clone())));
+        fields.push(("request_id".into(), Value::Str(request_id)));
         match &user {
             Some((name, id)) => {
                 let id_value = id
@@ -400,7 +452,7 @@ impl RequestLog {
             }
             None => fields.push(("username".into(), Value::from("anonymous"))),
         }
-        fields.push(("ip".into(), Value::Str(ip_text.clone())));
+        fields.push(("ip".into(), Value::Str(ip_text)));
         let logger = if config.logger == super::events::API {
             Cow::Borrowed(super::events::API)
         } else {
@@ -410,7 +462,6 @@ impl RequestLog {
             logger,
             slow_threshold: config.slow_threshold,
             start: Instant::now(),
-            request_id,
             fields: std::sync::Arc::new(fields),
             done: false,
         };
@@ -419,17 +470,25 @@ impl RequestLog {
             let path = escape_untrusted(req.path);
             let query = req.query.filter(|q| !q.is_empty()).map(redact_query);
             let agent = req.user_agent.map(escape_untrusted);
-            let mut kv: Vec<(&str, log::kv::Value<'_>)> = Vec::with_capacity(4);
-            kv.push(("method", log::kv::Value::from(&*method)));
-            kv.push(("path", log::kv::Value::from(&*path)));
+            // on the stack: method and path, then the query and the agent when present
+            let mut kv: [(&str, log::kv::Value<'_>); 4] = [
+                ("method", log::kv::Value::from(&*method)),
+                ("path", log::kv::Value::from(&*path)),
+                ("", log::kv::Value::from("")),
+                ("", log::kv::Value::from("")),
+            ];
+            let mut len = 2;
             if let Some(q) = &query {
-                kv.push(("query", log::kv::Value::from(q.as_str())));
+                kv[len] = ("query", log::kv::Value::from(q.as_str()));
+                len += 1;
             }
             if let Some(a) = &agent {
-                kv.push(("user_agent", log::kv::Value::from(&**a)));
+                kv[len] = ("user_agent", log::kv::Value::from(&**a));
+                len += 1;
             }
+            let kv = &kv[..len];
             let user_text = UserText(user.as_ref().map(|(n, i)| (&**n, &**i)));
-            let ip = &ip_text;
+            let ip = log.field_text("ip");
             let _scope = context::set_shared(log.fields.clone());
             crate::structured::emit_args(
                 &log.logger,
@@ -437,7 +496,7 @@ impl RequestLog {
                 format_args!(
                     "API Request started - User: {user_text}, IP: {ip}, Method: {method}, Path: {path}"
                 ),
-                &kv,
+                kv,
             );
         }
         log
@@ -445,7 +504,15 @@ impl RequestLog {
 
     /// The request id (echo it in the `X-Request-ID` response header).
     pub fn request_id(&self) -> &str {
-        &self.request_id
+        self.field_text("request_id")
+    }
+
+    /// A text field of the request's context ("" when absent).
+    fn field_text(&self, name: &str) -> &str {
+        match self.fields.iter().find(|(k, _)| k == name) {
+            Some((_, Value::Str(s))) => s,
+            _ => "",
+        }
     }
 
     /// The context fields of the request: request_id, user_id, username, ip.

@@ -337,6 +337,10 @@ pub fn escape_controls(out: &mut String, start: usize) {
     // a byte scan: C0 and DEL are single bytes, C1 is 0xC2 0x80..=0x9F, U+2028 and
     // U+2029 are 0xE2 0x80 0xA8/0xA9
     let bytes = &out.as_bytes()[start..];
+    // the common case first, a loop the compiler vectorises: printable ASCII only
+    if bytes.iter().all(|&b| (0x20..0x7f).contains(&b)) {
+        return;
+    }
     let Some(first) = bytes.iter().enumerate().position(|(i, &b)| {
         b < 0x20
             || b == 0x7f

@@ -227,6 +227,11 @@ impl FieldValue<'_> {
     /// Formats the value with `spec`, after `conversion`: a converted value is text,
     /// formatted as a string is (precision cuts it, it aligns left in `{}` style).
     pub fn write_with(&self, spec: &Spec, conversion: Conversion, out: &mut String) {
+        if spec.is_plain() && matches!(conversion, Conversion::None | Conversion::Str) {
+            // `%(name)s`, `{name}`, `{name!s}`: the text itself, without a copy
+            self.write_str(out);
+            return;
+        }
         if let Some(text) = self.converted(conversion) {
             if spec.is_plain() {
                 out.push_str(&text);

@@ -3,7 +3,9 @@
 //! backups compressed off the logging thread.
 //!
 //! Every record is handed to the operating system in one `write` before the logging
-//! call returns. A rollover on the logging thread only renames files; compression (and
+//! call returns. Threads append to a file at once under a shared lock; rollover,
+//! `lock = true`, `watched_file`, buffers and recovery from a failed write hold it
+//! alone, with group commit for the lines that arrive meanwhile. A rollover on the logging thread only renames files; compression (and
 //! the shifting of numbered `.gz` backups that has to follow it) runs on the
 //! `logconf-compress` thread, crash-safely (see [`compress`]).
 
@@ -121,6 +123,9 @@ struct State {
     period_start: i64,
     identity: Option<(u64, u64)>,
     truncate_next_open: bool,
+    /// The open file is a regular file opened readable too: lines may be appended
+    /// under the shared lock (see [`FileWriter::append_concurrently`]).
+    shared_appends: bool,
     /// `NAME.lock`, open while `lock = true`.
     lock_file: Option<File>,
     /// When the path was last compared with the open file (without `lock`).
@@ -141,6 +146,9 @@ pub struct FileWriter {
     /// Lines may be appended under the shared lock: no `lock`, no `buffer`, not a
     /// `watched_file` (which looks at the path before every record, as Python does).
     concurrent: bool,
+    /// A write failed and no exclusive write has succeeded since: every line takes the
+    /// exclusive path, where a line cut short is taken back before the next one.
+    failing: std::sync::atomic::AtomicBool,
     pending: Arc<compress::Pending>,
     started: std::sync::atomic::AtomicBool,
     group: group::Group,
@@ -199,6 +207,7 @@ impl FileWriter {
             period_start: 0,
             identity: None,
             truncate_next_open: truncate && settings.delay,
+            shared_appends: false,
             lock_file: None,
             checked_at: 0,
             buffer: Vec::new(),
@@ -221,6 +230,7 @@ impl FileWriter {
             settings: Arc::new(settings),
             state: RwLock::new(state),
             concurrent,
+            failing: std::sync::atomic::AtomicBool::new(false),
             pending: Arc::new(compress::Pending::default()),
             started: std::sync::atomic::AtomicBool::new(false),
             group: group::Group::default(),
@@ -270,10 +280,12 @@ impl FileWriter {
         &self.settings
     }
 
-    /// Writes one line, rolling the file over first when its policy says so. When
-    /// another thread is writing the file, the line is handed to it and written in the
-    /// same system call as the others waiting (group commit); the call returns once the
-    /// line was handed to the operating system either way.
+    /// Writes one line, rolling the file over first when its policy says so. A line
+    /// that rolls nothing over is appended beside other threads' lines (see
+    /// [`FileWriter::append_concurrently`]); otherwise, when another thread holds the
+    /// file, the line is handed to it and written in the same system call as the others
+    /// waiting (group commit). The call returns once the line was handed to the
+    /// operating system either way.
     pub fn write(&self, line: &[u8], level: Level) -> std::io::Result<()> {
         if let Some(b) = &self.settings.buffering {
             let mut state = self.state.write();
@@ -286,8 +298,7 @@ impl FileWriter {
             group::Turn::Written(result) => result,
             group::Turn::Lead => {
                 let mut state = self.state.write();
-                let (_, error) = self.write_records(&mut state, line, &[line.len()]);
-                let mine = error.map_or(Ok(()), Err);
+                let mine = self.write_exclusive(&mut state, line);
                 let mut batch = group::Batch::default();
                 while self.group.take(&mut batch) {
                     let (ok, error) = self.write_records(&mut state, &batch.bytes, &batch.ends);
@@ -304,10 +315,13 @@ impl FileWriter {
     /// `max_bytes`. None: the exclusive path must take it (nothing open yet, a rollover
     /// due, the once-a-second look at the path due).
     fn append_concurrently(&self, line: &[u8]) -> Option<std::io::Result<()>> {
-        if !self.concurrent {
+        if !self.concurrent || self.failing.load(Ordering::Relaxed) {
             return None;
         }
         let state = self.state.read();
+        if !state.shared_appends {
+            return None;
+        }
         let file = state.file.as_ref()?;
         let len = line.len() as u64;
         match &self.settings.policy {
@@ -343,31 +357,64 @@ impl FileWriter {
                 }
             }
         }
-        let outcome = (&*file).write(line);
-        if matches!(outcome, Ok(n) if n == line.len()) {
-            return Some(Ok(()));
-        }
+        let written = match (&*file).write(line) {
+            Ok(n) if n == line.len() => return Some(Ok(())),
+            Ok(n) => n,
+            Err(_) => 0,
+        };
+        // before any other thread can roll the file over: the size no longer counts
+        // what was not written, and new lines take the exclusive path
+        self.failing.store(true, Ordering::Relaxed);
+        state
+            .size
+            .fetch_sub((line.len() - written) as u64, Ordering::Relaxed);
+        // the file this line went to, even if another thread rolls it over first
+        let target = if written > 0 {
+            file.try_clone().ok()
+        } else {
+            None
+        };
         drop(state);
-        Some(self.recover_append(line, outcome))
+        Some(self.recover_append(line, &line[..written], target))
     }
 
-    /// After a concurrent append failed or was cut short: under the exclusive lock
-    /// (every other append has finished), takes the cut line back when it is still the
-    /// last thing in the file, takes the size from the file, and writes the line the
-    /// exclusive way (which rolls back what it cannot write whole).
-    fn recover_append(&self, line: &[u8], outcome: std::io::Result<usize>) -> std::io::Result<()> {
+    /// After a concurrent append failed or was cut short (`partial` written, into
+    /// `target`): under the exclusive lock (every other append has finished), takes the
+    /// cut line back when it is still the last thing in its file, takes the size from
+    /// the file, and writes the line the exclusive way, which rolls back what it cannot
+    /// write whole. Best effort: a truncation the file refuses (`chattr +a`) leaves the
+    /// part, and the line is still tried again.
+    fn recover_append(
+        &self,
+        line: &[u8],
+        partial: &[u8],
+        target: Option<File>,
+    ) -> std::io::Result<()> {
         let mut state = self.state.write();
-        let written = *outcome.as_ref().unwrap_or(&0);
-        if let Some(f) = state.file.as_ref() {
-            let len = f.metadata()?.len();
-            if written > 0 && ends_with_at(f, len, &line[..written]) {
-                f.set_len(len - written as u64)?;
+        if let Some(f) = &target {
+            if let Ok(meta) = f.metadata() {
+                if ends_with_at(f, meta.len(), partial) {
+                    let _ = f.set_len(meta.len() - partial.len() as u64);
+                }
             }
-            let len = f.metadata()?.len();
-            state.size.store(len, Ordering::Relaxed);
         }
-        let (_, error) = self.write_records(&mut state, line, &[line.len()]);
-        error.map_or(Ok(()), Err)
+        if let Some(meta) = state.file.as_ref().and_then(|f| f.metadata().ok()) {
+            state.size.store(meta.len(), Ordering::Relaxed);
+        }
+        self.write_exclusive(&mut state, line)
+    }
+
+    /// Writes one line holding the file alone; a success ends a failure streak, so
+    /// lines may be appended under the shared lock again.
+    fn write_exclusive(&self, state: &mut State, line: &[u8]) -> std::io::Result<()> {
+        let (_, error) = self.write_records(state, line, &[line.len()]);
+        match error {
+            None => {
+                self.failing.store(false, Ordering::Relaxed);
+                Ok(())
+            }
+            Some(e) => Err(e),
+        }
     }
 
     /// Writes lines (`bytes`, each ending at its `ends` offset) in order, with as few
@@ -828,6 +875,28 @@ fn effective_uid() -> u32 {
 /// and when no link was found none is followed (`O_NOFOLLOW`), so one swapped in
 /// meanwhile is refused too.
 pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
+    open_append_with(path, truncate, false)
+}
+
+/// [`open_append`] for a log file: also readable when it is a regular file this user
+/// may read (so that a line a full disk cut short can be recognised and taken back),
+/// and whether it is. A FIFO, a terminal or a file the user may only write is opened
+/// for writing alone: reading a pipe it writes would keep it open when its reader
+/// leaves.
+fn open_log_file(path: &Path, truncate: bool) -> std::io::Result<(File, bool)> {
+    let regular_or_new = std::fs::metadata(path).map_or(true, |m| m.is_file());
+    if regular_or_new {
+        match open_append_with(path, truncate, true) {
+            Ok(file) if file.metadata()?.is_file() => return Ok((file, true)),
+            Ok(_) => {} // swapped for something else meanwhile
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((open_append_with(path, truncate, false)?, false))
+}
+
+fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     let trusted_link = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
@@ -842,19 +911,11 @@ pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
         _ => false,
     };
     let mut options = std::fs::OpenOptions::new();
-    // readable too, so that a line cut short by a concurrent append can be recognised
-    options.create(true).append(true).read(true);
+    options.create(true).append(true).read(read);
     if !trusted_link {
         options.custom_flags(libc::O_NOFOLLOW);
     }
-    let opened = match options.open(path) {
-        // a file this user may write but not read: append without reading
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            options.read(false).open(path)
-        }
-        other => other,
-    };
-    let file = opened.map_err(|e| {
+    let file = options.open(path).map_err(|e| {
         if e.raw_os_error() == Some(libc::ELOOP) {
             refused(path, "became a symbolic link while it was being opened")
         } else {
@@ -969,7 +1030,8 @@ fn reopen_rolled(path: &Path, state: &mut State, mode: Option<u32>) -> std::io::
 }
 
 fn open_into(path: &Path, state: &mut State, truncate: bool) -> std::io::Result<()> {
-    let file = open_append(path, truncate)?;
+    let (file, readable) = open_log_file(path, truncate)?;
+    state.shared_appends = readable;
     let meta = file.metadata()?;
     state.size.store(meta.len(), Ordering::Relaxed);
     state.identity = Some((meta.dev(), meta.ino()));
