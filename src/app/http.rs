@@ -225,7 +225,7 @@ fn fork_generation() -> u64 {
     static PAGE: AtomicPtr<AtomicU64> = AtomicPtr::new(std::ptr::null_mut());
     static GENERATION: AtomicU64 = AtomicU64::new(0);
     /// What PAGE holds when the kernel has no wipe-on-fork pages.
-    const UNSUPPORTED: *mut AtomicU64 = 1 as *mut AtomicU64;
+    const UNSUPPORTED: *mut AtomicU64 = std::ptr::dangling_mut::<AtomicU64>();
     let mut page = PAGE.load(Ordering::Acquire);
     if page.is_null() {
         let mine = wipe_on_fork_page().unwrap_or(UNSUPPORTED);
