@@ -49,6 +49,18 @@ fn fill(dir: &Path) -> PathBuf {
     path
 }
 
+/// Fills the file system, then frees `free` bytes of the filler.
+fn fill_leaving(dir: &Path, free: u64) -> PathBuf {
+    let filler = fill(dir);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&filler)
+        .unwrap();
+    let len = f.metadata().unwrap().len();
+    f.set_len(len.saturating_sub(free)).unwrap();
+    filler
+}
+
 /// Every line of every log file (live, backups, pending), and how many backups exist.
 fn all_lines(dir: &Path) -> (Vec<String>, usize) {
     let mut lines = Vec::new();
@@ -158,15 +170,8 @@ fn a_write_cut_short_is_rolled_back_to_the_record_boundary() {
     )
     .unwrap();
     log(&h, "app", Level::INFO, "before");
-    let filler = fill(dir);
     // free one page: a record larger than that can only be written in part
-    let f = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&filler)
-        .unwrap();
-    let len = f.metadata().unwrap().len();
-    f.set_len(len.saturating_sub(4096)).unwrap();
-    drop(f);
+    let filler = fill_leaving(dir, 4096);
     log(&h, "app", Level::INFO, &"y".repeat(64 * 1024));
     std::fs::remove_file(&filler).unwrap();
     log(&h, "app", Level::INFO, "after");
@@ -193,15 +198,8 @@ fn threads_appending_at_once_on_a_full_disk_tear_no_line() {
         .unwrap(),
     );
     log(&h, "app", Level::INFO, "before");
-    let filler = fill(dir);
     // free 64 KiB: the threads fill it, their lines straddling page boundaries
-    let f = std::fs::OpenOptions::new()
-        .write(true)
-        .open(&filler)
-        .unwrap();
-    let len = f.metadata().unwrap().len();
-    f.set_len(len.saturating_sub(64 * 1024)).unwrap();
-    drop(f);
+    let filler = fill_leaving(dir, 64 * 1024);
     let line =
         |t: usize, i: usize| format!("t{t} r{i:05} {}", "z".repeat(97 + (i * 37 + t * 11) % 300));
     let threads: Vec<_> = (0..8)

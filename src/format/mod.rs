@@ -133,6 +133,20 @@ pub fn context_value(v: &Value) -> FieldValue<'static> {
     }
 }
 
+/// Calls `f` with the context field `name` of the record: the one captured with it
+/// (a record from the queue) or the current thread's.
+fn with_context_value<R>(rec: &Record<'_>, name: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
+    match rec.origin {
+        Some(o) => f(o
+            .context
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)),
+        None => crate::context::with_value(name, f),
+    }
+}
+
 /// A compiled text formatter.
 pub struct TextFormatter {
     pieces: Vec<Piece>,
@@ -287,17 +301,7 @@ impl TextFormatter {
             Value::Str(s) => FieldValue::Str(Cow::Borrowed(s)).write_with(spec, conversion, out),
             other => context_value(other).write_with(spec, conversion, out),
         };
-        let found = match rec.origin {
-            Some(o) => o
-                .context
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| write(v))
-                .is_some(),
-            None => crate::context::with_value(name, |v| v.map(&mut write).is_some()),
-        };
-        if !found {
+        if !with_context_value(rec, name, |v| v.map(&mut write).is_some()) {
             match self.defaults.get(name) {
                 Some(v) => v.write_with(spec, conversion, out),
                 None => FieldValue::Str(Cow::Borrowed("-")).write_with(spec, conversion, out),
@@ -309,15 +313,7 @@ impl TextFormatter {
         if let Some(v) = rec.kv.get(log::kv::Key::from_str(name)) {
             return kv_value(&v);
         }
-        let from_context = match rec.origin {
-            Some(o) => o
-                .context
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| context_value(v)),
-            None => crate::context::with_value(name, |v| v.map(context_value)),
-        };
+        let from_context = with_context_value(rec, name, |v| v.map(context_value));
         if let Some(v) = from_context {
             return v;
         }

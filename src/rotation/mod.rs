@@ -137,6 +137,12 @@ struct State {
     flushed_at: std::time::Instant,
 }
 
+/// The part of a line a full disk let through, and the file it went to.
+struct Cut {
+    file: File,
+    part: Vec<u8>,
+}
+
 /// Writes the lines of every handler that names one file.
 pub struct FileWriter {
     settings: Arc<Settings>,
@@ -149,6 +155,8 @@ pub struct FileWriter {
     /// A write failed and no exclusive write has succeeded since: every line takes the
     /// exclusive path, where a line cut short is taken back before the next one.
     failing: std::sync::atomic::AtomicBool,
+    /// Lines failed concurrent appends left cut short, to take back first.
+    cuts: Mutex<Vec<Cut>>,
     pending: Arc<compress::Pending>,
     started: std::sync::atomic::AtomicBool,
     group: group::Group,
@@ -231,6 +239,7 @@ impl FileWriter {
             state: RwLock::new(state),
             concurrent,
             failing: std::sync::atomic::AtomicBool::new(false),
+            cuts: Mutex::new(Vec::new()),
             pending: Arc::new(compress::Pending::default()),
             started: std::sync::atomic::AtomicBool::new(false),
             group: group::Group::default(),
@@ -315,15 +324,17 @@ impl FileWriter {
     /// `max_bytes`. None: the exclusive path must take it (nothing open yet, a rollover
     /// due, the once-a-second look at the path due).
     fn append_concurrently(&self, line: &[u8]) -> Option<std::io::Result<()>> {
-        if !self.concurrent || self.failing.load(Ordering::Relaxed) {
+        if !self.concurrent {
             return None;
         }
         let state = self.state.read();
-        if !state.shared_appends {
+        // looked at under the lock: a thread that failed set it before releasing its own
+        if !state.shared_appends || self.failing.load(Ordering::Acquire) {
             return None;
         }
         let file = state.file.as_ref()?;
         let len = line.len() as u64;
+        let mut reserved = false;
         match &self.settings.policy {
             Policy::Append { .. } => {}
             Policy::Watched { .. } => return None,
@@ -349,6 +360,7 @@ impl FileWriter {
                         Err(now) => size = now,
                     }
                 }
+                reserved = true;
             }
             Policy::Time { .. } => {
                 let now = clock::now_secs();
@@ -362,46 +374,50 @@ impl FileWriter {
             Ok(n) => n,
             Err(_) => 0,
         };
-        // before any other thread can roll the file over: the size no longer counts
-        // what was not written, and new lines take the exclusive path
-        self.failing.store(true, Ordering::Relaxed);
-        state
-            .size
-            .fetch_sub((line.len() - written) as u64, Ordering::Relaxed);
-        // the file this line went to, even if another thread rolls it over first
-        let target = if written > 0 {
-            file.try_clone().ok()
-        } else {
-            None
-        };
+        // before any other thread can write alone: new lines take the exclusive path,
+        // the size no longer counts what was not written, and the cut part is noted
+        // with the file it went to, for the next exclusive write to take back first
+        self.failing.store(true, Ordering::Release);
+        if reserved {
+            state
+                .size
+                .fetch_sub((line.len() - written) as u64, Ordering::Relaxed);
+        }
+        if written > 0 {
+            if let Ok(target) = file.try_clone() {
+                self.cuts.lock().push(Cut {
+                    file: target,
+                    part: line[..written].to_vec(),
+                });
+            }
+        }
         drop(state);
-        Some(self.recover_append(line, &line[..written], target))
+        let mut state = self.state.write();
+        Some(self.write_exclusive(&mut state, line))
     }
 
-    /// After a concurrent append failed or was cut short (`partial` written, into
-    /// `target`): under the exclusive lock (every other append has finished), takes the
-    /// cut line back when it is still the last thing in its file, takes the size from
-    /// the file, and writes the line the exclusive way, which rolls back what it cannot
-    /// write whole. Best effort: a truncation the file refuses (`chattr +a`) leaves the
-    /// part, and the line is still tried again.
-    fn recover_append(
-        &self,
-        line: &[u8],
-        partial: &[u8],
-        target: Option<File>,
-    ) -> std::io::Result<()> {
-        let mut state = self.state.write();
-        if let Some(f) = &target {
-            if let Ok(meta) = f.metadata() {
-                if ends_with_at(f, meta.len(), partial) {
-                    let _ = f.set_len(meta.len() - partial.len() as u64);
+    /// Under the exclusive lock (no append in flight), before anything is written:
+    /// takes back each line a failed concurrent append left cut short, when its part is
+    /// still the last thing in its file (best effort: a file that refuses truncation,
+    /// `chattr +a`, keeps it), and takes the size from the file.
+    fn take_back_cuts(&self, state: &mut State) {
+        if !self.failing.load(Ordering::Acquire) {
+            return;
+        }
+        let cuts = std::mem::take(&mut *self.cuts.lock());
+        if cuts.is_empty() {
+            return;
+        }
+        for cut in cuts.iter().rev() {
+            if let Ok(meta) = cut.file.metadata() {
+                if ends_with_at(&cut.file, meta.len(), &cut.part) {
+                    let _ = cut.file.set_len(meta.len() - cut.part.len() as u64);
                 }
             }
         }
         if let Some(meta) = state.file.as_ref().and_then(|f| f.metadata().ok()) {
             state.size.store(meta.len(), Ordering::Relaxed);
         }
-        self.write_exclusive(&mut state, line)
     }
 
     /// Writes one line holding the file alone; a success ends a failure streak, so
@@ -410,7 +426,7 @@ impl FileWriter {
         let (_, error) = self.write_records(state, line, &[line.len()]);
         match error {
             None => {
-                self.failing.store(false, Ordering::Relaxed);
+                self.failing.store(false, Ordering::Release);
                 Ok(())
             }
             Some(e) => Err(e),
@@ -427,6 +443,7 @@ impl FileWriter {
         bytes: &[u8],
         ends: &[usize],
     ) -> (usize, Option<std::io::Error>) {
+        self.take_back_cuts(state);
         // with `lock`, the other processes wait while this one looks, rolls and writes
         let _shared = if self.settings.lock {
             match self.lock_shared_file(state) {
