@@ -5,8 +5,8 @@
 //! Every record is handed to the operating system in one `write` before the logging
 //! call returns. Threads append to a file at once under a shared lock; rollover,
 //! `lock = true`, `watched_file`, buffers and recovery from a failed write hold it
-//! alone, with group commit for the lines that arrive meanwhile. A rollover on the logging thread only renames files; compression (and
-//! the shifting of numbered `.gz` backups that has to follow it) runs on the
+//! alone, with group commit for the lines that arrive meanwhile. A rollover on the
+//! logging thread only renames files; compression (and the shifting of numbered `.gz` backups that has to follow it) runs on the
 //! `logconf-compress` thread, crash-safely (see [`compress`]).
 
 mod buffer;
@@ -347,7 +347,7 @@ impl FileWriter {
                 }
                 let mut size = state.size.load(Ordering::Relaxed);
                 loop {
-                    if *max_bytes > 0 && *backup_count > 0 && size > 0 && size + len >= *max_bytes {
+                    if size_rolls(*max_bytes, *backup_count, size, len) {
                         return None;
                     }
                     match state.size.compare_exchange_weak(
@@ -535,11 +535,7 @@ impl FileWriter {
                 backup_count,
             } => {
                 let size = state.size.load(Ordering::Relaxed) + pending;
-                *max_bytes > 0
-                    && *backup_count > 0
-                    && size > 0
-                    && size + len >= *max_bytes
-                    && is_regular(&self.settings.path)
+                size_rolls(*max_bytes, *backup_count, size, len) && is_regular(&self.settings.path)
             }
             Policy::Time { schedule, .. } => {
                 let now = clock::now_secs();
@@ -819,6 +815,13 @@ pub fn timed_backups_to_delete(
         .into_iter()
         .map(|n| settings.dir().join(n))
         .collect()
+}
+
+/// Python's size rule: a file of `size` bytes rolls over before a line of `len` bytes
+/// that would make it reach `max_bytes` (never with `max_bytes` or `backup_count` 0,
+/// never when empty).
+fn size_rolls(max_bytes: u64, backup_count: u32, size: u64, len: u64) -> bool {
+    max_bytes > 0 && backup_count > 0 && size > 0 && size + len >= max_bytes
 }
 
 /// True when the `len` bytes of `file` end with `tail` (false when it cannot be read).
