@@ -123,3 +123,58 @@ fn backups_are_gzip_level_1_by_default() {
         assert!(common::gunzip(&gz).starts_with("line "));
     }
 }
+
+/// The files of `dir` named `app.log*`, with their contents, in name order.
+fn all_files(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("app.log"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let text = read(&dir.join(&n));
+            (n, text)
+        })
+        .collect()
+}
+
+#[test]
+fn a_buffered_file_rolls_over_at_the_same_records_as_an_unbuffered_one() {
+    // records of varying lengths, some longer than the buffer, some at ERROR (written at
+    // once), into files that already hold a line: the buffer is written at the record
+    // that rolls the file over, and the files end up the same as without a buffer
+    let open = |extra: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("app.log"), "an earlier line\n").unwrap();
+        let config = config("100", 1000).replace(
+            "backup_count = 1000\n",
+            &format!("backup_count = 1000\n{extra}"),
+        );
+        let h = build(dir.path(), &config).unwrap();
+        (dir, h)
+    };
+    let (plain_dir, plain) = open("");
+    let (buffered_dir, buffered) = open("buffer = 80\nflush_level = \"ERROR\"\n");
+    for i in 0..300usize {
+        let level = if i % 97 == 0 {
+            Level::ERROR
+        } else {
+            Level::INFO
+        };
+        let message = format!("{i} {}", "x".repeat(i * 7 % 60));
+        log(&plain, "app", level, &message);
+        log(&buffered, "app", level, &message);
+        assert_eq!(
+            all_files(buffered_dir.path()).len(),
+            all_files(plain_dir.path()).len(),
+            "after record {i}: the rollover wrote the buffer"
+        );
+    }
+    buffered.flush();
+    let files = all_files(plain_dir.path());
+    assert!(files.len() > 100, "{} files", files.len());
+    assert_eq!(all_files(buffered_dir.path()), files);
+}

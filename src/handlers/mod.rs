@@ -293,6 +293,46 @@ impl Handler {
         }
     }
 
+    /// For a queue's worker: handles records taken from the queue together. A file
+    /// without `buffer` gets their lines in one system call where rollover allows
+    /// (rollover stays exact per record); other outputs get them one by one.
+    pub(crate) fn handle_many(&self, recs: &[Record<'_>]) {
+        let Sink::File(file) = &self.sink else {
+            for rec in recs.iter().filter(|r| r.level >= self.level) {
+                self.handle(rec);
+            }
+            return;
+        };
+        if file.settings().buffering.is_some() {
+            for rec in recs.iter().filter(|r| r.level >= self.level) {
+                self.handle(rec);
+            }
+            return;
+        }
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(recs.len());
+        for rec in recs.iter().filter(|r| r.level >= self.level) {
+            crate::filters::apply(&self.filters, rec, |r| {
+                self.formatter.format(r, &mut text);
+                text.push('\n');
+                ends.push(text.len());
+            });
+        }
+        let (written, error) = file.write_many(text.as_bytes(), &ends);
+        match error {
+            None => {
+                if self.failed.load(Ordering::Relaxed) {
+                    self.failed.store(false, Ordering::Relaxed);
+                }
+            }
+            Some(e) => {
+                self.dropped
+                    .fetch_add((ends.len() - written) as u64, Ordering::Relaxed);
+                self.report(&e);
+            }
+        }
+    }
+
     /// Records a failure, and reports it on stderr once per failure streak (until a
     /// write succeeds again).
     fn report(&self, e: &std::io::Error) {

@@ -3,6 +3,11 @@
 //! `QueueListener`, as dictConfig 3.12 configures them). Bounded: when the queue is
 //! full the call waits (`overflow = "block"`, nothing lost) or drops the record and
 //! counts it (`overflow = "drop"`, reported at most once a second).
+//!
+//! The worker takes what the queue holds, up to [`BATCH`] records at a time, and
+//! writes each target file's lines of them with one system call (where no rollover
+//! falls between them), so it keeps up with many threads logging at once. The logging
+//! call takes no lock of its own: the channel's, and two counters.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
@@ -105,16 +110,35 @@ struct Queued {
     origin: Origin,
 }
 
+/// The most records the worker takes from the queue at a time. Memory holds at most
+/// `queue_size` records in the queue and this many in the worker's hands.
+pub const BATCH: usize = 512;
+
 /// Counts records in and out, so a flush can wait for the queue to drain.
 #[derive(Default)]
 struct Progress {
-    counts: Mutex<(u64, u64)>,
+    /// Records handed to the queue (or dropped), ever.
+    queued: AtomicU64,
+    /// Records written (or dropped), ever.
+    done: AtomicU64,
+    /// Taken to wait for `done`, and by the worker to wake the waiters.
+    lock: Mutex<()>,
     drained: Condvar,
+}
+
+impl Progress {
+    /// `n` more records are done: wakes the threads waiting for the queue to drain.
+    fn finish(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::AcqRel);
+        let _held = self.lock.lock();
+        self.drained.notify_all();
+    }
 }
 
 /// The queue and its worker.
 pub struct QueueSink {
-    sender: Mutex<Option<SyncSender<Queued>>>,
+    /// None once the sink is dropped: the worker then writes what is left and stops.
+    sender: Option<SyncSender<Queued>>,
     overflow: Overflow,
     progress: Arc<Progress>,
     dropped: AtomicU64,
@@ -138,7 +162,7 @@ impl QueueSink {
             .name(format!("logconf-queue-{name}"))
             .spawn(move || work(&receiver, &targets, &worker_progress))?;
         Ok(QueueSink {
-            sender: Mutex::new(Some(sender)),
+            sender: Some(sender),
             overflow: plan.overflow,
             progress,
             dropped: AtomicU64::new(0),
@@ -178,10 +202,10 @@ impl QueueSink {
             time: rec.time,
             origin,
         };
-        let Some(sender) = self.sender.lock().clone() else {
+        let Some(sender) = &self.sender else {
             return;
         };
-        self.progress.counts.lock().0 += 1;
+        self.progress.queued.fetch_add(1, Ordering::AcqRel);
         let sent = match self.overflow {
             Overflow::Block => sender.send(queued).is_ok(),
             Overflow::Drop => match sender.try_send(queued) {
@@ -195,15 +219,7 @@ impl QueueSink {
             },
         };
         if !sent {
-            self.mark_done(1);
-        }
-    }
-
-    fn mark_done(&self, n: u64) {
-        let mut c = self.progress.counts.lock();
-        c.1 += n;
-        if c.1 >= c.0 {
-            self.progress.drained.notify_all();
+            self.progress.finish(1);
         }
     }
 
@@ -240,12 +256,15 @@ impl QueueSink {
     /// Waits (at most `limit`) until every record queued so far was written.
     pub fn drain(&self, limit: Duration) {
         let deadline = Instant::now() + limit;
-        let mut c = self.progress.counts.lock();
-        while c.1 < c.0 {
+        let target = self.progress.queued.load(Ordering::Acquire);
+        let mut held = self.progress.lock.lock();
+        // the worker adds to `done` before it takes the lock to wake: read under the
+        // lock, no wake-up is missed
+        while self.progress.done.load(Ordering::Acquire) < target {
             if self
                 .progress
                 .drained
-                .wait_until(&mut c, deadline)
+                .wait_until(&mut held, deadline)
                 .timed_out()
             {
                 return;
@@ -257,37 +276,47 @@ impl QueueSink {
 impl Drop for QueueSink {
     fn drop(&mut self) {
         // closing the queue lets the worker write what is left and stop
-        self.sender.lock().take();
+        self.sender.take();
         if let Some(worker) = self.worker.lock().take() {
             let _ = worker.join();
         }
     }
 }
 
+impl Queued {
+    fn record(&self) -> Record<'_> {
+        Record {
+            level: self.level,
+            logger: &self.logger,
+            message: Message::Text(&self.message),
+            kv: &self.kv,
+            file: self.file.as_deref(),
+            line: self.line,
+            time: self.time,
+            origin: Some(&self.origin),
+        }
+    }
+}
+
 fn work(receiver: &Receiver<Queued>, targets: &[Arc<Handler>], progress: &Progress) {
-    for q in receiver {
-        let rec = Record {
-            level: q.level,
-            logger: &q.logger,
-            message: Message::Text(&q.message),
-            kv: &q.kv,
-            file: q.file.as_deref(),
-            line: q.line,
-            time: q.time,
-            origin: Some(&q.origin),
-        };
+    let mut batch: Vec<Queued> = Vec::with_capacity(BATCH);
+    while let Ok(first) = receiver.recv() {
+        batch.push(first);
+        while batch.len() < BATCH {
+            match receiver.try_recv() {
+                Ok(q) => batch.push(q),
+                Err(_) => break,
+            }
+        }
+        let records: Vec<Record<'_>> = batch.iter().map(Queued::record).collect();
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             for t in targets {
-                if rec.level >= t.level {
-                    t.handle(&rec);
-                }
+                t.handle_many(&records);
             }
         }));
-        let mut c = progress.counts.lock();
-        c.1 += 1;
-        if c.1 >= c.0 {
-            progress.drained.notify_all();
-        }
+        drop(records);
+        progress.finish(batch.len() as u64);
+        batch.clear();
     }
     for t in targets {
         t.flush();

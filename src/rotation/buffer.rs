@@ -4,15 +4,214 @@
 //!
 //! One background thread (`logconf-flush`) flushes every buffered writer at its
 //! interval; a panic hook, chained to the one installed before, flushes them all.
+//!
+//! A record is added under the buffer's own mutex alone, as with a `BufWriter` behind
+//! a mutex: the file's state (its lock, its size, its next time rollover) is taken only
+//! when the buffer is written. The buffer keeps the file's size and next rollover as of
+//! its last write, so a record that might roll the file over is told apart without
+//! the state; such a record, a full buffer and a record at `flush_level` take the
+//! state and decide exactly, per record, as without a buffer.
 
-use std::sync::{Arc, Once, Weak};
-use std::time::Duration;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, MutexGuard, Once, PoisonError, TryLockError, Weak};
+use std::time::{Duration, Instant};
 
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 
-use super::FileWriter;
+use super::{size_rolls, FileWriter, Policy, State};
+use crate::clock;
 use crate::config::values::Level;
+
+/// The records held in memory, and what deciding a rollover needs of the file.
+pub(super) struct Buffer {
+    /// The records, back to back.
+    bytes: Vec<u8>,
+    /// Where each record ends in `bytes`.
+    ends: Vec<usize>,
+    /// When the buffer was last written.
+    flushed_at: Instant,
+    /// The file's size when the buffer was last written (the file's size changes only
+    /// while the buffer is held).
+    size: u64,
+    /// The file's next time rollover, likewise.
+    rollover_at: i64,
+}
+
+impl Buffer {
+    pub(super) fn new(state: &State) -> Buffer {
+        Buffer {
+            bytes: Vec::new(),
+            ends: Vec::new(),
+            flushed_at: Instant::now(),
+            size: state.size.load(Ordering::Relaxed),
+            rollover_at: state.rollover_at,
+        }
+    }
+
+    /// Notes the file's size and next rollover after the state was held.
+    fn follow(&mut self, state: &State) {
+        self.size = state.size.load(Ordering::Relaxed);
+        self.rollover_at = state.rollover_at;
+    }
+}
+
+/// A panic while the buffer was held leaves whole records in it: go on with them.
+fn hold(buffer: &std::sync::Mutex<Buffer>) -> MutexGuard<'_, Buffer> {
+    buffer.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl FileWriter {
+    /// Keeps `line` in memory, writing what is held first when it would not fit or the
+    /// file rolls over before it, and everything at once when `urgent`.
+    pub(super) fn write_buffered(
+        &self,
+        line: &[u8],
+        urgent: bool,
+        capacity: usize,
+    ) -> std::io::Result<()> {
+        let mut buf = hold(&self.buffer);
+        let fits = buf.bytes.len() + line.len() <= capacity;
+        if fits && !urgent && !self.may_roll(&buf, line.len() as u64) {
+            buf.bytes.extend_from_slice(line);
+            let end = buf.bytes.len();
+            buf.ends.push(end);
+            return Ok(());
+        }
+        let mut state = self.state.write();
+        let result = self.write_buffered_exactly(&mut state, &mut buf, line, urgent, capacity);
+        buf.follow(&state);
+        result
+    }
+
+    /// Whether `len` more bytes could roll the file over, from what the buffer knows:
+    /// never false when the file's own rule would roll it (it may be true when the
+    /// rule, which also looks at the path, would not).
+    fn may_roll(&self, buf: &Buffer, len: u64) -> bool {
+        match &self.settings.policy {
+            Policy::Append { .. } | Policy::Watched { .. } => false,
+            Policy::Size {
+                max_bytes,
+                backup_count,
+            } => size_rolls(
+                *max_bytes,
+                *backup_count,
+                buf.size + buf.bytes.len() as u64,
+                len,
+            ),
+            Policy::Time { .. } => clock::now_secs() >= buf.rollover_at,
+        }
+    }
+
+    /// [`FileWriter::write_buffered`] with the state held: the file's own rule decides.
+    fn write_buffered_exactly(
+        &self,
+        state: &mut State,
+        buf: &mut Buffer,
+        line: &[u8],
+        urgent: bool,
+        capacity: usize,
+    ) -> std::io::Result<()> {
+        let held = buf.bytes.len() as u64;
+        if self.rolls_before(state, held, line.len() as u64) {
+            self.write_held(state, buf)?;
+            let (_, error) = self.write_records(state, line, &[line.len()]);
+            return error.map_or(Ok(()), Err);
+        }
+        if buf.bytes.len() + line.len() > capacity {
+            self.write_held(state, buf)?;
+        }
+        if line.len() > capacity {
+            let (_, error) = self.write_records(state, line, &[line.len()]);
+            return error.map_or(Ok(()), Err);
+        }
+        buf.bytes.extend_from_slice(line);
+        let end = buf.bytes.len();
+        buf.ends.push(end);
+        if urgent {
+            self.write_held(state, buf)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what the buffer holds now.
+    pub(super) fn flush_buffer(&self) -> std::io::Result<()> {
+        let mut buf = hold(&self.buffer);
+        let mut state = self.state.write();
+        let result = self.write_held(&mut state, &mut buf);
+        buf.follow(&state);
+        result
+    }
+
+    /// Writes what the buffer holds (whole lines; what cannot be written is dropped,
+    /// counted as a failure of this call).
+    fn write_held(&self, state: &mut State, buf: &mut Buffer) -> std::io::Result<()> {
+        buf.flushed_at = Instant::now();
+        if buf.bytes.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::take(&mut buf.bytes);
+        let ends = std::mem::take(&mut buf.ends);
+        let (written, error) = self.write_records(state, &bytes, &ends);
+        let lost = ends.len() - written;
+        // keep the allocations for the next records
+        buf.bytes = bytes;
+        buf.bytes.clear();
+        buf.ends = ends;
+        buf.ends.clear();
+        match error {
+            None => Ok(()),
+            Some(e) => {
+                self.buffer_lost.fetch_add(lost as u64, Ordering::Relaxed);
+                Err(e)
+            }
+        }
+    }
+
+    /// For the flusher thread: writes the buffer when its interval has passed (or
+    /// always, with `all`); never waits for a buffer or a file another thread holds.
+    fn flush_buffer_if(&self, all: bool) {
+        let Some(b) = &self.settings.buffering else {
+            return;
+        };
+        let mut buf = match self.buffer.try_lock() {
+            Ok(buf) => buf,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return,
+        };
+        if !all && buf.flushed_at.elapsed() < b.interval {
+            return;
+        }
+        let Some(mut state) = self.state.try_write() else {
+            return;
+        };
+        let result = self.write_held(&mut state, &mut buf);
+        buf.follow(&state);
+        if let Err(e) = result {
+            crate::diagnostics::report!(
+                "cannot write the buffered records of {}: {e}",
+                self.settings.path.display()
+            );
+        }
+    }
+
+    /// At the writer's end: writes what the buffer still holds.
+    pub(super) fn write_buffer_at_drop(&mut self) {
+        if self.settings.buffering.is_none() {
+            return;
+        }
+        let buf = self
+            .buffer
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        let bytes = std::mem::take(&mut buf.bytes);
+        let ends = std::mem::take(&mut buf.ends);
+        if !bytes.is_empty() {
+            let mut state = self.state.write();
+            let _ = self.write_records(&mut state, &bytes, &ends);
+        }
+    }
+}
 
 /// How a file handler buffers.
 #[derive(Clone, Debug, PartialEq)]

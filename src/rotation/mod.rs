@@ -130,11 +130,6 @@ struct State {
     lock_file: Option<File>,
     /// When the path was last compared with the open file (without `lock`).
     checked_at: i64,
-    /// Records waiting in memory (`buffer`), and where each ends.
-    buffer: Vec<u8>,
-    buffer_ends: Vec<usize>,
-    /// When the buffer was last written.
-    flushed_at: std::time::Instant,
 }
 
 /// The part of a line a full disk let through, and the file it went to.
@@ -147,8 +142,11 @@ struct Cut {
 pub struct FileWriter {
     settings: Arc<Settings>,
     /// Shared by threads appending a line that rolls nothing over; exclusive for
-    /// opening, rolling over, buffering and recovering from a failed write.
+    /// opening, rolling over, writing a buffer and recovering from a failed write.
     state: RwLock<State>,
+    /// With `buffer`: the records held in memory. Taken before `state`, which a record
+    /// needs only when the buffer is written (see [`buffer`]).
+    buffer: std::sync::Mutex<buffer::Buffer>,
     /// Lines may be appended under the shared lock: no `lock`, no `buffer`, not a
     /// `watched_file` (which looks at the path before every record, as Python does).
     concurrent: bool,
@@ -218,9 +216,6 @@ impl FileWriter {
             shared_appends: false,
             lock_file: None,
             checked_at: 0,
-            buffer: Vec::new(),
-            buffer_ends: Vec::new(),
-            flushed_at: std::time::Instant::now(),
         };
         // Python starts the schedule at the file's mtime when the file exists already
         let existing_mtime = std::fs::metadata(&settings.path).ok().map(|m| m.mtime());
@@ -231,12 +226,14 @@ impl FileWriter {
             state.period_start = existing_mtime.unwrap_or_else(clock::now_secs);
             state.rollover_at = schedule.compute_rollover(state.period_start);
         }
+        let buffer = buffer::Buffer::new(&state);
         let concurrent = !settings.lock
             && settings.buffering.is_none()
             && !matches!(settings.policy, Policy::Watched { .. });
         let writer = FileWriter {
             settings: Arc::new(settings),
             state: RwLock::new(state),
+            buffer: std::sync::Mutex::new(buffer),
             concurrent,
             failing: std::sync::atomic::AtomicBool::new(false),
             cuts: Mutex::new(Vec::new()),
@@ -297,8 +294,7 @@ impl FileWriter {
     /// operating system either way.
     pub fn write(&self, line: &[u8], level: Level) -> std::io::Result<()> {
         if let Some(b) = &self.settings.buffering {
-            let mut state = self.state.write();
-            return self.write_buffered(&mut state, line, level >= b.flush_level, b.size);
+            return self.write_buffered(line, level >= b.flush_level, b.size);
         }
         if let Some(result) = self.append_concurrently(line) {
             return result;
@@ -316,6 +312,21 @@ impl FileWriter {
                 mine
             }
         }
+    }
+
+    /// Writes many lines (`bytes`, each ending at its `ends` offset), in order, with as
+    /// few system calls as rollover allows (for a queue's worker; not for a buffered
+    /// file). Returns how many lines were written, and the error that stopped the rest.
+    pub fn write_many(&self, bytes: &[u8], ends: &[usize]) -> (usize, Option<std::io::Error>) {
+        if ends.is_empty() {
+            return (0, None);
+        }
+        let mut state = self.state.write();
+        let (written, error) = self.write_records(&mut state, bytes, ends);
+        if error.is_none() {
+            self.failing.store(false, Ordering::Release);
+        }
+        (written, error)
     }
 
     /// The common case, without waiting for other threads: when the line rolls nothing
@@ -697,99 +708,15 @@ impl FileWriter {
     /// compressor is finished.
     pub fn flush(&self) {
         if self.settings.buffering.is_some() {
-            let mut state = self.state.write();
-            let _ = self.flush_buffer(&mut state);
+            let _ = self.flush_buffer();
         }
         self.pending.wait_idle(Duration::from_secs(60));
-    }
-
-    /// Buffered: keeps `line` in memory, writing what is held first when it would not
-    /// fit or the file rolls over before it, and everything at once when `urgent`.
-    fn write_buffered(
-        &self,
-        state: &mut State,
-        line: &[u8],
-        urgent: bool,
-        capacity: usize,
-    ) -> std::io::Result<()> {
-        let held = state.buffer.len() as u64;
-        if self.rolls_before(state, held, line.len() as u64) {
-            self.flush_buffer(state)?;
-            let (_, error) = self.write_records(state, line, &[line.len()]);
-            return error.map_or(Ok(()), Err);
-        }
-        if state.buffer.len() + line.len() > capacity {
-            self.flush_buffer(state)?;
-        }
-        if line.len() > capacity {
-            let (_, error) = self.write_records(state, line, &[line.len()]);
-            return error.map_or(Ok(()), Err);
-        }
-        state.buffer.extend_from_slice(line);
-        let end = state.buffer.len();
-        state.buffer_ends.push(end);
-        if urgent {
-            self.flush_buffer(state)?;
-        }
-        Ok(())
-    }
-
-    /// Writes what the buffer holds (whole lines; what cannot be written is dropped,
-    /// counted as a failure of this call).
-    fn flush_buffer(&self, state: &mut State) -> std::io::Result<()> {
-        state.flushed_at = std::time::Instant::now();
-        if state.buffer.is_empty() {
-            return Ok(());
-        }
-        let bytes = std::mem::take(&mut state.buffer);
-        let ends = std::mem::take(&mut state.buffer_ends);
-        let (written, error) = self.write_records(state, &bytes, &ends);
-        let lost = ends.len() - written;
-        // keep the allocations for the next records
-        state.buffer = bytes;
-        state.buffer.clear();
-        state.buffer_ends = ends;
-        state.buffer_ends.clear();
-        match error {
-            None => Ok(()),
-            Some(e) => {
-                self.buffer_lost.fetch_add(lost as u64, Ordering::Relaxed);
-                Err(e)
-            }
-        }
-    }
-
-    /// For the flusher thread: writes the buffer when its interval has passed (or
-    /// always, with `all`); never waits for a writer another thread holds.
-    fn flush_buffer_if(&self, all: bool) {
-        let Some(b) = &self.settings.buffering else {
-            return;
-        };
-        let Some(mut state) = self.state.try_write() else {
-            return;
-        };
-        if all || state.flushed_at.elapsed() >= b.interval {
-            if let Err(e) = self.flush_buffer(&mut state) {
-                crate::diagnostics::report!(
-                    "cannot write the buffered records of {}: {e}",
-                    self.settings.path.display()
-                );
-            }
-        }
     }
 }
 
 impl Drop for FileWriter {
     fn drop(&mut self) {
-        if self.settings.buffering.is_some() {
-            let state = self.state.get_mut();
-            let bytes = std::mem::take(&mut state.buffer);
-            let ends = std::mem::take(&mut state.buffer_ends);
-            if !bytes.is_empty() {
-                let mut state = self.state.write();
-                let _ = self.write_records(&mut state, &bytes, &ends);
-            }
-        }
+        self.write_buffer_at_drop();
     }
 }
 
