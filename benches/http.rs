@@ -55,7 +55,7 @@ fn shipped_config(variant: &str) -> String {
         shipped.contains(api),
         "the shipped billing.api logger changed"
     );
-    match variant {
+    let config = match variant {
         "logconf-off" => shipped.replace(
             api,
             "[loggers.\"billing.api\"]\nlevel = \"CRITICAL\"\nhandlers = [\"requests_file\", \"error_file\", \"console\"]",
@@ -64,12 +64,27 @@ fn shipped_config(variant: &str) -> String {
             api,
             "[loggers.\"billing.api\"]\nlevel = \"INFO\"\nhandlers = [\"requests_queue\", \"error_file\", \"console\"]",
         ) + "\n[handlers.requests_queue]\nclass = \"queue\"\nhandlers = [\"requests_file\"]\n",
+        // not run by default: what the requests file's gzip and `redact` cost, for the
+        // comparison with TraceLayer's file, which has neither
+        "logconf-nogzip" => shipped.replace(
+            "compress = \"gzip\"              # backups NAME.1.gz ... compressed off the logging thread\nlevel = \"INFO\"\nfilters = [\"redact\"]",
+            "level = \"INFO\"\nfilters = [\"redact\"]",
+        ),
+        "logconf-bare" => shipped.replace(
+            "compress = \"gzip\"              # backups NAME.1.gz ... compressed off the logging thread\nlevel = \"INFO\"\nfilters = [\"redact\"]",
+            "level = \"INFO\"",
+        ),
         "logconf-buffer" => shipped.replace(
             "filename = \"billing_api_requests.log\"",
             "filename = \"billing_api_requests.log\"\nbuffer = \"64KiB\"",
         ),
-        _ => shipped,
-    }
+        _ => shipped.clone(),
+    };
+    assert!(
+        variant == "logconf" || config != shipped,
+        "{variant}: the shipped logging.toml changed; the variant's edit no longer applies"
+    );
+    config
 }
 
 /// The server of one variant: prints its port, serves until stdin closes, flushes.

@@ -84,12 +84,14 @@ pub fn logger_name(target: &str) -> std::borrow::Cow<'_, str> {
 
 static GENERATION: AtomicU64 = AtomicU64::new(1);
 
-/// The last route a thread used, keyed by tree generation and target. Weak: a thread
-/// that stops logging must not keep a replaced configuration's handlers (and files) open.
+/// The last route a thread used, keyed by tree generation and target. A plain pointer:
+/// it keeps nothing alive (a thread that stops logging must not keep a replaced
+/// configuration's handlers and files open), and it is followed only while the tree of
+/// its generation is borrowed, which owns the route (see [`Tree::route`]).
 struct LastRoute {
     generation: u64,
     target: Box<str>,
-    route: std::sync::Weak<Route>,
+    route: *const Route,
 }
 
 /// Called with each logger name the first time a record is routed for it.
@@ -268,31 +270,36 @@ impl Tree {
         }
     }
 
-    /// The cached route of a `log` target.
-    pub fn route(&self, target: &str) -> Arc<Route> {
+    /// The route of a `log` target, borrowed from the tree: no reference count is
+    /// touched (threads logging at once would contend for it).
+    pub fn route(&self, target: &str) -> &Route {
         let hit = LAST_ROUTE.with(|last| {
             last.borrow().as_ref().and_then(|l| {
-                (l.generation == self.generation && &*l.target == target)
-                    .then(|| l.route.upgrade())
-                    .flatten()
+                (l.generation == self.generation && &*l.target == target).then_some(l.route)
             })
         });
-        if let Some(r) = hit {
-            return r;
+        if let Some(route) = hit {
+            // SAFETY: the pointer was taken from this tree's `routes` (generations are
+            // unique per tree), whose entries are only ever added, never replaced or
+            // removed: the `Arc` there keeps the route alive as long as `self`.
+            return unsafe { &*route };
         }
-        let route = self.route_by_map(target);
+        let route = Arc::as_ptr(&self.route_by_map(target));
         LAST_ROUTE.with(|last| {
             if let Ok(mut last) = last.try_borrow_mut() {
                 *last = Some(LastRoute {
                     generation: self.generation,
                     target: target.into(),
-                    route: Arc::downgrade(&route),
+                    route,
                 });
             }
         });
-        route
+        // SAFETY: as above: `route_by_map` returned a clone of the entry in `routes`.
+        unsafe { &*route }
     }
 
+    /// The route in `routes` (computed and added the first time). Entries are never
+    /// replaced or removed: [`Tree::route`] relies on it.
     fn route_by_map(&self, target: &str) -> Arc<Route> {
         if let Some(r) = self.routes.read().get(target) {
             return r.clone();

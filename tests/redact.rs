@@ -261,3 +261,40 @@ fn key_values_are_redacted_by_name_and_by_shape() {
         "paid card=[REDACTED] pw=[REDACTED] note=token=[REDACTED] n=123456\n"
     );
 }
+
+#[test]
+fn each_kind_of_key_value_alone_is_checked() {
+    // one key-value per record: the look before any copy must see the secret itself
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[filters.redact]\nclass = \"redact\"\n[formatters.kv]\nformat = \"%(message)s %(v)s\"\n[handlers.f]\nclass = \"file\"\nfilename = \"out.log\"\nformatter = \"kv\"\nfilters = [\"redact\"]\n[root]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n",
+    )
+    .unwrap();
+    let shown = "password=hunter2";
+    let cases: Vec<(&str, log::kv::Value<'_>)> = vec![
+        ("u64", log::kv::Value::from(4111111111111111u64)),
+        ("i64", log::kv::Value::from(-4111111111111111i64)),
+        ("u128", log::kv::Value::from(4111111111111111u128)),
+        ("i128", log::kv::Value::from(4111111111111111i128)),
+        ("str", log::kv::Value::from("card 4111 1111 1111 1111")),
+        ("display", log::kv::Value::from_display(&shown)),
+        ("float", log::kv::Value::from(4111111111111111.0f64)),
+        ("bool", log::kv::Value::from(true)),
+        ("short", log::kv::Value::from(1234u64)),
+    ];
+    for (name, value) in &cases {
+        let kv = [("v", value.clone())];
+        let rec = Record {
+            kv: &kv,
+            ..Record::new(Level::INFO, Message::Text(name))
+        };
+        h.log("app", &rec);
+    }
+    h.flush();
+    assert_eq!(
+        read(&dir.path().join("out.log")),
+        "u64 [REDACTED]\ni64 -[REDACTED]\nu128 [REDACTED]\ni128 [REDACTED]\nstr card [REDACTED]\n\
+         display password=[REDACTED]\nfloat 4111111111111111.0\nbool true\nshort 1234\n"
+    );
+}

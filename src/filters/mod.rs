@@ -204,8 +204,64 @@ pub fn apply(filters: &[Arc<Filter>], rec: &Record<'_>, then: impl FnOnce(&Recor
     }
 }
 
-/// True when a key-value needs the redactors: its key names a secret, it is an
-/// integer as long as a card number, or its text could match a pattern.
+/// Whether one value needs the redactors: an integer as long as a card number, a text
+/// a pattern could match, or a value shown through Display or Debug (it may hold
+/// anything). A float, a bool, a char or nothing cannot.
+struct ValueCheck<'r> {
+    redactors: &'r [&'r Redactor],
+    needed: bool,
+}
+
+impl<'v> log::kv::VisitValue<'v> for ValueCheck<'_> {
+    fn visit_any(&mut self, _: log::kv::Value) -> Result<(), log::kv::Error> {
+        self.needed = true;
+        Ok(())
+    }
+
+    fn visit_null(&mut self) -> Result<(), log::kv::Error> {
+        Ok(())
+    }
+
+    fn visit_u64(&mut self, value: u64) -> Result<(), log::kv::Error> {
+        self.needed = redact::card_length(value);
+        Ok(())
+    }
+
+    fn visit_i64(&mut self, value: i64) -> Result<(), log::kv::Error> {
+        self.needed = redact::card_length(value.unsigned_abs());
+        Ok(())
+    }
+
+    fn visit_u128(&mut self, value: u128) -> Result<(), log::kv::Error> {
+        self.needed = u64::try_from(value).is_ok_and(redact::card_length);
+        Ok(())
+    }
+
+    fn visit_i128(&mut self, value: i128) -> Result<(), log::kv::Error> {
+        self.needed = u64::try_from(value.unsigned_abs()).is_ok_and(redact::card_length);
+        Ok(())
+    }
+
+    fn visit_f64(&mut self, _: f64) -> Result<(), log::kv::Error> {
+        Ok(())
+    }
+
+    fn visit_bool(&mut self, _: bool) -> Result<(), log::kv::Error> {
+        Ok(())
+    }
+
+    fn visit_char(&mut self, _: char) -> Result<(), log::kv::Error> {
+        Ok(())
+    }
+
+    fn visit_str(&mut self, value: &str) -> Result<(), log::kv::Error> {
+        self.needed = self.redactors.iter().any(|r| r.may_match(value));
+        Ok(())
+    }
+}
+
+/// True when a key-value needs the redactors: its key names a secret, or its value
+/// does (see [`ValueCheck`]).
 fn kv_needs_redaction(kv: &dyn log::kv::Source, redactors: &[&Redactor]) -> bool {
     struct Check<'r> {
         redactors: &'r [&'r Redactor],
@@ -221,21 +277,15 @@ fn kv_needs_redaction(kv: &dyn log::kv::Source, redactors: &[&Redactor]) -> bool
             if k.starts_with("__logconf") {
                 return Ok(());
             }
-            // the commonest kinds first: a text, then numbers
-            let needed = redact::is_secret_name(k)
-                || if let Some(s) = value.to_borrowed_str() {
-                    self.redactors.iter().any(|r| r.may_match(s))
-                } else if value.to_bool().is_some() {
-                    false
-                } else if let Some(i) = value.to_i64() {
-                    redact::card_length(i.unsigned_abs())
-                } else if let Some(u) = value.to_u64() {
-                    redact::card_length(u)
-                } else {
-                    // a float cannot be a card; a value shown through Display or Debug
-                    // may hold anything: look at its text
-                    value.to_f64().is_none()
+            let needed = redact::is_secret_name(k) || {
+                // one look at the value, whatever its kind
+                let mut value_check = ValueCheck {
+                    redactors: self.redactors,
+                    needed: false,
                 };
+                let _ = value.visit(&mut value_check);
+                value_check.needed
+            };
             if needed {
                 self.needed = true;
                 return Err(log::kv::Error::msg("found"));
