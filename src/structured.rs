@@ -53,6 +53,15 @@ pub fn python_dict(fields: Fields<'_>) -> String {
     out
 }
 
+/// [`python_dict`] as a format argument: `format_args!("Details: {}", PythonDict(fields))`.
+pub(crate) struct PythonDict<'a>(pub Fields<'a>);
+
+impl std::fmt::Display for PythonDict<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&python_dict(self.0))
+    }
+}
+
 /// A field value a record can carry: an owned [`Value`] or a borrowed `log` value.
 trait AsKv {
     fn as_kv(&self) -> log::kv::Value<'_>;
@@ -70,9 +79,11 @@ impl AsKv for log::kv::Value<'_> {
     }
 }
 
-/// Key-values, and the Python level when `log`'s five cannot carry it.
+/// Key-values (`fields`, then `more`), and the Python level when `log`'s five cannot
+/// carry it.
 struct KvFields<'a, V> {
     fields: &'a [(&'a str, V)],
+    more: &'a [(&'a str, V)],
     level: Option<i64>,
 }
 
@@ -84,14 +95,14 @@ impl<V: AsKv> log::kv::Source for KvFields<'_, V> {
         if let Some(n) = self.level {
             visitor.visit_pair(log::kv::Key::from_str(LEVEL_KEY), log::kv::Value::from(n))?;
         }
-        for (k, v) in self.fields {
+        for (k, v) in self.fields.iter().chain(self.more) {
             visitor.visit_pair(log::kv::Key::from_str(k), v.as_kv())?;
         }
         Ok(())
     }
 
     fn count(&self) -> usize {
-        self.fields.len() + usize::from(self.level.is_some())
+        self.fields.len() + self.more.len() + usize::from(self.level.is_some())
     }
 }
 
@@ -114,7 +125,20 @@ fn log_level(level: Level) -> (log::Level, bool) {
 /// Logs one record with key-values through the installed `log` logger.
 #[track_caller]
 pub fn emit(target: &str, level: Level, message: &str, fields: Fields<'_>) {
-    emit_with(target, level, format_args!("{message}"), fields);
+    emit_with(target, level, format_args!("{message}"), fields, &[]);
+}
+
+/// [`emit`] with the message as format arguments and the fields in two parts (a
+/// helper's own, then the caller's), neither copied.
+#[track_caller]
+pub(crate) fn emit_parts(
+    target: &str,
+    level: Level,
+    message: std::fmt::Arguments<'_>,
+    own: Fields<'_>,
+    more: Fields<'_>,
+) {
+    emit_with(target, level, message, own, more);
 }
 
 #[track_caller]
@@ -123,6 +147,7 @@ fn emit_with<V: AsKv>(
     level: Level,
     message: std::fmt::Arguments<'_>,
     fields: &[(&str, V)],
+    more: &[(&str, V)],
 ) {
     let (log_level, marked) = log_level(level);
     if log_level > log::max_level() {
@@ -131,6 +156,7 @@ fn emit_with<V: AsKv>(
     let location = std::panic::Location::caller();
     let kv = KvFields {
         fields,
+        more,
         level: marked.then_some(i64::from(level.0)),
     };
     log::logger().log(
@@ -167,7 +193,7 @@ pub fn emit_args(
     message: std::fmt::Arguments<'_>,
     pairs: &[(&str, log::kv::Value<'_>)],
 ) {
-    emit_with(target, level, message, pairs);
+    emit_with(target, level, message, pairs, &[]);
 }
 
 /// A logger for one dotted name with the Billing-API document's `logger.info(msg, {fields})` shape. The
@@ -199,6 +225,9 @@ impl StructuredLogger {
         fields: Fields<'_>,
         error: Option<&dyn std::error::Error>,
     ) {
+        if !enabled(&self.name, level) {
+            return;
+        }
         let mut text = String::from(message);
         if !fields.is_empty() {
             let _ = write!(text, " - {}", python_dict(fields));

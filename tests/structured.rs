@@ -124,6 +124,7 @@ handlers = ["text", "json", "ecs", "critical"]
         ],
     );
     log_performance_metric("payment_processing", 0.095, "seconds", &[]);
+    log_performance_metric("db_query", 12.5, "ms", &[("table", "payments".into())]);
     let logger = StructuredLogger::new("myapp.payments");
     logger.info(
         "Processing refund",
@@ -193,6 +194,7 @@ handlers = ["text", "json", "ecs", "critical"]
         "INFO [billing.events] req=- user=123 Billing Event: payment_created - User: 123, Details: {'payment_id': 456, 'amount': 99.99, 'currency': 'USD'}",
         "WARNING [billing.security] req=- user=9 Security Event: unauthorized_admin_access - Severity: warning, Details: {'user_id': 9, 'attempted_endpoint': '/api/v1/admin/'}",
         "INFO [billing.performance] req=- user=- Performance Metric: payment_processing - Value: 0.095 seconds",
+        "INFO [billing.performance] req=- user=- Performance Metric: db_query - Value: 12.5 ms, Details: {'table': 'payments'}",
         "INFO [myapp.payments] req=- user=- Processing refund - {'payment_id': 456, 'reason': 'customer_request'}",
         "ERROR [myapp.payments] req=- user=- Refund failed - {'payment_id': 456}",
         "Error: refund refused",
@@ -216,7 +218,7 @@ handlers = ["text", "json", "ecs", "critical"]
         .collect();
     assert_eq!(
         records.len(),
-        15,
+        16,
         "one JSON object per record, whatever the message"
     );
     assert_eq!(records[0]["level"], "CRITICAL");
@@ -241,12 +243,15 @@ handlers = ["text", "json", "ecs", "critical"]
     assert_eq!(records[7]["currency"], "USD");
     assert_eq!(records[8]["severity"], "warning");
     assert_eq!(records[9]["value"], 0.095);
+    assert_eq!(records[10]["metric_name"], "db_query");
+    assert_eq!(records[10]["unit"], "ms");
+    assert_eq!(records[10]["table"], "payments", "the caller's details follow");
     assert_eq!(
-        records[13]["card"], "[REDACTED]",
+        records[14]["card"], "[REDACTED]",
         "a key-value named like a secret"
     );
     assert_eq!(
-        records[14]["message"],
+        records[15]["message"],
         "json \"quotes\"\nand a second line\twith a tab"
     );
 

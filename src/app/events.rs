@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::context::Value;
-use crate::structured::{emit, python_dict, Fields};
+use crate::structured::{emit_parts, enabled, Fields, PythonDict};
 use crate::Level;
 
 /// `billing`: general billing operations.
@@ -70,63 +70,75 @@ impl std::str::FromStr for Severity {
     }
 }
 
-fn with_fields<'a>(head: Vec<(&'a str, Value)>, details: Fields<'a>) -> Vec<(&'a str, Value)> {
-    let mut all = head;
-    all.extend(details.iter().cloned());
-    all
-}
-
 /// `Billing Event: payment_created - User: 123, Details: {'payment_id': 456, ...}` at
 /// INFO on `billing.events`.
 #[track_caller]
 pub fn log_billing_event(event_type: &str, user_id: impl Into<Value>, details: Fields<'_>) {
-    let user = user_id.into();
-    let message = format!(
-        "Billing Event: {event_type} - User: {user}, Details: {}",
-        python_dict(details)
-    );
-    let fields = with_fields(
-        vec![("event_type", event_type.into()), ("user_id", user)],
+    if !enabled(EVENTS, Level::INFO) {
+        return;
+    }
+    let own = [("event_type", Value::from(event_type)), ("user_id", user_id.into())];
+    emit_parts(
+        EVENTS,
+        Level::INFO,
+        format_args!(
+            "Billing Event: {event_type} - User: {}, Details: {}",
+            own[1].1,
+            PythonDict(details)
+        ),
+        &own,
         details,
     );
-    emit(EVENTS, Level::INFO, &message, &fields);
 }
 
 /// `Security Event: unauthorized_admin_access - Severity: warning, Details: {...}` on
 /// `billing.security`, at the level of the severity.
 #[track_caller]
 pub fn log_security_event(event_type: &str, severity: Severity, details: Fields<'_>) {
-    let message = format!(
-        "Security Event: {event_type} - Severity: {severity}, Details: {}",
-        python_dict(details)
-    );
-    let fields = with_fields(
-        vec![
-            ("event_type", event_type.into()),
-            ("severity", severity.to_string().into()),
-        ],
+    let level = severity.level();
+    if !enabled(SECURITY, level) {
+        return;
+    }
+    let own = [
+        ("event_type", Value::from(event_type)),
+        ("severity", Value::from(severity.to_string())),
+    ];
+    emit_parts(
+        SECURITY,
+        level,
+        format_args!(
+            "Security Event: {event_type} - Severity: {severity}, Details: {}",
+            PythonDict(details)
+        ),
+        &own,
         details,
     );
-    emit(SECURITY, severity.level(), &message, &fields);
 }
 
 /// `Performance Metric: payment_processing - Value: 0.095 seconds` at INFO on
 /// `billing.performance` (`, Details: {...}` follows when there are details).
 #[track_caller]
 pub fn log_performance_metric(metric_name: &str, value: f64, unit: &str, details: Fields<'_>) {
+    if !enabled(PERFORMANCE, Level::INFO) {
+        return;
+    }
     let mut shown = String::new();
     crate::format::value::float_repr(value, &mut shown);
-    let mut message = format!("Performance Metric: {metric_name} - Value: {shown} {unit}");
-    if !details.is_empty() {
-        message.push_str(&format!(", Details: {}", python_dict(details)));
+    let own = [
+        ("metric_name", Value::from(metric_name)),
+        ("value", Value::from(value)),
+        ("unit", Value::from(unit)),
+    ];
+    let message = format_args!("Performance Metric: {metric_name} - Value: {shown} {unit}");
+    if details.is_empty() {
+        emit_parts(PERFORMANCE, Level::INFO, message, &own, details);
+    } else {
+        emit_parts(
+            PERFORMANCE,
+            Level::INFO,
+            format_args!("{message}, Details: {}", PythonDict(details)),
+            &own,
+            details,
+        );
     }
-    let fields = with_fields(
-        vec![
-            ("metric_name", metric_name.into()),
-            ("value", value.into()),
-            ("unit", unit.into()),
-        ],
-        details,
-    );
-    emit(PERFORMANCE, Level::INFO, &message, &fields);
 }
