@@ -333,7 +333,7 @@ impl Tree {
             logger: &route.name,
             ..*rec
         };
-        crate::filters::apply(&route.filters, &rec, |r| call_handlers(&route, r));
+        crate::filters::apply(&route.filters, &rec, |r| call_handlers(route, r));
     }
 
     /// The handlers a record of `target` at `level` would be written by (levels and

@@ -245,7 +245,10 @@ handlers = ["text", "json", "ecs", "critical"]
     assert_eq!(records[9]["value"], 0.095);
     assert_eq!(records[10]["metric_name"], "db_query");
     assert_eq!(records[10]["unit"], "ms");
-    assert_eq!(records[10]["table"], "payments", "the caller's details follow");
+    assert_eq!(
+        records[10]["table"], "payments",
+        "the caller's details follow"
+    );
     assert_eq!(
         records[14]["card"], "[REDACTED]",
         "a key-value named like a secret"

@@ -77,7 +77,10 @@ pub fn log_billing_event(event_type: &str, user_id: impl Into<Value>, details: F
     if !enabled(EVENTS, Level::INFO) {
         return;
     }
-    let own = [("event_type", Value::from(event_type)), ("user_id", user_id.into())];
+    let own = [
+        ("event_type", Value::from(event_type)),
+        ("user_id", user_id.into()),
+    ];
     emit_parts(
         EVENTS,
         Level::INFO,

@@ -199,6 +199,28 @@ pub fn client_ip(
     )
 }
 
+/// An address as text, as `Display` writes it (an IPv4 address without the formatting
+/// machinery: it is written for every request).
+fn ip_text(ip: IpAddr) -> String {
+    let IpAddr::V4(v4) = ip else {
+        return ip.to_string();
+    };
+    let mut text = String::with_capacity(15);
+    for (i, octet) in v4.octets().into_iter().enumerate() {
+        if i > 0 {
+            text.push('.');
+        }
+        if octet >= 100 {
+            text.push(char::from(b'0' + octet / 100));
+        }
+        if octet >= 10 {
+            text.push(char::from(b'0' + octet / 10 % 10));
+        }
+        text.push(char::from(b'0' + octet % 10));
+    }
+    text
+}
+
 /// The request id: the client's `X-Request-ID` when it is 1–128 characters of letters,
 /// digits, `-`, `_`, `.`, `:`; else a new version 4 UUID (unique, not secret).
 pub fn request_id(incoming: Option<&str>) -> String {
@@ -436,7 +458,7 @@ impl RequestLog {
     pub(crate) fn begin(config: &RequestLogConfig, req: &RequestView<'_>) -> RequestLog {
         let request_id = request_id(req.request_id);
         let ip = client_ip(req.peer, req.forwarded_for, &config.trusted_proxies);
-        let ip_text = ip.map_or_else(|| "-".to_string(), |ip| ip.to_string());
+        let ip_text = ip.map_or_else(|| "-".to_string(), ip_text);
         let user = req
             .user
             .map(|u| (escape_untrusted(&u.username), escape_untrusted(&u.id)));
@@ -692,6 +714,24 @@ mod tests {
             );
         }
     }
+    #[test]
+    fn addresses_read_as_display_writes_them() {
+        for ip in [
+            "0.0.0.0",
+            "127.0.0.1",
+            "10.20.30.40",
+            "192.168.1.100",
+            "255.255.255.255",
+            "9.99.100.109",
+            "::1",
+            "2001:db8::8a2e:370:7334",
+            "::ffff:10.0.0.1",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert_eq!(ip_text(ip), ip.to_string());
+        }
+    }
+
     #[test]
     fn a_forked_child_does_not_repeat_its_parents_request_ids() {
         use std::io::Read as _;

@@ -8,9 +8,15 @@
 //! writes each target file's lines of them with one system call (where no rollover
 //! falls between them), so it keeps up with many threads logging at once. The logging
 //! call takes no lock of its own: the channel's, and two counters.
+//!
+//! The logging call does not wake the worker: an idle worker looks at the queue every
+//! [`IDLE_WAIT`] (a wake-up per record would cost the logging thread a system call and,
+//! on a busy machine, a context switch). It is woken when the queue is half full, at a
+//! flush and when the queue closes, so a record waits at most about [`IDLE_WAIT`] in
+//! the queue unless the worker is busy.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -114,6 +120,9 @@ struct Queued {
 /// `queue_size` records in the queue and this many in the worker's hands.
 pub const BATCH: usize = 512;
 
+/// How often an idle worker looks at the queue.
+pub const IDLE_WAIT: Duration = Duration::from_millis(1);
+
 /// Counts records in and out, so a flush can wait for the queue to drain.
 #[derive(Default)]
 struct Progress {
@@ -145,6 +154,10 @@ pub struct QueueSink {
     reported_dropped: AtomicU64,
     last_report: Mutex<Option<Instant>>,
     worker: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// The worker, to wake it.
+    worker_thread: std::thread::Thread,
+    /// Records the queue holds.
+    size: u64,
     name: String,
 }
 
@@ -168,7 +181,9 @@ impl QueueSink {
             dropped: AtomicU64::new(0),
             reported_dropped: AtomicU64::new(0),
             last_report: Mutex::new(None),
+            worker_thread: worker.thread().clone(),
             worker: Mutex::new(Some(worker)),
+            size: plan.size as u64,
             name: name.to_string(),
         })
     }
@@ -205,7 +220,11 @@ impl QueueSink {
         let Some(sender) = &self.sender else {
             return;
         };
-        self.progress.queued.fetch_add(1, Ordering::AcqRel);
+        let in_all = self.progress.queued.fetch_add(1, Ordering::AcqRel) + 1;
+        // half full: the worker is woken rather than left to its next look
+        if in_all.saturating_sub(self.progress.done.load(Ordering::Acquire)) > self.size / 2 {
+            self.worker_thread.unpark();
+        }
         let sent = match self.overflow {
             Overflow::Block => sender.send(queued).is_ok(),
             Overflow::Drop => match sender.try_send(queued) {
@@ -257,6 +276,7 @@ impl QueueSink {
     pub fn drain(&self, limit: Duration) {
         let deadline = Instant::now() + limit;
         let target = self.progress.queued.load(Ordering::Acquire);
+        self.worker_thread.unpark();
         let mut held = self.progress.lock.lock();
         // the worker adds to `done` before it takes the lock to wake: read under the
         // lock, no wake-up is missed
@@ -277,6 +297,7 @@ impl Drop for QueueSink {
     fn drop(&mut self) {
         // closing the queue lets the worker write what is left and stop
         self.sender.take();
+        self.worker_thread.unpark();
         if let Some(worker) = self.worker.lock().take() {
             let _ = worker.join();
         }
@@ -300,7 +321,15 @@ impl Queued {
 
 fn work(receiver: &Receiver<Queued>, targets: &[Arc<Handler>], progress: &Progress) {
     let mut batch: Vec<Queued> = Vec::with_capacity(BATCH);
-    while let Ok(first) = receiver.recv() {
+    loop {
+        let first = match receiver.try_recv() {
+            Ok(first) => first,
+            Err(TryRecvError::Empty) => {
+                std::thread::park_timeout(IDLE_WAIT);
+                continue;
+            }
+            Err(TryRecvError::Disconnected) => break,
+        };
         batch.push(first);
         while batch.len() < BATCH {
             match receiver.try_recv() {
