@@ -172,16 +172,19 @@ fn emit_with<V: AsKv>(
 }
 
 /// True when the installed `log` logger would handle a record of `target` at `level`
-/// (nothing needs building otherwise).
+/// (nothing needs building otherwise). A level `log` cannot carry (CRITICAL, a custom
+/// level) is not asked about: the logger would be asked with `log`'s level below it
+/// and could say no to a record that passes.
 pub fn enabled(target: &str, level: Level) -> bool {
-    let (log_level, _) = log_level(level);
+    let (log_level, marked) = log_level(level);
     log_level <= log::max_level()
-        && log::logger().enabled(
-            &log::Metadata::builder()
-                .level(log_level)
-                .target(target)
-                .build(),
-        )
+        && (marked
+            || log::logger().enabled(
+                &log::Metadata::builder()
+                    .level(log_level)
+                    .target(target)
+                    .build(),
+            ))
 }
 
 /// [`emit`] with the message as format arguments and borrowed key-values: nothing is

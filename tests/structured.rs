@@ -68,6 +68,10 @@ formatter = "picked"
 [loggers.guard]
 handlers = ["picked"]
 propagate = false
+[loggers.alarms]
+level = "CRITICAL"
+handlers = ["critical"]
+propagate = false
 [root]
 level = "DEBUG"
 handlers = ["text", "json", "ecs", "critical"]
@@ -139,6 +143,10 @@ handlers = ["text", "json", "ecs", "critical"]
     );
     logger.error_with("Refund failed", &[("payment_id", 456.into())], &err);
     logger.critical("Refunds disabled", &[]);
+    // a logger at CRITICAL: `log` carries CRITICAL as ERROR, yet the record passes
+    let alarms = StructuredLogger::new("alarms");
+    alarms.error("below the alarms logger's level", &[]);
+    alarms.critical("Ledger offline", &[]);
 
     // secrets never reach the files that redact
     log::info!(target: "billing.api", card = "4111 1111 1111 1111"; "charge card 4111-1111-1111-1111 with password=hunter2 and Bearer abc.def");
@@ -207,7 +215,7 @@ handlers = ["text", "json", "ecs", "critical"]
     assert_eq!(text.lines().collect::<Vec<_>>(), expect);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("critical.log")).unwrap(),
-        "Payment provider unreachable\nLedger mismatch on order 42\nRefunds disabled\n",
+        "Payment provider unreachable\nLedger mismatch on order 42\nRefunds disabled\nLedger offline\n",
         "CRITICAL passes a level_range filter of CRITICAL, ERROR does not"
     );
 

@@ -226,6 +226,61 @@ fn a_full_drop_queue_drops_and_reports_its_count() {
     assert_eq!(slow.load(std::sync::atomic::Ordering::Relaxed), written);
 }
 
+/// The voluntary context switches of this process's thread named `name`.
+fn switches_of(name: &str) -> Option<u64> {
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let task = task.ok()?.path();
+        let comm = std::fs::read_to_string(task.join("comm")).ok()?;
+        if comm.trim_end() == name {
+            let status = std::fs::read_to_string(task.join("status")).ok()?;
+            let line = status
+                .lines()
+                .find(|l| l.starts_with("voluntary_ctxt_switches:"))?;
+            return line.split_whitespace().nth(1)?.parse().ok();
+        }
+    }
+    None
+}
+
+#[test]
+fn an_idle_queue_worker_sleeps_and_the_next_record_wakes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\n[handlers.idle]\nclass = \"queue\"\nhandlers = [\"file\"]\n[root]\nlevel = \"INFO\"\nhandlers = [\"idle\"]\n",
+    )
+    .unwrap();
+    let log = |text: &str| {
+        h.log(
+            "app",
+            &Record {
+                logger: "app",
+                ..Record::new(Level::INFO, Message::Text(text))
+            },
+        )
+    };
+    log("before");
+    h.flush();
+    // past the worker's ~100 ms of looks every millisecond
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let before = switches_of("logconf-queue-i").expect("the worker thread");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let after = switches_of("logconf-queue-i").expect("the worker thread");
+    assert!(
+        after - before <= 3,
+        "an idle worker woke {} times in a second",
+        after - before
+    );
+    log("after");
+    // no flush: the record wakes the worker, which writes it well before its
+    // one-second safety net would
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while read(&dir.path().join("app.log")) != "before\nafter\n" {
+        assert!(std::time::Instant::now() < deadline, "the record was not written");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// A child process logs buffered records, then panics and aborts: the panic hook
 /// wrote the buffer before the process died.
 #[test]

@@ -205,8 +205,8 @@ pub fn apply(filters: &[Arc<Filter>], rec: &Record<'_>, then: impl FnOnce(&Recor
 }
 
 /// Whether one value needs the redactors: an integer as long as a card number, a text
-/// a pattern could match, or a value shown through Display or Debug (it may hold
-/// anything). A float, a bool, a char or nothing cannot.
+/// (or a char) a pattern could match, or a value shown through Display or Debug (it may
+/// hold anything). A float, a bool or nothing cannot.
 struct ValueCheck<'r> {
     redactors: &'r [&'r Redactor],
     needed: bool,
@@ -250,8 +250,9 @@ impl<'v> log::kv::VisitValue<'v> for ValueCheck<'_> {
         Ok(())
     }
 
-    fn visit_char(&mut self, _: char) -> Result<(), log::kv::Error> {
-        Ok(())
+    fn visit_char(&mut self, value: char) -> Result<(), log::kv::Error> {
+        // a custom pattern may match one character
+        self.visit_str(value.encode_utf8(&mut [0; 4]))
     }
 
     fn visit_str(&mut self, value: &str) -> Result<(), log::kv::Error> {

@@ -297,26 +297,31 @@ impl Handler {
     /// without `buffer` gets their lines in one system call where rollover allows
     /// (rollover stays exact per record); other outputs get them one by one.
     pub(crate) fn handle_many(&self, recs: &[Record<'_>]) {
-        let Sink::File(file) = &self.sink else {
-            for rec in recs.iter().filter(|r| r.level >= self.level) {
-                self.handle(rec);
+        let wanted = recs.iter().filter(|r| r.level >= self.level);
+        let file = match &self.sink {
+            Sink::File(file) if file.settings().buffering.is_none() => file,
+            _ => {
+                for rec in wanted {
+                    self.handle_caught(|| self.handle(rec));
+                }
+                return;
             }
-            return;
         };
-        if file.settings().buffering.is_some() {
-            for rec in recs.iter().filter(|r| r.level >= self.level) {
-                self.handle(rec);
-            }
-            return;
-        }
         let mut text = String::new();
         let mut ends = Vec::with_capacity(recs.len());
-        for rec in recs.iter().filter(|r| r.level >= self.level) {
-            crate::filters::apply(&self.filters, rec, |r| {
-                self.formatter.format(r, &mut text);
-                text.push('\n');
-                ends.push(text.len());
+        for rec in wanted {
+            let start = text.len();
+            self.handle_caught(|| {
+                crate::filters::apply(&self.filters, rec, |r| {
+                    self.formatter.format(r, &mut text);
+                    text.push('\n');
+                    ends.push(text.len());
+                });
             });
+            // a record whose formatting panicked leaves no part of a line
+            if ends.last().is_none_or(|&end| end <= start) {
+                text.truncate(start);
+            }
         }
         let (written, error) = file.write_many(text.as_bytes(), &ends);
         match error {
@@ -330,6 +335,14 @@ impl Handler {
                     .fetch_add((ends.len() - written) as u64, Ordering::Relaxed);
                 self.report(&e);
             }
+        }
+    }
+
+    /// Runs `f` for one record; a panic in it (a formatter, a custom filter, a value's
+    /// `Display`) loses that record alone, counted as dropped.
+    fn handle_caught(&self, f: impl FnOnce()) {
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 

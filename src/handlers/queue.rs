@@ -9,11 +9,13 @@
 //! falls between them), so it keeps up with many threads logging at once. The logging
 //! call takes no lock of its own: the channel's, and two counters.
 //!
-//! The logging call does not wake the worker: an idle worker looks at the queue every
-//! [`IDLE_WAIT`] (a wake-up per record would cost the logging thread a system call and,
-//! on a busy machine, a context switch). It is woken when the queue is half full, at a
-//! flush and when the queue closes, so a record waits at most about [`IDLE_WAIT`] in
-//! the queue unless the worker is busy.
+//! While records come, the logging call does not wake the worker: the worker looks at
+//! the queue every [`IDLE_WAIT`] (a wake-up per record would cost the logging thread a
+//! system call and, on a busy machine, a context switch), so a record waits about
+//! [`IDLE_WAIT`] in the queue unless the worker is busy. It is woken when the queue is
+//! half full, at a flush and when the queue closes. After [`IDLE_LOOKS`] looks that
+//! found nothing, the worker sleeps until the next record wakes it: an idle queue costs
+//! no CPU.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendError};
@@ -120,8 +122,11 @@ struct Queued {
 /// `queue_size` records in the queue and this many in the worker's hands.
 pub const BATCH: usize = 512;
 
-/// How often an idle worker looks at the queue.
+/// How often a worker that found the queue empty looks again.
 pub const IDLE_WAIT: Duration = Duration::from_millis(1);
+
+/// Empty looks (about 100 ms) before the worker sleeps until a record wakes it.
+pub const IDLE_LOOKS: u32 = 100;
 
 /// Counts records in and out, so a flush can wait for the queue to drain.
 #[derive(Default)]
@@ -133,6 +138,8 @@ struct Progress {
     /// Taken to wait for `done`, and by the worker to wake the waiters.
     lock: Mutex<()>,
     drained: Condvar,
+    /// The worker sleeps until a record wakes it.
+    sleeping: std::sync::atomic::AtomicBool,
 }
 
 impl Progress {
@@ -239,6 +246,14 @@ impl QueueSink {
         };
         if !sent {
             self.progress.finish(1);
+        } else {
+            // a sleeping worker is woken by the record; a busy one looks by itself
+            std::sync::atomic::fence(Ordering::SeqCst);
+            if self.progress.sleeping.load(Ordering::Relaxed)
+                && self.progress.sleeping.swap(false, Ordering::SeqCst)
+            {
+                self.worker_thread.unpark();
+            }
         }
     }
 
@@ -321,15 +336,7 @@ impl Queued {
 
 fn work(receiver: &Receiver<Queued>, targets: &[Arc<Handler>], progress: &Progress) {
     let mut batch: Vec<Queued> = Vec::with_capacity(BATCH);
-    loop {
-        let first = match receiver.try_recv() {
-            Ok(first) => first,
-            Err(TryRecvError::Empty) => {
-                std::thread::park_timeout(IDLE_WAIT);
-                continue;
-            }
-            Err(TryRecvError::Disconnected) => break,
-        };
+    while let Some(first) = next_record(receiver, progress) {
         batch.push(first);
         while batch.len() < BATCH {
             match receiver.try_recv() {
@@ -338,16 +345,50 @@ fn work(receiver: &Receiver<Queued>, targets: &[Arc<Handler>], progress: &Progre
             }
         }
         let records: Vec<Record<'_>> = batch.iter().map(Queued::record).collect();
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            for t in targets {
+        for t in targets {
+            // a panic costs one record (`handle_many` catches each); this is the net
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 t.handle_many(&records);
-            }
-        }));
+            }));
+        }
         drop(records);
         progress.finish(batch.len() as u64);
         batch.clear();
     }
     for t in targets {
         t.flush();
+    }
+}
+
+/// The next record, waiting for one as the module says; None once the queue is closed
+/// and empty.
+fn next_record(receiver: &Receiver<Queued>, progress: &Progress) -> Option<Queued> {
+    let mut empty_looks = 0;
+    loop {
+        match receiver.try_recv() {
+            Ok(q) => return Some(q),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {}
+        }
+        if empty_looks < IDLE_LOOKS {
+            empty_looks += 1;
+            std::thread::park_timeout(IDLE_WAIT);
+            continue;
+        }
+        // say so before the last look: a record sent after it sees the flag and wakes us
+        progress.sleeping.store(true, Ordering::SeqCst);
+        std::sync::atomic::fence(Ordering::SeqCst);
+        match receiver.try_recv() {
+            Ok(q) => {
+                progress.sleeping.store(false, Ordering::SeqCst);
+                return Some(q);
+            }
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {
+                // a record, a flush or the queue's end wakes it; the timeout is a net
+                std::thread::park_timeout(Duration::from_secs(1));
+                progress.sleeping.store(false, Ordering::SeqCst);
+            }
+        }
     }
 }
