@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{build, log, read};
+use common::{build, files_containing, log, read};
 use logconf::Level;
 
 fn config(max_bytes: &str, backups: u32) -> String {
@@ -126,13 +126,7 @@ fn backups_are_gzip_level_1_by_default() {
 
 /// The files of `dir` named `app.log*`, with their contents, in name order.
 fn all_files(dir: &std::path::Path) -> Vec<(String, String)> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("app.log"))
-        .collect();
-    names.sort();
-    names
+    files_containing(dir, "app.log")
         .into_iter()
         .map(|n| {
             let text = read(&dir.join(&n));

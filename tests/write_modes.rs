@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::{build, builder, gunzip, read};
+use common::{build, builder, files_containing, gunzip, read};
 use logconf::{Handle, Level, Message, Record};
 
 fn per_thread() -> usize {
@@ -44,13 +44,7 @@ fn config(mode: &str) -> String {
 /// Every line of app.log and its backups: (thread, number) counted.
 fn lines(dir: &Path) -> HashMap<(usize, usize), usize> {
     let mut seen = HashMap::new();
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("app.log"))
-        .collect();
-    names.sort();
-    for name in names {
+    for name in files_containing(dir, "app.log") {
         assert!(
             name == "app.log" || name.ends_with(".gz"),
             "left over: {name}"
@@ -276,7 +270,10 @@ fn an_idle_queue_worker_sleeps_and_the_next_record_wakes_it() {
     // one-second safety net would
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while read(&dir.path().join("app.log")) != "before\nafter\n" {
-        assert!(std::time::Instant::now() < deadline, "the record was not written");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the record was not written"
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
