@@ -243,6 +243,83 @@ fn threads_appending_at_once_on_a_full_disk_tear_no_line() {
     assert!(read(&dir.join("app.log")).ends_with("\nafter\n"));
 }
 
+/// Eight threads log into 64 KiB of free space through `mode` (a buffered file, some
+/// records at `flush_level`, or a queue): every line is whole, and every record is
+/// either written or counted as dropped, once.
+fn full_disk_in_mode(mode: &str) {
+    let Some(fs) = Tmpfs::mount("512k") else {
+        return;
+    };
+    let dir = &fs.0;
+    let config = match mode {
+        "buffer" => "version = 1\n[handlers.app]\nclass = \"file\"\nfilename = \"app.log\"\nbuffer = \"4KiB\"\nflush_level = \"ERROR\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"app\"]\n",
+        "queue" => "version = 1\n[handlers.app]\nclass = \"file\"\nfilename = \"app.log\"\n[handlers.q]\nclass = \"queue\"\nhandlers = [\"app\"]\nqueue_size = 100\n[root]\nlevel = \"INFO\"\nhandlers = [\"q\"]\n",
+        other => panic!("{other}"),
+    };
+    let h = std::sync::Arc::new(build(dir, config).unwrap());
+    log(&h, "app", Level::INFO, "before");
+    h.flush();
+    let filler = fill_leaving(dir, 64 * 1024);
+    let line =
+        |t: usize, i: usize| format!("t{t} r{i:05} {}", "z".repeat(97 + (i * 37 + t * 11) % 300));
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let h = h.clone();
+            std::thread::spawn(move || {
+                for i in 0..400 {
+                    let level = if i % 50 == 7 {
+                        Level::ERROR
+                    } else {
+                        Level::INFO
+                    };
+                    log(&h, "app", level, &line(t, i));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    h.flush();
+    let text = read(&dir.join("app.log"));
+    assert!(text.ends_with('\n'), "{mode}: the file ends inside a line");
+    let mut written = 0;
+    for l in text.lines().skip(1) {
+        let parsed = l[1..].split_once(" r").and_then(|(t, rest)| {
+            Some((
+                t.parse::<usize>().ok()?,
+                rest.get(..5)?.parse::<usize>().ok()?,
+            ))
+        });
+        let Some((t, i)) = parsed else {
+            panic!("{mode}: a torn line: {l:?}")
+        };
+        assert_eq!(l, line(t, i), "{mode}: a torn line");
+        written += 1;
+    }
+    let dropped = h.status().records_dropped;
+    assert!(dropped > 0, "{mode}: 64 KiB took all 3,200 records");
+    assert_eq!(
+        written + dropped as usize,
+        8 * 400,
+        "{mode}: {written} written and {dropped} counted dropped"
+    );
+    std::fs::remove_file(&filler).unwrap();
+    log(&h, "app", Level::INFO, "after");
+    h.flush();
+    assert!(read(&dir.join("app.log")).ends_with("\nafter\n"), "{mode}");
+}
+
+#[test]
+fn a_full_disk_under_a_buffer_counts_each_record_once() {
+    full_disk_in_mode("buffer");
+}
+
+#[test]
+fn a_full_disk_under_a_queue_counts_each_record_once() {
+    full_disk_in_mode("queue");
+}
+
 /// Compression that fails at every try (here a directory sits where its temporary file
 /// goes, as a disk full for the `.gz` but not for the log would do): the uncompressed
 /// backups still never exceed `backup_count`, the newest kept.

@@ -129,7 +129,12 @@ impl FileWriter {
         let end = buf.bytes.len();
         buf.ends.push(end);
         if urgent {
-            self.write_held(state, buf)?;
+            if let Err(e) = self.write_held(state, buf) {
+                // the line itself, last of those lost, is counted by the caller, which
+                // gets the error: count it once
+                self.buffer_lost.fetch_sub(1, Ordering::Relaxed);
+                return Err(e);
+            }
         }
         Ok(())
     }
