@@ -187,6 +187,36 @@ fn hot_reload_in_a_burst_loses_nothing_in_any_mode() {
 }
 
 #[test]
+fn a_reload_that_turns_the_buffer_on_and_off_keeps_each_threads_order() {
+    // each reload gives the file a new writer (its settings change): the old writer's
+    // buffer must be written before the new writer's first record
+    let n = (per_thread() / 10).max(1000);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("logging.toml");
+    std::fs::write(&path, config("buffer")).unwrap();
+    let h = logconf::Builder::new()
+        .path(&path)
+        .env(HashMap::from([(
+            "LOG_BASE_DIR".to_string(),
+            dir.path().display().to_string(),
+        )]))
+        .build()
+        .unwrap();
+    let reloader = h.clone();
+    let toml = path.clone();
+    burst(&h, n, move || {
+        for i in 0..20 {
+            let mode = if i % 2 == 0 { "group" } else { "buffer" };
+            std::fs::write(&toml, config(mode)).unwrap();
+            reloader.reload().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(3));
+        }
+    });
+    exactly_once(dir.path(), n);
+    in_order_per_thread(dir.path());
+}
+
+#[test]
 fn a_full_drop_queue_drops_and_reports_its_count() {
     let dir = tempfile::tempdir().unwrap();
     let slow = Arc::new(std::sync::atomic::AtomicUsize::new(0));

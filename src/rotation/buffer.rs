@@ -57,7 +57,7 @@ impl Buffer {
 }
 
 /// A panic while the buffer was held leaves whole records in it: go on with them.
-fn hold(buffer: &std::sync::Mutex<Buffer>) -> MutexGuard<'_, Buffer> {
+pub(super) fn hold(buffer: &std::sync::Mutex<Buffer>) -> MutexGuard<'_, Buffer> {
     buffer.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -71,6 +71,12 @@ impl FileWriter {
         capacity: usize,
     ) -> std::io::Result<()> {
         let mut buf = hold(&self.buffer);
+        if self.retired.load(Ordering::Acquire) {
+            // retired while this thread waited for the buffer
+            drop(buf);
+            let (_, error) = self.write_retired(line, &[line.len()]);
+            return error.map_or(Ok(()), Err);
+        }
         let fits = buf.bytes.len() + line.len() <= capacity;
         if fits && !urgent && !self.may_roll(&buf, line.len() as u64) {
             buf.bytes.extend_from_slice(line);
@@ -150,7 +156,7 @@ impl FileWriter {
 
     /// Writes what the buffer holds (whole lines; what cannot be written is dropped,
     /// counted as a failure of this call).
-    fn write_held(&self, state: &mut State, buf: &mut Buffer) -> std::io::Result<()> {
+    pub(super) fn write_held(&self, state: &mut State, buf: &mut Buffer) -> std::io::Result<()> {
         buf.flushed_at = Instant::now();
         if buf.bytes.is_empty() {
             return Ok(());

@@ -12,6 +12,7 @@
 mod buffer;
 pub mod compress;
 mod group;
+mod retire;
 pub mod timed;
 
 use std::collections::HashMap;
@@ -160,6 +161,8 @@ pub struct FileWriter {
     group: group::Group,
     /// Buffered records that could not be written.
     buffer_lost: AtomicU64,
+    /// Replaced by a reload (see [`FileWriter::retire`]): records are written through.
+    retired: std::sync::atomic::AtomicBool,
 }
 
 static REGISTRY: Lazy<Mutex<HashMap<PathBuf, Weak<FileWriter>>>> =
@@ -187,12 +190,13 @@ impl FileWriter {
     pub fn shared(settings: Settings) -> std::io::Result<Arc<FileWriter>> {
         let key = normalize(&settings.path);
         let mut registry = REGISTRY.lock();
-        if let Some(existing) = registry.get(&key).and_then(Weak::upgrade) {
+        let existing = registry.get(&key).and_then(Weak::upgrade);
+        if let Some(existing) = &existing {
             if *existing.settings == settings {
-                return Ok(existing);
+                return Ok(existing.clone());
             }
         }
-        let writer = Arc::new(FileWriter::open(settings)?);
+        let writer = Arc::new(FileWriter::open(settings, existing.is_some())?);
         if writer.settings.buffering.is_some() {
             buffer::register(&writer);
         }
@@ -201,7 +205,10 @@ impl FileWriter {
         Ok(writer)
     }
 
-    fn open(settings: Settings) -> std::io::Result<FileWriter> {
+    /// Opens a writer; one `replacing` another for the same file (a reload changed its
+    /// settings) checks that it can open the file, then opens it again at its first
+    /// record, once the writer it replaces is retired (see [`retire`]).
+    fn open(settings: Settings, replacing: bool) -> std::io::Result<FileWriter> {
         let truncate = matches!(
             settings.policy,
             Policy::Append { truncate: true } | Policy::Watched { truncate: true }
@@ -221,6 +228,11 @@ impl FileWriter {
         let existing_mtime = std::fs::metadata(&settings.path).ok().map(|m| m.mtime());
         if !settings.delay {
             open_into(&settings.path, &mut state, false)?;
+            if replacing {
+                state.file = None;
+                state.identity = None;
+                state.truncate_next_open = truncate;
+            }
         }
         if let Policy::Time { schedule, .. } = &settings.policy {
             state.period_start = existing_mtime.unwrap_or_else(clock::now_secs);
@@ -241,6 +253,7 @@ impl FileWriter {
             started: std::sync::atomic::AtomicBool::new(false),
             group: group::Group::default(),
             buffer_lost: AtomicU64::new(0),
+            retired: std::sync::atomic::AtomicBool::new(false),
         };
         if writer.settings.compress.is_some() {
             // finish what a previous run left: pending backups, uncompressed leftovers
@@ -293,6 +306,10 @@ impl FileWriter {
     /// waiting (group commit). The call returns once the line was handed to the
     /// operating system either way.
     pub fn write(&self, line: &[u8], level: Level) -> std::io::Result<()> {
+        if self.is_retired() {
+            let (_, error) = self.write_retired(line, &[line.len()]);
+            return error.map_or(Ok(()), Err);
+        }
         if let Some(b) = &self.settings.buffering {
             return self.write_buffered(line, level >= b.flush_level, b.size);
         }
@@ -320,6 +337,9 @@ impl FileWriter {
     pub fn write_many(&self, bytes: &[u8], ends: &[usize]) -> (usize, Option<std::io::Error>) {
         if ends.is_empty() {
             return (0, None);
+        }
+        if self.is_retired() {
+            return self.write_retired(bytes, ends);
         }
         let mut state = self.state.write();
         let (written, error) = self.write_records(&mut state, bytes, ends);
@@ -472,7 +492,9 @@ impl FileWriter {
         let mut start = 0;
         for (i, &end) in ends.iter().enumerate() {
             let pending = (start - chunk_start) as u64;
-            let roll = self.rolls_before(state, pending, (end - start) as u64);
+            // a retired writer leaves rotation to the writer that replaced it
+            let roll =
+                !self.is_retired() && self.rolls_before(state, pending, (end - start) as u64);
             if roll {
                 if let Err((written, e)) = self.append(
                     state,

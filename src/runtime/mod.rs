@@ -223,6 +223,7 @@ impl Logging {
         let tree = Arc::new(build(&loaded, &self.names, kind)?);
         report_env_warnings(&loaded);
         let max = tree.max_level();
+        retire_replaced_writers(&self.tree.load(), &tree);
         let old = self.tree.swap(tree.clone());
         old.flush();
         if kind == Reconfiguration::HotReload {
@@ -336,6 +337,28 @@ enum Reconfiguration {
     /// `Handle::reconfigure_file`, replay's `reconfigure`: Python's second `dictConfig`,
     /// where a logger that logged exists and `disable_existing_loggers` disables it.
     Explicit,
+}
+
+/// Before a reload switches trees: the file writers of `old` that `new` does not keep
+/// (changed settings give a new writer for the same file, or the file is no longer
+/// written) are retired: they write their buffers now and leave rotation to the new
+/// writer (see `rotation::FileWriter::retire`).
+fn retire_replaced_writers(old: &Tree, new: &Tree) {
+    let kept: Vec<&Arc<crate::rotation::FileWriter>> = new
+        .handlers
+        .iter()
+        .filter_map(|h| match &h.sink {
+            crate::handlers::Sink::File(w) => Some(w),
+            _ => None,
+        })
+        .collect();
+    for h in &old.handlers {
+        if let crate::handlers::Sink::File(w) = &h.sink {
+            if !kept.iter().any(|k| Arc::ptr_eq(k, w)) {
+                w.retire();
+            }
+        }
+    }
 }
 
 fn build(
