@@ -189,7 +189,8 @@ fn hot_reload_in_a_burst_loses_nothing_in_any_mode() {
 #[test]
 fn a_reload_that_turns_the_buffer_on_and_off_keeps_each_threads_order() {
     // each reload gives the file a new writer (its settings change): the old writer's
-    // buffer must be written before the new writer's first record
+    // buffer must be written before the new writer's first record, and only one of
+    // them may roll the file over
     let n = (per_thread() / 10).max(1000);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("logging.toml");
@@ -205,9 +206,14 @@ fn a_reload_that_turns_the_buffer_on_and_off_keeps_each_threads_order() {
     let reloader = h.clone();
     let toml = path.clone();
     burst(&h, n, move || {
-        for i in 0..20 {
-            let mode = if i % 2 == 0 { "group" } else { "buffer" };
-            std::fs::write(&toml, config(mode)).unwrap();
+        for i in 0..30 {
+            // buffer off, on, and off with another max_bytes: a new writer each time
+            let text = match i % 3 {
+                0 => config("group"),
+                1 => config("buffer"),
+                _ => config("group").replace("256KB", "200KB"),
+            };
+            std::fs::write(&toml, text).unwrap();
             reloader.reload().unwrap();
             std::thread::sleep(std::time::Duration::from_millis(3));
         }

@@ -49,6 +49,14 @@ impl Buffer {
         }
     }
 
+    /// Takes the records held: the bytes and where each record ends.
+    pub(super) fn take(&mut self) -> (Vec<u8>, Vec<usize>) {
+        (
+            std::mem::take(&mut self.bytes),
+            std::mem::take(&mut self.ends),
+        )
+    }
+
     /// Notes the file's size and next rollover after the state was held.
     fn follow(&mut self, state: &State) {
         self.size = state.size.load(Ordering::Relaxed);
@@ -67,15 +75,17 @@ impl FileWriter {
     pub(super) fn write_buffered(
         &self,
         line: &[u8],
-        urgent: bool,
-        capacity: usize,
+        level: Level,
+        buffering: &Buffering,
     ) -> std::io::Result<()> {
+        let (urgent, capacity) = (level >= buffering.flush_level, buffering.size);
         let mut buf = hold(&self.buffer);
-        if self.retired.load(Ordering::Acquire) {
-            // retired while this thread waited for the buffer
-            drop(buf);
-            let (_, error) = self.write_retired(line, &[line.len()]);
-            return error.map_or(Ok(()), Err);
+        if self.is_retired() {
+            // retired while this thread waited for the buffer: the new writer writes it
+            if let Some(next) = self.successor() {
+                drop(buf);
+                return next.write(line, level);
+            }
         }
         let fits = buf.bytes.len() + line.len() <= capacity;
         if fits && !urgent && !self.may_roll(&buf, line.len() as u64) {

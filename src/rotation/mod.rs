@@ -131,6 +131,9 @@ struct State {
     lock_file: Option<File>,
     /// When the path was last compared with the open file (without `lock`).
     checked_at: i64,
+    /// Opened after the writer it replaces was retired: the time schedule starts from
+    /// the file as found then (it may have rolled over since this writer was made).
+    schedule_at_open: bool,
 }
 
 /// The part of a line a full disk let through, and the file it went to.
@@ -165,7 +168,10 @@ pub struct FileWriter {
     retired: std::sync::atomic::AtomicBool,
 }
 
-static REGISTRY: Lazy<Mutex<HashMap<PathBuf, Weak<FileWriter>>>> =
+/// The writers of each file, oldest first: after a reload that changed a file's
+/// settings, the old writer (retired, see [`retire`]) and the new one are both alive
+/// until the last record in flight in the old one is done.
+static REGISTRY: Lazy<Mutex<HashMap<PathBuf, Vec<Weak<FileWriter>>>>> =
     Lazy::new(|| Mutex::new(HashMap::new()));
 
 /// The registry key of a path: absolute, without `.` and `..` parts.
@@ -190,18 +196,28 @@ impl FileWriter {
     pub fn shared(settings: Settings) -> std::io::Result<Arc<FileWriter>> {
         let key = normalize(&settings.path);
         let mut registry = REGISTRY.lock();
-        let existing = registry.get(&key).and_then(Weak::upgrade);
-        if let Some(existing) = &existing {
-            if *existing.settings == settings {
-                return Ok(existing.clone());
-            }
+        registry.retain(|_, writers| {
+            writers.retain(|w| w.strong_count() > 0);
+            !writers.is_empty()
+        });
+        let live: Vec<Arc<FileWriter>> = registry
+            .get(&key)
+            .map(|writers| writers.iter().filter_map(Weak::upgrade).collect())
+            .unwrap_or_default();
+        if let Some(same) = live
+            .iter()
+            .find(|w| *w.settings == settings && !w.is_retired())
+        {
+            return Ok(same.clone());
         }
-        let writer = Arc::new(FileWriter::open(settings, existing.is_some())?);
+        let writer = Arc::new(FileWriter::open(settings, !live.is_empty())?);
         if writer.settings.buffering.is_some() {
             buffer::register(&writer);
         }
-        registry.retain(|_, w| w.strong_count() > 0);
-        registry.insert(key, Arc::downgrade(&writer));
+        registry
+            .entry(key)
+            .or_default()
+            .push(Arc::downgrade(&writer));
         Ok(writer)
     }
 
@@ -223,6 +239,7 @@ impl FileWriter {
             shared_appends: false,
             lock_file: None,
             checked_at: 0,
+            schedule_at_open: false,
         };
         // Python starts the schedule at the file's mtime when the file exists already
         let existing_mtime = std::fs::metadata(&settings.path).ok().map(|m| m.mtime());
@@ -234,6 +251,7 @@ impl FileWriter {
                 state.truncate_next_open = truncate;
             }
         }
+        state.schedule_at_open = replacing;
         if let Policy::Time { schedule, .. } = &settings.policy {
             state.period_start = existing_mtime.unwrap_or_else(clock::now_secs);
             state.rollover_at = schedule.compute_rollover(state.period_start);
@@ -306,12 +324,11 @@ impl FileWriter {
     /// waiting (group commit). The call returns once the line was handed to the
     /// operating system either way.
     pub fn write(&self, line: &[u8], level: Level) -> std::io::Result<()> {
-        if self.is_retired() {
-            let (_, error) = self.write_retired(line, &[line.len()]);
-            return error.map_or(Ok(()), Err);
+        if let Some(next) = self.successor() {
+            return next.write(line, level);
         }
         if let Some(b) = &self.settings.buffering {
-            return self.write_buffered(line, level >= b.flush_level, b.size);
+            return self.write_buffered(line, level, b);
         }
         if let Some(result) = self.append_concurrently(line) {
             return result;
@@ -332,16 +349,27 @@ impl FileWriter {
     }
 
     /// Writes many lines (`bytes`, each ending at its `ends` offset), in order, with as
-    /// few system calls as rollover allows (for a queue's worker; not for a buffered
-    /// file). Returns how many lines were written, and the error that stopped the rest.
+    /// few system calls as rollover allows (a queue's worker; a retired writer's records),
+    /// after what a buffer holds. Returns how many lines were written, and the error that stopped the rest.
     pub fn write_many(&self, bytes: &[u8], ends: &[usize]) -> (usize, Option<std::io::Error>) {
         if ends.is_empty() {
             return (0, None);
         }
-        if self.is_retired() {
-            return self.write_retired(bytes, ends);
+        if let Some(next) = self.successor() {
+            return next.write_many(bytes, ends);
         }
+        // a buffer's records go first
+        let mut buf = self
+            .settings
+            .buffering
+            .as_ref()
+            .map(|_| buffer::hold(&self.buffer));
         let mut state = self.state.write();
+        if let Some(buf) = buf.as_mut() {
+            if let Err(e) = self.write_held(&mut state, buf) {
+                return (0, Some(e));
+            }
+        }
         let (written, error) = self.write_records(&mut state, bytes, ends);
         if error.is_none() {
             self.failing.store(false, Ordering::Release);
@@ -359,8 +387,9 @@ impl FileWriter {
             return None;
         }
         let state = self.state.read();
-        // looked at under the lock: a thread that failed set it before releasing its own
-        if !state.shared_appends || self.failing.load(Ordering::Acquire) {
+        // looked at under the lock: a thread that failed set it before releasing its own;
+        // a writer retired meanwhile hands the line on from the exclusive path
+        if !state.shared_appends || self.failing.load(Ordering::Acquire) || self.is_retired() {
             return None;
         }
         let file = state.file.as_ref()?;
@@ -474,6 +503,10 @@ impl FileWriter {
         bytes: &[u8],
         ends: &[usize],
     ) -> (usize, Option<std::io::Error>) {
+        // retired while this thread waited for the file: the new writer writes it
+        if let Some(next) = self.successor() {
+            return next.write_many(bytes, ends);
+        }
         self.take_back_cuts(state);
         // with `lock`, the other processes wait while this one looks, rolls and writes
         let _shared = if self.settings.lock {
@@ -492,9 +525,7 @@ impl FileWriter {
         let mut start = 0;
         for (i, &end) in ends.iter().enumerate() {
             let pending = (start - chunk_start) as u64;
-            // a retired writer leaves rotation to the writer that replaced it
-            let roll =
-                !self.is_retired() && self.rolls_before(state, pending, (end - start) as u64);
+            let roll = self.rolls_before(state, pending, (end - start) as u64);
             if roll {
                 if let Err((written, e)) = self.append(
                     state,
@@ -529,6 +560,13 @@ impl FileWriter {
         if state.file.is_none() {
             let truncate = std::mem::take(&mut state.truncate_next_open);
             open_into(&self.settings.path, state, truncate)?;
+            if std::mem::take(&mut state.schedule_at_open) {
+                if let Policy::Time { schedule, .. } = &self.settings.policy {
+                    state.period_start = std::fs::metadata(&self.settings.path)
+                        .map_or_else(|_| clock::now_secs(), |m| m.mtime());
+                    state.rollover_at = schedule.compute_rollover(state.period_start);
+                }
+            }
         }
         let mut rolled_elsewhere = false;
         if self.settings.lock {

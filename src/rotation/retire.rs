@@ -1,39 +1,50 @@
 //! A writer replaced by a reload. When a reload changes a file handler's settings, the
 //! new configuration gets a new writer for the same file, and the old one may still
 //! receive records from threads that took the old configuration just before the
-//! switch. Two writers rolling one file over would lose records (one could keep
-//! appending to a file the other renamed and handed to the compressor), so the old
-//! writer is retired before the switch: it writes what its buffer holds (rolling over
-//! as its rule says, while the new writer has not opened the file yet), and from then on
-//! appends every record at once to whatever file the path names, never rolling it over.
-//! The new writer opens the file at its first record (see [`super::FileWriter::shared`]),
-//! so it starts from the file as the old writer left it, and rotation is its alone.
+//! switch. Two writers rolling one file over would lose records (one could append to a
+//! file the other renamed and handed to the compressor), so one writer owns a file at
+//! a time: before the switch the old writer is retired, and from then on it hands every
+//! record, and what its buffer held, to the newest writer of the file, which writes and
+//! rolls them over by its own rule. The new writer opens the file at its first record
+//! (see `FileWriter::shared`), so it starts from the file as the old one left it.
 
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
 
 use super::buffer::hold;
-use super::FileWriter;
+use super::{normalize, FileWriter, REGISTRY};
 
 impl FileWriter {
-    /// Retires this writer before a reload switches to a configuration that writes
-    /// the same file through another writer (or no longer writes it).
+    /// Retires this writer before a reload switches to a configuration that writes its
+    /// file through another writer. A writer with no successor (its file is no longer
+    /// written) goes on writing as before until its last record in flight.
     pub fn retire(&self) {
-        if self.settings.buffering.is_some() {
-            let mut buf = hold(&self.buffer);
-            let mut state = self.state.write();
-            if let Err(e) = self.write_held(&mut state, &mut buf) {
-                crate::diagnostics::report!(
-                    "cannot write the buffered records of {}: {e}",
-                    self.settings.path.display()
-                );
+        let mut buf = self.settings.buffering.as_ref().map(|_| hold(&self.buffer));
+        // with the state held, no record is half way through this writer
+        let state = self.state.write();
+        self.retired.store(true, Ordering::Release);
+        drop(state);
+        let Some(buf) = buf.as_mut() else {
+            return;
+        };
+        let (bytes, ends) = buf.take();
+        if ends.is_empty() {
+            return;
+        }
+        let (written, error) = match self.successor() {
+            Some(next) => next.write_many(&bytes, &ends),
+            None => {
+                let mut state = self.state.write();
+                self.write_records(&mut state, &bytes, &ends)
             }
-            // set with the buffer held: a thread waiting for it sees the flag
-            self.retired.store(true, Ordering::Release);
-        } else {
-            // a line in flight may still roll the file over once: it holds the state,
-            // which the flag is set after
-            let _state = self.state.write();
-            self.retired.store(true, Ordering::Release);
+        };
+        if let Some(e) = error {
+            self.buffer_lost
+                .fetch_add((ends.len() - written) as u64, Ordering::Relaxed);
+            crate::diagnostics::report!(
+                "cannot write the buffered records of {}: {e}",
+                self.settings.path.display()
+            );
         }
     }
 
@@ -42,26 +53,17 @@ impl FileWriter {
         self.retired.load(Ordering::Acquire)
     }
 
-    /// A retired writer's lines (`bytes`, each ending at its `ends` offset): appended
-    /// at once to the file the path names now, without rolling it over. Returns how
-    /// many lines were written, and the error that stopped the rest.
-    pub(super) fn write_retired(
-        &self,
-        bytes: &[u8],
-        ends: &[usize],
-    ) -> (usize, Option<std::io::Error>) {
-        let mut buf = self.settings.buffering.as_ref().map(|_| hold(&self.buffer));
-        let mut state = self.state.write();
-        if let Err(e) = self.reopen_if_moved(&mut state) {
-            return (0, Some(e));
+    /// For a retired writer: the newest writer of the same file that is not retired.
+    pub(super) fn successor(&self) -> Option<Arc<FileWriter>> {
+        if !self.is_retired() {
+            return None;
         }
-        if let Some(buf) = buf.as_mut() {
-            // nothing should be left (retiring wrote it), but whatever is goes first
-            let _ = self.write_held(&mut state, buf);
-        }
-        match self.append(&mut state, bytes, ends, 0) {
-            Ok(()) => (ends.len(), None),
-            Err((written, e)) => (written, Some(e)),
-        }
+        let registry = REGISTRY.lock();
+        registry
+            .get(&normalize(&self.settings.path))?
+            .iter()
+            .rev()
+            .filter_map(Weak::upgrade)
+            .find(|w| !std::ptr::eq(Arc::as_ptr(w), self) && !w.is_retired())
     }
 }
