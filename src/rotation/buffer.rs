@@ -58,7 +58,7 @@ impl Buffer {
     }
 
     /// Notes the file's size and next rollover after the state was held.
-    fn follow(&mut self, state: &State) {
+    pub(super) fn follow(&mut self, state: &State) {
         self.size = state.size.load(Ordering::Relaxed);
         self.rollover_at = state.rollover_at;
     }

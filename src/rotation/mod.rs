@@ -164,8 +164,10 @@ pub struct FileWriter {
     group: group::Group,
     /// Buffered records that could not be written.
     buffer_lost: AtomicU64,
-    /// Replaced by a reload (see [`FileWriter::retire`]): records are written through.
+    /// Replaced by a reload (see [`FileWriter::retire`]): records go to `successor`.
     retired: std::sync::atomic::AtomicBool,
+    /// The writer of the same file that replaced this one.
+    successor: std::sync::Mutex<Option<Arc<FileWriter>>>,
 }
 
 /// The writers of each file, oldest first: after a reload that changed a file's
@@ -195,12 +197,15 @@ impl FileWriter {
     /// are the same (no reopen, no truncation), else a new one.
     pub fn shared(settings: Settings) -> std::io::Result<Arc<FileWriter>> {
         let key = normalize(&settings.path);
+        // declared first, dropped last: after the registry is released (a last
+        // reference's drop may write)
+        let live: Vec<Arc<FileWriter>>;
         let mut registry = REGISTRY.lock();
         registry.retain(|_, writers| {
             writers.retain(|w| w.strong_count() > 0);
             !writers.is_empty()
         });
-        let live: Vec<Arc<FileWriter>> = registry
+        live = registry
             .get(&key)
             .map(|writers| writers.iter().filter_map(Weak::upgrade).collect())
             .unwrap_or_default();
@@ -272,6 +277,7 @@ impl FileWriter {
             group: group::Group::default(),
             buffer_lost: AtomicU64::new(0),
             retired: std::sync::atomic::AtomicBool::new(false),
+            successor: std::sync::Mutex::new(None),
         };
         if writer.settings.compress.is_some() {
             // finish what a previous run left: pending backups, uncompressed leftovers
@@ -366,11 +372,16 @@ impl FileWriter {
             .map(|_| buffer::hold(&self.buffer));
         let mut state = self.state.write();
         if let Some(buf) = buf.as_mut() {
-            if let Err(e) = self.write_held(&mut state, buf) {
+            let held = self.write_held(&mut state, buf);
+            buf.follow(&state);
+            if let Err(e) = held {
                 return (0, Some(e));
             }
         }
         let (written, error) = self.write_records(&mut state, bytes, ends);
+        if let Some(buf) = buf.as_mut() {
+            buf.follow(&state);
+        }
         if error.is_none() {
             self.failing.store(false, Ordering::Release);
         }
@@ -771,6 +782,9 @@ impl FileWriter {
             let _ = self.flush_buffer();
         }
         self.pending.wait_idle(Duration::from_secs(60));
+        if let Some(next) = self.successor() {
+            next.flush();
+        }
     }
 }
 

@@ -3,25 +3,37 @@
 //! receive records from threads that took the old configuration just before the
 //! switch. Two writers rolling one file over would lose records (one could append to a
 //! file the other renamed and handed to the compressor), so one writer owns a file at
-//! a time: before the switch the old writer is retired, and from then on it hands every
-//! record, and what its buffer held, to the newest writer of the file, which writes and
-//! rolls them over by its own rule. The new writer opens the file at its first record
-//! (see `FileWriter::shared`), so it starts from the file as the old one left it.
+//! a time: before the switch the old writer is retired in favour of the new one, and
+//! from then on it hands every record, and what its buffer held, to that successor,
+//! which writes and rolls them over by its own rule. The new writer opens the file at
+//! its first record (see `FileWriter::shared`), so it starts from the file as the old
+//! one left it.
 
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use super::buffer::hold;
 use super::{normalize, FileWriter, REGISTRY};
 
 impl FileWriter {
-    /// Retires this writer before a reload switches to a configuration that writes its
-    /// file through another writer. A writer with no successor (its file is no longer
-    /// written) goes on writing as before until its last record in flight.
-    pub fn retire(&self) {
+    /// Retires this writer before a reload switches trees: from now on its records go
+    /// to `successor`, the writer of the same file in the new configuration. Without one
+    /// (the file is no longer written) it goes on writing until its last record in
+    /// flight; a successor can still be given later (the file comes back).
+    pub fn retire(&self, successor: Option<Arc<FileWriter>>) {
         let mut buf = self.settings.buffering.as_ref().map(|_| hold(&self.buffer));
         // with the state held, no record is half way through this writer
-        let state = self.state.write();
+        let mut state = self.state.write();
+        self.take_back_cuts(&mut state);
+        if let Some(next) = successor {
+            let mut slot = self
+                .successor
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if slot.is_none() && !std::ptr::eq(Arc::as_ptr(&next), self) {
+                *slot = Some(next);
+            }
+        }
         self.retired.store(true, Ordering::Release);
         drop(state);
         let Some(buf) = buf.as_mut() else {
@@ -35,7 +47,9 @@ impl FileWriter {
             Some(next) => next.write_many(&bytes, &ends),
             None => {
                 let mut state = self.state.write();
-                self.write_records(&mut state, &bytes, &ends)
+                let result = self.write_records(&mut state, &bytes, &ends);
+                buf.follow(&state);
+                result
             }
         };
         if let Some(e) = error {
@@ -53,17 +67,35 @@ impl FileWriter {
         self.retired.load(Ordering::Acquire)
     }
 
-    /// For a retired writer: the newest writer of the same file that is not retired.
+    /// For a retired writer: the writer it hands its records to, if any.
     pub(super) fn successor(&self) -> Option<Arc<FileWriter>> {
         if !self.is_retired() {
             return None;
         }
+        self.successor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The other live writers of this writer's file (a reload's old ones, or ones of
+    /// another configuration), for the reload to retire in favour of this one.
+    pub fn others_of_file(&self) -> Vec<Arc<FileWriter>> {
+        let others: Vec<Arc<FileWriter>>;
         let registry = REGISTRY.lock();
-        registry
-            .get(&normalize(&self.settings.path))?
-            .iter()
-            .rev()
-            .filter_map(Weak::upgrade)
-            .find(|w| !std::ptr::eq(Arc::as_ptr(w), self) && !w.is_retired())
+        others = registry
+            .get(&normalize(&self.settings.path))
+            .map(|writers| {
+                writers
+                    .iter()
+                    .filter_map(std::sync::Weak::upgrade)
+                    .filter(|w| !std::ptr::eq(Arc::as_ptr(w), self))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // the writers are dropped after the registry is released (a last reference's
+        // drop may write)
+        drop(registry);
+        others
     }
 }

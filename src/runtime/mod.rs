@@ -339,24 +339,32 @@ enum Reconfiguration {
     Explicit,
 }
 
-/// Before a reload switches trees: the file writers of `old` that `new` does not keep
-/// (changed settings give a new writer for the same file, or the file is no longer
-/// written) are retired: they write their buffers now and leave rotation to the new
-/// writer (see `rotation::FileWriter::retire`).
+/// Before a reload switches trees: every other live writer of a file the new tree
+/// writes (the old tree's, whose settings changed) is retired in favour of the new
+/// tree's writer, and the old tree's writers of files no longer written are retired
+/// without a successor (see `rotation::FileWriter::retire`).
 fn retire_replaced_writers(old: &Tree, new: &Tree) {
-    let kept: Vec<&Arc<crate::rotation::FileWriter>> = new
-        .handlers
-        .iter()
-        .filter_map(|h| match &h.sink {
-            crate::handlers::Sink::File(w) => Some(w),
-            _ => None,
-        })
-        .collect();
-    for h in &old.handlers {
-        if let crate::handlers::Sink::File(w) = &h.sink {
-            if !kept.iter().any(|k| Arc::ptr_eq(k, w)) {
-                w.retire();
+    let writers = |t: &Tree| -> Vec<Arc<crate::rotation::FileWriter>> {
+        t.handlers
+            .iter()
+            .filter_map(|h| match &h.sink {
+                crate::handlers::Sink::File(w) => Some(w.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let kept = writers(new);
+    let in_new = |w: &Arc<crate::rotation::FileWriter>| kept.iter().any(|k| Arc::ptr_eq(k, w));
+    for w in &kept {
+        for other in w.others_of_file() {
+            if !in_new(&other) {
+                other.retire(Some(w.clone()));
             }
+        }
+    }
+    for w in writers(old) {
+        if !in_new(&w) {
+            w.retire(None);
         }
     }
 }
