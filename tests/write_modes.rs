@@ -160,21 +160,28 @@ fn queue_sixteen_threads_every_record_once_in_order() {
     run_mode("queue");
 }
 
+/// A handle loaded from `dir/logging.toml` holding `text` (so it can be reloaded),
+/// with its files in `dir`; and the file's path.
+fn from_file(dir: &Path, text: &str) -> (Handle, std::path::PathBuf) {
+    let path = dir.join("logging.toml");
+    std::fs::write(&path, text).unwrap();
+    let h = logconf::Builder::new()
+        .path(&path)
+        .env(HashMap::from([(
+            "LOG_BASE_DIR".to_string(),
+            dir.display().to_string(),
+        )]))
+        .build()
+        .unwrap();
+    (h, path)
+}
+
 #[test]
 fn hot_reload_in_a_burst_loses_nothing_in_any_mode() {
     let n = (per_thread() / 10).max(1000);
     for mode in ["group", "buffer", "queue"] {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("logging.toml");
-        std::fs::write(&path, config(mode)).unwrap();
-        let h = logconf::Builder::new()
-            .path(&path)
-            .env(HashMap::from([(
-                "LOG_BASE_DIR".to_string(),
-                dir.path().display().to_string(),
-            )]))
-            .build()
-            .unwrap();
+        let (h, _) = from_file(dir.path(), &config(mode));
         let reloader = h.clone();
         burst(&h, n, move || {
             for _ in 0..20 {
@@ -193,18 +200,8 @@ fn a_reload_that_turns_the_buffer_on_and_off_keeps_each_threads_order() {
     // them may roll the file over
     let n = (per_thread() / 10).max(1000);
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("logging.toml");
-    std::fs::write(&path, config("buffer")).unwrap();
-    let h = logconf::Builder::new()
-        .path(&path)
-        .env(HashMap::from([(
-            "LOG_BASE_DIR".to_string(),
-            dir.path().display().to_string(),
-        )]))
-        .build()
-        .unwrap();
+    let (h, toml) = from_file(dir.path(), &config("buffer"));
     let reloader = h.clone();
-    let toml = path.clone();
     burst(&h, n, move || {
         for i in 0..30 {
             // buffer off, on, and off with another max_bytes: a new writer each time
