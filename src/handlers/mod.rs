@@ -279,15 +279,21 @@ impl Handler {
                 self.sink.write(rec, line.as_bytes())
             }
         });
-        match result {
-            Ok(()) => {
+        self.settle(1, result.err());
+    }
+
+    /// After a write: a success ends a failure streak; a failure counts the `lost`
+    /// records and is reported.
+    fn settle(&self, lost: u64, error: Option<std::io::Error>) {
+        match error {
+            None => {
                 // a load, not a store, on the hot path: the flag's cache line stays shared
                 if self.failed.load(Ordering::Relaxed) {
                     self.failed.store(false, Ordering::Relaxed);
                 }
             }
-            Err(e) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
+            Some(e) => {
+                self.dropped.fetch_add(lost, Ordering::Relaxed);
                 self.report(&e);
             }
         }
@@ -324,18 +330,7 @@ impl Handler {
             }
         }
         let (written, error) = file.write_many(text.as_bytes(), &ends);
-        match error {
-            None => {
-                if self.failed.load(Ordering::Relaxed) {
-                    self.failed.store(false, Ordering::Relaxed);
-                }
-            }
-            Some(e) => {
-                self.dropped
-                    .fetch_add((ends.len() - written) as u64, Ordering::Relaxed);
-                self.report(&e);
-            }
-        }
+        self.settle((ends.len() - written) as u64, error);
     }
 
     /// Runs `f` for one record; a panic in it (a formatter, a custom filter, a value's

@@ -159,16 +159,15 @@ impl FileWriter {
     pub(super) fn flush_buffer(&self) -> std::io::Result<()> {
         let mut buf = hold(&self.buffer);
         let mut state = self.state.write();
-        let result = self.write_held(&mut state, &mut buf);
-        buf.follow(&state);
-        result
+        self.write_held(&mut state, &mut buf)
     }
 
     /// Writes what the buffer holds (whole lines; what cannot be written is dropped,
-    /// counted as a failure of this call).
+    /// counted as a failure of this call), and notes the file's size and rollover.
     pub(super) fn write_held(&self, state: &mut State, buf: &mut Buffer) -> std::io::Result<()> {
         buf.flushed_at = Instant::now();
         if buf.bytes.is_empty() {
+            buf.follow(state);
             return Ok(());
         }
         let bytes = std::mem::take(&mut buf.bytes);
@@ -180,6 +179,7 @@ impl FileWriter {
         buf.bytes.clear();
         buf.ends = ends;
         buf.ends.clear();
+        buf.follow(state);
         match error {
             None => Ok(()),
             Some(e) => {
@@ -206,9 +206,7 @@ impl FileWriter {
         let Some(mut state) = self.state.try_write() else {
             return;
         };
-        let result = self.write_held(&mut state, &mut buf);
-        buf.follow(&state);
-        if let Err(e) = result {
+        if let Err(e) = self.write_held(&mut state, &mut buf) {
             crate::diagnostics::report!(
                 "cannot write the buffered records of {}: {e}",
                 self.settings.path.display()

@@ -372,9 +372,7 @@ impl FileWriter {
             .map(|_| buffer::hold(&self.buffer));
         let mut state = self.state.write();
         if let Some(buf) = buf.as_mut() {
-            let held = self.write_held(&mut state, buf);
-            buf.follow(&state);
-            if let Err(e) = held {
+            if let Err(e) = self.write_held(&mut state, buf) {
                 return (0, Some(e));
             }
         }
