@@ -150,9 +150,10 @@ fn escape_keeps_every_record_on_one_line_and_is_off_by_default() {
     );
 }
 
-/// A `file` handler writing into a FIFO whose reader goes away: the writes fail (a
-/// closed pipe) and are counted, instead of filling the pipe and blocking, which is
-/// what would happen if logconf held the FIFO open for reading too.
+/// A `file` handler writing into a FIFO: without a reader the load fails at once
+/// (instead of waiting for one, maybe forever); once its reader goes away the writes
+/// fail (a closed pipe) and are counted, instead of filling the pipe and blocking,
+/// which is what would happen if logconf held the FIFO open for reading too.
 #[test]
 fn a_fifo_whose_reader_leaves_fails_the_writes_and_never_blocks() {
     use std::io::BufRead as _;
@@ -161,20 +162,34 @@ fn a_fifo_whose_reader_leaves_fails_the_writes_and_never_blocks() {
     let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     // SAFETY: a NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
-    let reader = {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || {
-            let mut lines = std::io::BufReader::new(std::fs::File::open(fifo).unwrap());
-            let mut first = String::new();
-            lines.read_line(&mut first).unwrap();
-            first // the reader closes the FIFO here
-        })
+    let config = "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n";
+    // nobody reads it yet: the load fails at once, saying why, instead of waiting
+    let Err(error) = build(dir.path(), config) else {
+        panic!("a FIFO without a reader was accepted");
     };
-    let h = build(
-        dir.path(),
-        "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n",
-    )
-    .unwrap();
+    assert!(
+        error.to_string().contains("a FIFO that no process reads"),
+        "{error}"
+    );
+    // the reader opens first (without waiting for a writer), then reads a line
+    let read_side = {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .unwrap()
+    };
+    let h = build(dir.path(), config).unwrap();
+    let reader = std::thread::spawn(move || {
+        use std::os::fd::AsRawFd as _;
+        // SAFETY: fcntl on the descriptor the thread owns; no pointer is passed.
+        unsafe { libc::fcntl(read_side.as_raw_fd(), libc::F_SETFL, 0) };
+        let mut lines = std::io::BufReader::new(read_side);
+        let mut first = String::new();
+        lines.read_line(&mut first).unwrap();
+        first // the reader closes the FIFO here
+    });
     log(&h, "app", Level::INFO, "one");
     assert_eq!(reader.join().unwrap(), "one\n");
     let (done, finished) = std::sync::mpsc::channel();

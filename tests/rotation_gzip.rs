@@ -140,3 +140,66 @@ fn the_compression_thread_runs_at_the_lowest_priority() {
     }
     assert_eq!(seen, vec![19], "nice of the logconf-compress threads");
 }
+
+/// A reload that fails changes nothing on disk either: the compression of leftover
+/// backups that the new settings would start is not started (`a.log.1` stays plain),
+/// while a reload that succeeds with the same settings compresses it.
+#[test]
+fn a_failed_reload_compresses_no_leftover_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let rotating = |name: &str, compress: bool| {
+        format!(
+            "[handlers.{name}]\nclass = \"rotating_file\"\nfilename = \"{name}.log\"\nmax_bytes = 100000\nbackup_count = 3\n{}",
+            if compress { "compress = \"gzip\"\n" } else { "" }
+        )
+    };
+    let config = |handlers: &[&str], body: String| {
+        let list = handlers
+            .iter()
+            .map(|h| format!("\"{h}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("version = 1\n{body}[root]\nlevel = \"INFO\"\nhandlers = [{list}]\n")
+    };
+    std::fs::write(dir.path().join("a.log.1"), "an old backup\n").unwrap();
+    std::fs::create_dir(dir.path().join("a_directory")).unwrap();
+    let h = build(dir.path(), &config(&["a"], rotating("a", false))).unwrap();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    // gzip for a.log, and a handler whose file cannot be opened: the reload fails
+    let failing = write(
+        "failing.toml",
+        config(
+            &["a", "bad"],
+            rotating("a", true) + "[handlers.bad]\nclass = \"file\"\nfilename = \"a_directory\"\n",
+        ),
+    );
+    assert!(
+        h.reconfigure_file(&failing).is_err(),
+        "the reload must fail"
+    );
+    // a reload that succeeds queues a compression after any the failed one queued;
+    // `flush` waits for it, so whatever the failed reload started has run by then
+    let other = write(
+        "other.toml",
+        config(&["a", "b"], rotating("a", false) + &rotating("b", true)),
+    );
+    h.reconfigure_file(&other).unwrap();
+    h.flush();
+    assert_eq!(
+        files_containing(dir.path(), "a.log"),
+        ["a.log", "a.log.1"],
+        "a failed reload compressed a backup"
+    );
+    let gzip = write("gzip.toml", config(&["a"], rotating("a", true)));
+    h.reconfigure_file(&gzip).unwrap();
+    h.flush();
+    assert_eq!(
+        files_containing(dir.path(), "a.log"),
+        ["a.log", "a.log.1.gz"]
+    );
+    assert_eq!(gunzip(&dir.path().join("a.log.1.gz")), "an old backup\n");
+}

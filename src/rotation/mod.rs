@@ -279,18 +279,19 @@ impl FileWriter {
             retired: std::sync::atomic::AtomicBool::new(false),
             successor: std::sync::Mutex::new(None),
         };
-        if writer.settings.compress.is_some() {
-            // finish what a previous run left: pending backups, uncompressed leftovers
-            compress::enqueue(writer.settings.clone(), writer.pending.clone());
-        }
         Ok(writer)
     }
 
-    /// Applies mode "w" once the whole configuration has been built — only to a new
-    /// writer: one kept from the previous configuration is not truncated again.
+    /// Applies mode "w" and starts finishing what a previous run left (pending
+    /// backups, uncompressed leftovers) once the whole configuration has been built —
+    /// only for a new writer: one kept from the previous configuration is not truncated
+    /// again, and a configuration that fails to build touches no backup.
     pub fn start(&self) -> std::io::Result<()> {
         if self.started.swap(true, Ordering::Relaxed) {
             return Ok(());
+        }
+        if self.settings.compress.is_some() {
+            compress::enqueue(self.settings.clone(), self.pending.clone());
         }
         let truncate = matches!(
             self.settings.policy,
@@ -931,16 +932,38 @@ fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<
     };
     let mut options = std::fs::OpenOptions::new();
     options.create(true).append(true).read(read);
-    if !trusted_link {
-        options.custom_flags(libc::O_NOFOLLOW);
+    // O_NONBLOCK: opening a FIFO that nobody reads fails at once instead of waiting,
+    // maybe forever, for a reader (in a logging call, for a file opened at its first
+    // record)
+    if trusted_link {
+        options.custom_flags(libc::O_NONBLOCK);
+    } else {
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let file = options.open(path).map_err(|e| {
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            refused(path, "became a symbolic link while it was being opened")
-        } else {
-            e
-        }
+    let file = options.open(path).map_err(|e| match e.raw_os_error() {
+        Some(libc::ELOOP) => refused(path, "became a symbolic link while it was being opened"),
+        Some(libc::ENXIO) => std::io::Error::new(
+            std::io::ErrorKind::NotConnected,
+            format!(
+                "{} is a FIFO that no process reads: start its reader first",
+                path.display()
+            ),
+        ),
+        _ => e,
     })?;
+    if !file.metadata()?.is_file() {
+        // a FIFO or a device is then written as Python writes it, waiting when full
+        use std::os::fd::AsRawFd as _;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a descriptor this function owns; no pointer is passed.
+        let cleared = unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+        };
+        if !cleared {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
     if truncate {
         file.set_len(0)?;
     }
