@@ -96,9 +96,27 @@ fn middleware() {
         let log = RequestLog::start(&config, black_box(&info));
         log.finish(200);
     });
+    // the same records to /dev/null, without and with `redact`: the difference is
+    // what the filter costs on a request's two records (no secret in them)
+    let dir = std::env::temp_dir().join(format!("logconf-components-{}", std::process::id()));
+    let through = |filters: &str| {
+        let path = dir.join("devnull.toml");
+        let _ = std::fs::write(
+            &path,
+            format!("version = 1\n[filters.redact]\nclass = \"redact\"\n[handlers.sink]\nclass = \"file\"\nfilename = \"/dev/null\"\nfilters = [{filters}]\n[loggers.\"billing.api\"]\nlevel = \"INFO\"\nhandlers = [\"sink\"]\n"),
+        );
+        off.handle().reconfigure_file(&path).expect("reconfigure");
+        ns_per(1_000_000, |_| {
+            let log = RequestLog::start(&config, black_box(&info));
+            log.finish(200);
+        })
+    };
+    let ns_devnull = through("");
+    let ns_redact = through("\"redact\"") - ns_devnull;
     println!("request log middleware bookkeeping (ns per request: start + finish)");
     println!("  billing.api off        {ns_off:>8.0} ns");
     println!("  to a null handler      {ns_null:>8.0} ns");
+    println!("  `redact` on its records {ns_redact:>7.0} ns (both records, no secret)");
 }
 
 fn gzip() {
