@@ -93,19 +93,29 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
     if !diags.is_empty() {
         return Err(loaded.diagnostics(diags));
     }
-    for h in &built {
-        if let Sink::File(f) = &h.sink {
-            if let Err(e) = f.start() {
-                diags.push(Diagnostic::error(
-                    format!(
-                        "handler `{}`: cannot truncate {}: {e}",
-                        h.name(),
-                        f.path().display()
-                    ),
-                    None,
-                ));
-            }
+    let files = || {
+        built.iter().filter_map(|h| match &h.sink {
+            Sink::File(f) => Some((h, f)),
+            _ => None,
+        })
+    };
+    for (h, f) in files() {
+        if let Err(e) = f.start() {
+            diags.push(Diagnostic::error(
+                format!(
+                    "handler `{}`: cannot truncate {}: {e}",
+                    h.name(),
+                    f.path().display()
+                ),
+                None,
+            ));
         }
+    }
+    if !diags.is_empty() {
+        return Err(loaded.diagnostics(diags));
+    }
+    for (_, f) in files() {
+        f.resume_compression();
     }
     let node = |level, propagate, handler_names: &[String], filter_names: &[String]| {
         let handler_names = first_of_each(handler_names);

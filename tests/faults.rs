@@ -151,12 +151,15 @@ fn escape_keeps_every_record_on_one_line_and_is_off_by_default() {
 }
 
 /// A `file` handler writing into a FIFO: without a reader the load fails at once
-/// (instead of waiting for one, maybe forever); once its reader goes away the writes
-/// fail (a closed pipe) and are counted, instead of filling the pipe and blocking,
-/// which is what would happen if logconf held the FIFO open for reading too.
+/// (instead of waiting for one, maybe forever); with a slow reader the writes wait for
+/// room, losing nothing; once the reader goes away the writes fail (a closed pipe) and
+/// are counted, instead of filling the pipe and blocking, which is what would happen
+/// if logconf held the FIFO open for reading too.
 #[test]
 fn a_fifo_whose_reader_leaves_fails_the_writes_and_never_blocks() {
     use std::io::BufRead as _;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("app.log");
     let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
@@ -164,14 +167,17 @@ fn a_fifo_whose_reader_leaves_fails_the_writes_and_never_blocks() {
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
     let config = "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n";
     // nobody reads it yet: the load fails at once, saying why, instead of waiting
-    let Err(error) = build(dir.path(), config) else {
-        panic!("a FIFO without a reader was accepted");
-    };
-    assert!(
-        error.to_string().contains("a FIFO that no process reads"),
-        "{error}"
-    );
-    // the reader opens first (without waiting for a writer), then reads a line
+    let (tx, loaded) = channel();
+    let base = dir.path().to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(build(&base, config).err().map(|e| e.to_string()));
+    });
+    let error = loaded
+        .recv_timeout(Duration::from_secs(10))
+        .expect("opening a FIFO without a reader blocked")
+        .expect("a FIFO without a reader was accepted");
+    assert!(error.contains("a FIFO that no process reads"), "{error}");
+    // the reader opens first (without waiting for a writer), then reads slowly
     let read_side = {
         use std::os::unix::fs::OpenOptionsExt as _;
         std::fs::OpenOptions::new()
@@ -180,37 +186,76 @@ fn a_fifo_whose_reader_leaves_fails_the_writes_and_never_blocks() {
             .open(&fifo)
             .unwrap()
     };
-    let h = build(dir.path(), config).unwrap();
+    let h = std::sync::Arc::new(build(dir.path(), config).unwrap());
+    let lines = 200;
     let reader = std::thread::spawn(move || {
         use std::os::fd::AsRawFd as _;
         // SAFETY: fcntl on the descriptor the thread owns; no pointer is passed.
         unsafe { libc::fcntl(read_side.as_raw_fd(), libc::F_SETFL, 0) };
-        let mut lines = std::io::BufReader::new(read_side);
-        let mut first = String::new();
-        lines.read_line(&mut first).unwrap();
-        first // the reader closes the FIFO here
+        // the writer fills the pipe (200 KB against 64 KB) and waits for room
+        std::thread::sleep(Duration::from_millis(200));
+        let mut read = std::io::BufReader::new(read_side);
+        let mut got = Vec::new();
+        for _ in 0..lines {
+            let mut line = String::new();
+            read.read_line(&mut line).unwrap();
+            got.push(line);
+        }
+        got // the reader closes the FIFO here
     });
-    log(&h, "app", Level::INFO, "one");
-    assert_eq!(reader.join().unwrap(), "one\n");
-    let (done, finished) = std::sync::mpsc::channel();
-    let h = std::sync::Arc::new(h);
+    let record = |i: usize| format!("{i} {}", "x".repeat(1000));
+    for i in 0..lines {
+        log(&h, "app", Level::INFO, &record(i));
+    }
+    // before waiting for the reader, which would wait forever for a lost line
+    assert_eq!(
+        h.status().records_dropped,
+        0,
+        "a full FIFO lost records instead of waiting for its reader"
+    );
+    let got = reader.join().unwrap();
+    assert_eq!(got.len(), lines);
+    for (i, line) in got.iter().enumerate() {
+        assert_eq!(*line, record(i) + "\n");
+    }
+    // the reader is gone
+    let (done, finished) = channel();
     let writer = {
         let h = h.clone();
         std::thread::spawn(move || {
             // 200 KB: more than a pipe holds, were nobody reading
             for i in 0..200 {
-                log(&h, "app", Level::INFO, &format!("{i} {}", "x".repeat(1000)));
+                log(&h, "app", Level::INFO, &record(i));
             }
             let _ = done.send(());
         })
     };
     finished
-        .recv_timeout(std::time::Duration::from_secs(10))
+        .recv_timeout(Duration::from_secs(10))
         .expect("logging into a FIFO without a reader blocked");
     writer.join().unwrap();
     assert!(
         h.status().records_dropped >= 190,
         "writes into a FIFO without a reader did not fail: {} dropped",
         h.status().records_dropped
+    );
+}
+
+/// A `file` handler pointed at a Unix socket (`/dev/stdout` under systemd's journal is
+/// one) fails the load saying so, and which handlers can write there.
+#[test]
+fn a_socket_as_a_log_file_is_refused_with_what_to_use_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let _listener = std::os::unix::net::UnixListener::bind(dir.path().join("app.log")).unwrap();
+    let Err(error) = build(
+        dir.path(),
+        "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\n[root]\nhandlers = [\"file\"]\n",
+    ) else {
+        panic!("a socket was accepted as a log file");
+    };
+    let error = error.to_string();
+    assert!(
+        error.contains("is a socket, which a file handler cannot open"),
+        "{error}"
     );
 }

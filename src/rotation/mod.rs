@@ -161,6 +161,8 @@ pub struct FileWriter {
     cuts: Mutex<Vec<Cut>>,
     pending: Arc<compress::Pending>,
     started: std::sync::atomic::AtomicBool,
+    /// Set once the leftover pass was queued ([`FileWriter::resume_compression`]).
+    compressing: std::sync::atomic::AtomicBool,
     group: group::Group,
     /// Buffered records that could not be written.
     buffer_lost: AtomicU64,
@@ -274,6 +276,7 @@ impl FileWriter {
             cuts: Mutex::new(Vec::new()),
             pending: Arc::new(compress::Pending::default()),
             started: std::sync::atomic::AtomicBool::new(false),
+            compressing: std::sync::atomic::AtomicBool::new(false),
             group: group::Group::default(),
             buffer_lost: AtomicU64::new(0),
             retired: std::sync::atomic::AtomicBool::new(false),
@@ -282,16 +285,11 @@ impl FileWriter {
         Ok(writer)
     }
 
-    /// Applies mode "w" and starts finishing what a previous run left (pending
-    /// backups, uncompressed leftovers) once the whole configuration has been built —
-    /// only for a new writer: one kept from the previous configuration is not truncated
-    /// again, and a configuration that fails to build touches no backup.
+    /// Applies mode "w" once the whole configuration has been built — only to a new
+    /// writer: one kept from the previous configuration is not truncated again.
     pub fn start(&self) -> std::io::Result<()> {
         if self.started.swap(true, Ordering::Relaxed) {
             return Ok(());
-        }
-        if self.settings.compress.is_some() {
-            compress::enqueue(self.settings.clone(), self.pending.clone());
         }
         let truncate = matches!(
             self.settings.policy,
@@ -307,6 +305,15 @@ impl FileWriter {
             }
         }
         Ok(())
+    }
+
+    /// Starts finishing what a previous run left (pending backups, uncompressed
+    /// leftovers), once the whole configuration has been built and started: a
+    /// configuration that fails to load touches no backup. Once per writer.
+    pub fn resume_compression(&self) {
+        if self.settings.compress.is_some() && !self.compressing.swap(true, Ordering::Relaxed) {
+            compress::enqueue(self.settings.clone(), self.pending.clone());
+        }
     }
 
     /// Buffered records that could not be written when their buffer was.
@@ -930,29 +937,29 @@ fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<
         }
         _ => false,
     };
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true).read(read);
-    // O_NONBLOCK: opening a FIFO that nobody reads fails at once instead of waiting,
-    // maybe forever, for a reader (in a logging call, for a file opened at its first
-    // record)
-    if trusted_link {
-        options.custom_flags(libc::O_NONBLOCK);
-    } else {
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    // a FIFO is opened with O_NONBLOCK: without a reader that fails at once instead of
+    // waiting, maybe forever, for one (in a logging call, for a file opened at its first
+    // record). Only a FIFO: on a regular file it would make an open that meets a lease
+    // (an NFS delegation, a Samba oplock) fail instead of waiting
+    use std::os::unix::fs::FileTypeExt as _;
+    let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+    let mut flags = if trusted_link { 0 } else { libc::O_NOFOLLOW };
+    if fifo {
+        flags |= libc::O_NONBLOCK;
     }
+    let mut options = std::fs::OpenOptions::new();
+    options
+        .create(true)
+        .append(true)
+        .read(read)
+        .custom_flags(flags);
     let file = options.open(path).map_err(|e| match e.raw_os_error() {
         Some(libc::ELOOP) => refused(path, "became a symbolic link while it was being opened"),
-        Some(libc::ENXIO) => std::io::Error::new(
-            std::io::ErrorKind::NotConnected,
-            format!(
-                "{} is a FIFO that no process reads: start its reader first",
-                path.display()
-            ),
-        ),
+        Some(libc::ENXIO) => not_connected(path, e),
         _ => e,
     })?;
-    if !file.metadata()?.is_file() {
-        // a FIFO or a device is then written as Python writes it, waiting when full
+    if fifo {
+        // once open, a FIFO is written as Python writes it, waiting when it is full
         use std::os::fd::AsRawFd as _;
         let fd = file.as_raw_fd();
         // SAFETY: fcntl on a descriptor this function owns; no pointer is passed.
@@ -968,6 +975,24 @@ fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<
         file.set_len(0)?;
     }
     Ok(file)
+}
+
+/// ENXIO from an open, said for what the path is: a FIFO nobody reads, or a socket
+/// (which a file handler cannot open at all).
+fn not_connected(path: &Path, error: std::io::Error) -> std::io::Error {
+    use std::os::unix::fs::FileTypeExt as _;
+    let kind = std::fs::metadata(path).map(|m| m.file_type()).ok();
+    let why = match kind {
+        Some(k) if k.is_fifo() => "is a FIFO that no process reads: start its reader first",
+        Some(k) if k.is_socket() => {
+            "is a socket, which a file handler cannot open: use a `syslog` or `journald` handler, or `console` for the process's own output"
+        }
+        _ => return error,
+    };
+    std::io::Error::new(
+        std::io::ErrorKind::NotConnected,
+        format!("{} {why}", path.display()),
+    )
 }
 
 /// Opens for reading a file logconf made itself (a rotated or pending backup, a
