@@ -15,6 +15,7 @@
 //!
 //!     cargo bench --features tower --bench http
 //!     SECONDS=3 ROUNDS=1 VARIANTS=none,logconf cargo bench --features tower --bench http
+//!     SERVER_CPUS=0,1 CLIENT_CPUS=2-5 CLIENT_THREADS=4 cargo bench --features tower --bench http
 
 mod common;
 
@@ -37,6 +38,32 @@ const VARIANTS: &[&str] = &[
     "logconf-queue",
     "logconf-buffer",
 ];
+
+/// Pins this process (and the threads it starts afterwards) to the CPUs listed in the
+/// environment variable `name` ("0,1" or "2-5"); nothing when it is unset. On a
+/// many-core machine `SERVER_CPUS` and `CLIENT_CPUS` keep the server and the load
+/// generator off each other's cores.
+fn pin_to(name: &str) {
+    let Ok(list) = std::env::var(name) else {
+        return;
+    };
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; CPU_SET writes inside it.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    for part in list.split(',').filter(|p| !p.is_empty()) {
+        let (from, to) = part.split_once('-').unwrap_or((part, part));
+        let (from, to): (usize, usize) = (
+            from.trim().parse().expect("a CPU number"),
+            to.trim().parse().expect("a CPU number"),
+        );
+        for cpu in from..=to {
+            // SAFETY: CPU_SET on a set this function owns.
+            unsafe { libc::CPU_SET(cpu, &mut set) };
+        }
+    }
+    // SAFETY: the set lives for the call; 0 is this thread, inherited by later ones.
+    let r = unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) };
+    assert_eq!(r, 0, "{name}={list}: {}", std::io::Error::last_os_error());
+}
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -90,6 +117,7 @@ fn shipped_config(variant: &str) -> String {
 /// The server of one variant: prints its port, serves until stdin closes, flushes.
 fn serve(variant: &str, dir: &Path) {
     use axum::routing::get;
+    pin_to("SERVER_CPUS");
     let app = axum::Router::new().route("/ping", get(|| async { "pong" }));
     let mut guard = None;
     let app = match variant {
@@ -281,7 +309,7 @@ fn run(variant: &str) -> Run {
     let warmup = Duration::from_secs(env_or("WARMUP", 2));
     let seconds = Duration::from_secs(env_or("SECONDS", 10));
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(env_or("CLIENT_THREADS", 2))
         .enable_all()
         .build()
         .expect("runtime");
@@ -383,6 +411,8 @@ fn main() {
     if listing() {
         return;
     }
+    // before any thread starts; the servers pin themselves (they inherit this too)
+    pin_to("CLIENT_CPUS");
     let rounds: usize = env_or("ROUNDS", 3);
     let wanted: Vec<String> = std::env::var("VARIANTS")
         .map(|v| v.split(',').map(str::to_string).collect())

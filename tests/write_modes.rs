@@ -427,3 +427,89 @@ fn kill_9_of_a_buffered_writer_loses_at_most_one_buffer() {
         );
     }
 }
+
+/// While a full buffer is being written, other threads go on adding records to a fresh
+/// one instead of waiting for the write. A FIFO whose reader is paused makes the write
+/// wait: one thread fills the pipe and its buffer and is left writing; another thread's
+/// record must still return. Afterwards every line arrives, in order.
+#[test]
+fn a_full_buffer_is_written_without_stopping_other_threads() {
+    use std::io::BufRead as _;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("app.fifo");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let read_side = {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .unwrap()
+    };
+    let h = Arc::new(
+        build(
+            dir.path(),
+            "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.fifo\"\nbuffer = \"4KiB\"\nflush_interval = \"1h\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n",
+        )
+        .unwrap(),
+    );
+    let log = |h: &Handle, text: &str| h.log("app", &Record::new(Level::INFO, Message::Text(text)));
+    let filler = |i: usize| format!("filler {i:03} {}", "x".repeat(1000));
+    // 100 KB: the pipe holds 64 KB, so one of the buffer's writes waits for the reader
+    let filling = {
+        let h = h.clone();
+        std::thread::spawn(move || {
+            for i in 0..100 {
+                log(&h, &filler(i));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!filling.is_finished(), "the pipe never filled");
+    let (done, returned) = channel();
+    {
+        let h = h.clone();
+        std::thread::spawn(move || {
+            log(&h, "another thread");
+            let _ = done.send(());
+        });
+    }
+    let other_returned = returned.recv_timeout(Duration::from_secs(5)).is_ok();
+    // the reader comes back (also when the check failed, so that nothing stays stuck)
+    let reader = std::thread::spawn(move || {
+        use std::os::fd::AsRawFd as _;
+        // SAFETY: fcntl on the descriptor the thread owns; no pointer is passed.
+        unsafe { libc::fcntl(read_side.as_raw_fd(), libc::F_SETFL, 0) };
+        let mut read = std::io::BufReader::new(read_side);
+        let mut got = Vec::new();
+        for _ in 0..101 {
+            let mut line = String::new();
+            read.read_line(&mut line).unwrap();
+            got.push(line.trim_end().to_string());
+        }
+        got
+    });
+    filling.join().unwrap();
+    assert!(
+        other_returned,
+        "a record waited for another thread's write of the full buffer"
+    );
+    h.flush();
+    let got = reader.join().unwrap();
+    let fillers: Vec<String> = got
+        .iter()
+        .filter(|l| l.starts_with("filler"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        fillers,
+        (0..100).map(filler).collect::<Vec<_>>(),
+        "in order"
+    );
+    assert!(got.iter().any(|l| l == "another thread"), "{got:?}");
+    assert_eq!(h.status().records_dropped, 0);
+}

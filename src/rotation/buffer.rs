@@ -95,9 +95,55 @@ impl FileWriter {
             return Ok(());
         }
         let mut state = self.state.write();
+        if !fits
+            && !urgent
+            && line.len() <= capacity
+            && !self.rolls_before(&mut state, buf.bytes.len() as u64, line.len() as u64)
+        {
+            return self.write_full_buffer(state, buf, line);
+        }
         let result = self.write_buffered_exactly(&mut state, &mut buf, line, urgent, capacity);
         buf.follow(&state);
         result
+    }
+
+    /// A full buffer and a line that rolls nothing over: the line starts a fresh buffer,
+    /// and the records held are written with the file's state held but the buffer
+    /// released, so that other threads go on adding records meanwhile instead of
+    /// waiting for the write (they wait only when they need the file too; nothing
+    /// takes the buffer while holding the state, so this cannot deadlock). The order
+    /// is kept: these records reach the file before anything added after them.
+    fn write_full_buffer(
+        &self,
+        mut state: parking_lot::RwLockWriteGuard<'_, State>,
+        mut buf: MutexGuard<'_, Buffer>,
+        line: &[u8],
+    ) -> std::io::Result<()> {
+        let (bytes_capacity, ends_capacity) = (buf.bytes.capacity(), buf.ends.capacity());
+        let bytes = std::mem::replace(&mut buf.bytes, Vec::with_capacity(bytes_capacity));
+        let ends = std::mem::replace(&mut buf.ends, Vec::with_capacity(ends_capacity));
+        buf.bytes.extend_from_slice(line);
+        buf.ends.push(line.len());
+        buf.flushed_at = Instant::now();
+        // the file as it will be once the records held are written; a write that fails
+        // or rolls the file over leaves it smaller or later, and the next record that
+        // might roll it over then looks at the state itself
+        buf.size = state.size.load(Ordering::Relaxed) + bytes.len() as u64;
+        buf.rollover_at = state.rollover_at;
+        drop(buf);
+        let (written, error) = self.write_records(&mut state, &bytes, &ends);
+        drop(state);
+        match error {
+            None => Ok(()),
+            Some(e) => {
+                // the caller counts one record lost with the error; this line is not
+                // (it waits in the fresh buffer): one of the lost records is counted so
+                let lost = (ends.len() - written) as u64;
+                self.buffer_lost
+                    .fetch_add(lost.saturating_sub(1), Ordering::Relaxed);
+                Err(e)
+            }
+        }
     }
 
     /// Whether `len` more bytes could roll the file over, from what the buffer knows:
