@@ -435,8 +435,9 @@ fn kill_9_of_a_buffered_writer_loses_at_most_one_buffer() {
 #[test]
 fn a_full_buffer_is_written_without_stopping_other_threads() {
     use std::io::BufRead as _;
+    use std::os::fd::AsRawFd as _;
     use std::sync::mpsc::channel;
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("app.fifo");
     let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
@@ -450,6 +451,10 @@ fn a_full_buffer_is_written_without_stopping_other_threads() {
             .open(&fifo)
             .unwrap()
     };
+    // 64 KiB whatever the page size
+    // SAFETY: fcntl on a descriptor this test owns; no pointer is passed.
+    let pipe = unsafe { libc::fcntl(read_side.as_raw_fd(), libc::F_SETPIPE_SZ, 65536) };
+    assert!(pipe >= 65536, "{}", std::io::Error::last_os_error());
     let h = Arc::new(
         build(
             dir.path(),
@@ -459,57 +464,99 @@ fn a_full_buffer_is_written_without_stopping_other_threads() {
     );
     let log = |h: &Handle, text: &str| h.log("app", &Record::new(Level::INFO, Message::Text(text)));
     let filler = |i: usize| format!("filler {i:03} {}", "x".repeat(1000));
-    // 100 KB: the pipe holds 64 KB, so one of the buffer's writes waits for the reader
+    // twice the pipe: one of the buffer's writes waits for the reader
+    let fillers = 2 * pipe as usize / 1000;
     let filling = {
         let h = h.clone();
         std::thread::spawn(move || {
-            for i in 0..100 {
+            for i in 0..fillers {
                 log(&h, &filler(i));
             }
         })
     };
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(!filling.is_finished(), "the pipe never filled");
+    // until the pipe is full and the filler is left writing
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut queued: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int through the pointer given.
+        unsafe { libc::ioctl(read_side.as_raw_fd(), libc::FIONREAD, &mut queued) };
+        if queued as usize + 4096 > pipe as usize {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the pipe never filled ({queued} bytes)"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(!filling.is_finished(), "the filler was not left writing");
     let (done, returned) = channel();
-    {
+    let other = {
         let h = h.clone();
         std::thread::spawn(move || {
             log(&h, "another thread");
             let _ = done.send(());
-        });
-    }
+        })
+    };
     let other_returned = returned.recv_timeout(Duration::from_secs(5)).is_ok();
     // the reader comes back (also when the check failed, so that nothing stays stuck)
+    // and reads until every writer is gone
     let reader = std::thread::spawn(move || {
-        use std::os::fd::AsRawFd as _;
         // SAFETY: fcntl on the descriptor the thread owns; no pointer is passed.
         unsafe { libc::fcntl(read_side.as_raw_fd(), libc::F_SETFL, 0) };
         let mut read = std::io::BufReader::new(read_side);
         let mut got = Vec::new();
-        for _ in 0..101 {
-            let mut line = String::new();
-            read.read_line(&mut line).unwrap();
+        let mut line = String::new();
+        while read.read_line(&mut line).unwrap() > 0 {
             got.push(line.trim_end().to_string());
+            line.clear();
         }
         got
     });
     filling.join().unwrap();
+    other.join().unwrap();
     assert!(
         other_returned,
         "a record waited for another thread's write of the full buffer"
     );
-    h.flush();
+    let dropped = h.status().records_dropped;
+    drop(h); // writes the buffer and closes the FIFO: the reader sees its end
     let got = reader.join().unwrap();
-    let fillers: Vec<String> = got
+    assert_eq!(dropped, 0);
+    let fillers_got: Vec<String> = got
         .iter()
         .filter(|l| l.starts_with("filler"))
         .cloned()
         .collect();
     assert_eq!(
-        fillers,
-        (0..100).map(filler).collect::<Vec<_>>(),
+        fillers_got,
+        (0..fillers).map(filler).collect::<Vec<_>>(),
         "in order"
     );
     assert!(got.iter().any(|l| l == "another thread"), "{got:?}");
-    assert_eq!(h.status().records_dropped, 0);
+}
+
+#[test]
+fn a_reload_under_a_queue_keeps_each_threads_order() {
+    // each reload starts a new queue and worker: the old queue's records must be
+    // written before the new worker writes any
+    let n = (per_thread() / 10).max(1000);
+    let dir = tempfile::tempdir().unwrap();
+    let (h, toml) = from_file(dir.path(), &config("queue"));
+    let reloader = h.clone();
+    burst(&h, n, move || {
+        for i in 0..30 {
+            // the file's writer is kept, or changes with max_bytes
+            let text = match i % 3 {
+                2 => config("queue").replace("256KB", "200KB"),
+                _ => config("queue"),
+            };
+            std::fs::write(&toml, text).unwrap();
+            reloader.reload().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(3));
+        }
+    });
+    exactly_once(dir.path(), n);
+    in_order_per_thread(dir.path());
 }

@@ -151,6 +151,33 @@ impl Progress {
     }
 }
 
+/// Set when a queue's worker has written its last record and stopped.
+#[derive(Default)]
+pub struct Finished {
+    done: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Finished {
+    fn set(&self) {
+        *self.done.lock() = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits until set, or until `deadline`.
+    fn wait_until(&self, deadline: Instant) {
+        let mut done = self.done.lock();
+        while !*done {
+            if self.changed.wait_until(&mut done, deadline).timed_out() {
+                return;
+            }
+        }
+    }
+}
+
+/// The longest a new worker waits for the queues of the configuration it replaced.
+pub const HANDOVER_LIMIT: Duration = Duration::from_secs(2);
+
 /// The queue and its worker.
 pub struct QueueSink {
     /// None once the sink is dropped: the worker then writes what is left and stops.
@@ -166,6 +193,12 @@ pub struct QueueSink {
     /// Records the queue holds.
     size: u64,
     name: String,
+    /// Set when the worker has stopped.
+    finished: Arc<Finished>,
+    /// The workers of the configuration this one replaced: this worker writes nothing
+    /// before they have stopped (at most [`HANDOVER_LIMIT`]), so that a thread's
+    /// records still in an old queue are written before its later ones.
+    after: Arc<Mutex<Vec<Arc<Finished>>>>,
 }
 
 impl QueueSink {
@@ -178,9 +211,15 @@ impl QueueSink {
         let (sender, receiver) = sync_channel::<Queued>(plan.size);
         let progress = Arc::new(Progress::default());
         let worker_progress = progress.clone();
+        let finished = Arc::new(Finished::default());
+        let after: Arc<Mutex<Vec<Arc<Finished>>>> = Arc::default();
+        let (worker_finished, worker_after) = (finished.clone(), after.clone());
         let worker = std::thread::Builder::new()
             .name(format!("logconf-queue-{name}"))
-            .spawn(move || work(&receiver, &targets, &worker_progress))?;
+            .spawn(move || {
+                work(&receiver, &targets, &worker_progress, &worker_after);
+                worker_finished.set();
+            })?;
         Ok(QueueSink {
             sender: Some(sender),
             overflow: plan.overflow,
@@ -192,6 +231,8 @@ impl QueueSink {
             worker: Mutex::new(Some(worker)),
             size: plan.size as u64,
             name: name.to_string(),
+            finished,
+            after,
         })
     }
 
@@ -287,6 +328,17 @@ impl QueueSink {
         self.dropped.load(Ordering::Relaxed)
     }
 
+    /// Set when this queue's worker has stopped.
+    pub fn finished(&self) -> Arc<Finished> {
+        self.finished.clone()
+    }
+
+    /// Before a reload switches to the configuration of this queue: its worker writes
+    /// nothing before the old configuration's workers (`old`) have stopped.
+    pub fn start_after(&self, old: Vec<Arc<Finished>>) {
+        self.after.lock().extend(old);
+    }
+
     /// Waits (at most `limit`) until every record queued so far was written.
     pub fn drain(&self, limit: Duration) {
         let deadline = Instant::now() + limit;
@@ -334,9 +386,20 @@ impl Queued {
     }
 }
 
-fn work(receiver: &Receiver<Queued>, targets: &[Arc<Handler>], progress: &Progress) {
+fn work(
+    receiver: &Receiver<Queued>,
+    targets: &[Arc<Handler>],
+    progress: &Progress,
+    after: &Mutex<Vec<Arc<Finished>>>,
+) {
     let mut batch: Vec<Queued> = Vec::with_capacity(BATCH);
     while let Some(first) = next_record(receiver, progress) {
+        // the first record after a reload: the old queues go first
+        let old: Vec<Arc<Finished>> = std::mem::take(&mut *after.lock());
+        let deadline = Instant::now() + HANDOVER_LIMIT;
+        for f in old {
+            f.wait_until(deadline);
+        }
         batch.push(first);
         while batch.len() < BATCH {
             match receiver.try_recv() {

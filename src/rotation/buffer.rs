@@ -32,7 +32,8 @@ pub(super) struct Buffer {
     /// When the buffer was last written.
     flushed_at: Instant,
     /// The file's size when the buffer was last written (the file's size changes only
-    /// while the buffer is held).
+    /// while the buffer is written; for a buffer being written with the buffer
+    /// released, the size it will have, see `FileWriter::write_full_buffer`).
     size: u64,
     /// The file's next time rollover, likewise.
     rollover_at: i64,
@@ -103,8 +104,14 @@ impl FileWriter {
             return self.write_full_buffer(state, buf, line);
         }
         let result = self.write_buffered_exactly(&mut state, &mut buf, line, urgent, capacity);
-        buf.follow(&state);
+        self.follow(&mut buf, &state);
         result
+    }
+
+    /// Notes the file's size and next rollover in the buffer, with the state held.
+    pub(super) fn follow(&self, buf: &mut Buffer, state: &State) {
+        buf.follow(state);
+        self.mirror_stale.store(false, Ordering::Relaxed);
     }
 
     /// A full buffer and a line that rolls nothing over: the line starts a fresh buffer,
@@ -119,26 +126,47 @@ impl FileWriter {
         mut buf: MutexGuard<'_, Buffer>,
         line: &[u8],
     ) -> std::io::Result<()> {
-        let (bytes_capacity, ends_capacity) = (buf.bytes.capacity(), buf.ends.capacity());
-        let bytes = std::mem::replace(&mut buf.bytes, Vec::with_capacity(bytes_capacity));
-        let ends = std::mem::replace(&mut buf.ends, Vec::with_capacity(ends_capacity));
+        // the fresh buffer takes the allocations of the one written before
+        let (spare_bytes, spare_ends) = self.spare.lock().take().unwrap_or_default();
+        let mut bytes = std::mem::replace(&mut buf.bytes, spare_bytes);
+        let mut ends = std::mem::replace(&mut buf.ends, spare_ends);
         buf.bytes.extend_from_slice(line);
         buf.ends.push(line.len());
         buf.flushed_at = Instant::now();
         // the file as it will be once the records held are written; a write that fails
-        // or rolls the file over leaves it smaller or later, and the next record that
-        // might roll it over then looks at the state itself
-        buf.size = state.size.load(Ordering::Relaxed) + bytes.len() as u64;
-        buf.rollover_at = state.rollover_at;
+        // or rolls the file over leaves it smaller or later, which only sends the next
+        // records to the exact path
+        let size = state.size.load(Ordering::Relaxed) + bytes.len() as u64;
+        let rollover_at = state.rollover_at;
+        buf.size = size;
+        buf.rollover_at = rollover_at;
         drop(buf);
         let (written, error) = self.write_records(&mut state, &bytes, &ends);
+        if state.size.load(Ordering::Relaxed) > size || state.rollover_at < rollover_at {
+            // the file was bigger than known (opened only now, or written by another
+            // process) or rolls over sooner: the buffer must learn it before a record
+            // is added on the cheap path. Tried only, never waited for (the buffer is
+            // taken before the state); failing that, the next record looks exactly
+            match self.buffer.try_lock() {
+                Ok(mut buf) => self.follow(&mut buf, &state),
+                Err(std::sync::TryLockError::Poisoned(p)) => {
+                    self.follow(&mut p.into_inner(), &state)
+                }
+                Err(std::sync::TryLockError::WouldBlock) => {
+                    self.mirror_stale.store(true, Ordering::Relaxed);
+                }
+            }
+        }
         drop(state);
+        let lost = (ends.len() - written) as u64;
+        bytes.clear();
+        ends.clear();
+        *self.spare.lock() = Some((bytes, ends));
         match error {
             None => Ok(()),
             Some(e) => {
                 // the caller counts one record lost with the error; this line is not
                 // (it waits in the fresh buffer): one of the lost records is counted so
-                let lost = (ends.len() - written) as u64;
                 self.buffer_lost
                     .fetch_add(lost.saturating_sub(1), Ordering::Relaxed);
                 Err(e)
@@ -150,6 +178,9 @@ impl FileWriter {
     /// never false when the file's own rule would roll it (it may be true when the
     /// rule, which also looks at the path, would not).
     fn may_roll(&self, buf: &Buffer, len: u64) -> bool {
+        if self.mirror_stale.load(Ordering::Relaxed) {
+            return true;
+        }
         match &self.settings.policy {
             Policy::Append { .. } | Policy::Watched { .. } => false,
             Policy::Size {
@@ -213,7 +244,7 @@ impl FileWriter {
     pub(super) fn write_held(&self, state: &mut State, buf: &mut Buffer) -> std::io::Result<()> {
         buf.flushed_at = Instant::now();
         if buf.bytes.is_empty() {
-            buf.follow(state);
+            self.follow(buf, state);
             return Ok(());
         }
         let bytes = std::mem::take(&mut buf.bytes);
@@ -225,7 +256,7 @@ impl FileWriter {
         buf.bytes.clear();
         buf.ends = ends;
         buf.ends.clear();
-        buf.follow(state);
+        self.follow(buf, state);
         match error {
             None => Ok(()),
             Some(e) => {

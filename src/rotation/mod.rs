@@ -163,6 +163,12 @@ pub struct FileWriter {
     started: std::sync::atomic::AtomicBool,
     /// Set once the leftover pass was queued ([`FileWriter::resume_compression`]).
     compressing: std::sync::atomic::AtomicBool,
+    /// With `buffer`: the buffer's note of the file's size or rollover may be behind
+    /// (see `FileWriter::write_full_buffer`); every record looks exactly until the
+    /// next note.
+    mirror_stale: std::sync::atomic::AtomicBool,
+    /// With `buffer`: the allocations of the last buffer written, for the next one.
+    spare: Mutex<Option<(Vec<u8>, Vec<usize>)>>,
     group: group::Group,
     /// Buffered records that could not be written.
     buffer_lost: AtomicU64,
@@ -277,6 +283,8 @@ impl FileWriter {
             pending: Arc::new(compress::Pending::default()),
             started: std::sync::atomic::AtomicBool::new(false),
             compressing: std::sync::atomic::AtomicBool::new(false),
+            mirror_stale: std::sync::atomic::AtomicBool::new(false),
+            spare: Mutex::new(None),
             group: group::Group::default(),
             buffer_lost: AtomicU64::new(0),
             retired: std::sync::atomic::AtomicBool::new(false),
@@ -386,7 +394,7 @@ impl FileWriter {
         }
         let (written, error) = self.write_records(&mut state, bytes, ends);
         if let Some(buf) = buf.as_mut() {
-            buf.follow(&state);
+            self.follow(buf, &state);
         }
         if error.is_none() {
             self.failing.store(false, Ordering::Release);

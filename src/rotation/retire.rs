@@ -25,41 +25,44 @@ impl FileWriter {
         // with the state held, no record is half way through this writer
         let mut state = self.state.write();
         self.take_back_cuts(&mut state);
-        if let Some(next) = successor {
+        let next = {
             let mut slot = self
                 .successor
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if slot.is_none() && !std::ptr::eq(Arc::as_ptr(&next), self) {
-                *slot = Some(next);
+            if let Some(next) = successor {
+                if slot.is_none() && !std::ptr::eq(Arc::as_ptr(&next), self) {
+                    *slot = Some(next);
+                }
+            }
+            slot.clone()
+        };
+        // what the buffer holds is written before this writer says it is retired and
+        // lets go of the file: a thread with a record in the buffer, whose next record
+        // goes to the successor, finds the first one written (old before new, the
+        // order in which writers' locks are taken)
+        if let Some(buf) = buf.as_mut() {
+            let (bytes, ends) = buf.take();
+            if !ends.is_empty() {
+                let (written, error) = match &next {
+                    Some(next) => next.write_many(&bytes, &ends),
+                    None => {
+                        let result = self.write_records(&mut state, &bytes, &ends);
+                        self.follow(buf, &state);
+                        result
+                    }
+                };
+                if let Some(e) = error {
+                    self.buffer_lost
+                        .fetch_add((ends.len() - written) as u64, Ordering::Relaxed);
+                    crate::diagnostics::report!(
+                        "cannot write the buffered records of {}: {e}",
+                        self.settings.path.display()
+                    );
+                }
             }
         }
         self.retired.store(true, Ordering::Release);
-        drop(state);
-        let Some(buf) = buf.as_mut() else {
-            return;
-        };
-        let (bytes, ends) = buf.take();
-        if ends.is_empty() {
-            return;
-        }
-        let (written, error) = match self.successor() {
-            Some(next) => next.write_many(&bytes, &ends),
-            None => {
-                let mut state = self.state.write();
-                let result = self.write_records(&mut state, &bytes, &ends);
-                buf.follow(&state);
-                result
-            }
-        };
-        if let Some(e) = error {
-            self.buffer_lost
-                .fetch_add((ends.len() - written) as u64, Ordering::Relaxed);
-            crate::diagnostics::report!(
-                "cannot write the buffered records of {}: {e}",
-                self.settings.path.display()
-            );
-        }
     }
 
     /// True once [`FileWriter::retire`] was called.

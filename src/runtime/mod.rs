@@ -224,21 +224,27 @@ impl Logging {
         report_env_warnings(&loaded);
         let max = tree.max_level();
         retire_replaced_writers(&self.tree.load(), &tree);
+        queue_after_old_queues(&self.tree.load(), &tree);
         let old = self.tree.swap(tree.clone());
         old.flush();
-        if kind == Reconfiguration::HotReload {
+        let changed = if kind == Reconfiguration::HotReload {
             let routed: Vec<String> = self.names.lock().routed.iter().cloned().collect();
-            if let Some(line) = changes(&old, &tree, &routed) {
-                self.log_own(Level::WARNING, &line);
-            }
-        }
+            changes(&old, &tree, &routed)
+        } else {
+            None
+        };
         let dropped: u64 = old
             .handlers
             .iter()
             .map(|h| h.health().records_dropped)
             .sum();
         self.retired_dropped.fetch_add(dropped, Ordering::Relaxed);
+        // the old queues' workers stop here, which lets the new ones start writing:
+        // only then may this thread log into a new queue (were it full, it would wait)
         drop(old);
+        if let Some(line) = changed {
+            self.log_own(Level::WARNING, &line);
+        }
         if self.installed.load(Ordering::Relaxed) {
             log::set_max_level(max);
         }
@@ -365,6 +371,29 @@ fn retire_replaced_writers(old: &Tree, new: &Tree) {
     for w in writers(old) {
         if !in_new(&w) {
             w.retire(None);
+        }
+    }
+}
+
+/// Before a reload switches trees: the new tree's queue workers write nothing before
+/// the old tree's have written their last record and stopped (see
+/// `QueueSink::start_after`), so a record a thread left in an old queue is written
+/// before its later records.
+fn queue_after_old_queues(old: &Tree, new: &Tree) {
+    let finished: Vec<_> = old
+        .handlers
+        .iter()
+        .filter_map(|h| match &h.sink {
+            crate::handlers::Sink::Queue(q) => Some(q.finished()),
+            _ => None,
+        })
+        .collect();
+    if finished.is_empty() {
+        return;
+    }
+    for h in &new.handlers {
+        if let crate::handlers::Sink::Queue(q) = &h.sink {
+            q.start_after(finished.clone());
         }
     }
 }
