@@ -110,29 +110,19 @@ fn exactly_once(dir: &Path, n: usize) {
 }
 
 fn in_order_per_thread(dir: &Path) {
-    // within each file, each thread's numbers increase
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if !name.starts_with("app.log") {
-            continue;
+    // through the whole history, oldest backup first: each thread's numbers increase
+    let history = common::numbered_history(&dir.join("app.log"));
+    let mut last: HashMap<usize, usize> = HashMap::new();
+    for line in history.lines() {
+        let (t, rest) = line[1..].split_once(" n").unwrap();
+        let n: usize = rest[..7].parse().unwrap();
+        let t: usize = t.parse().unwrap();
+        if let Some(&prev) = last.get(&t) {
+            assert!(n > prev, "thread {t} wrote {n} after {prev}");
         }
-        let text = if name.ends_with(".gz") {
-            gunzip(&path)
-        } else {
-            read(&path)
-        };
-        let mut last: HashMap<usize, usize> = HashMap::new();
-        for line in text.lines() {
-            let (t, rest) = line[1..].split_once(" n").unwrap();
-            let n: usize = rest[..7].parse().unwrap();
-            let t: usize = t.parse().unwrap();
-            if let Some(&prev) = last.get(&t) {
-                assert!(n > prev, "{name}: thread {t} wrote {n} after {prev}");
-            }
-            last.insert(t, n);
-        }
+        last.insert(t, n);
     }
+    assert!(!last.is_empty(), "no history read");
 }
 
 fn run_mode(mode: &str) {

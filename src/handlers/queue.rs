@@ -151,15 +151,21 @@ impl Progress {
     }
 }
 
-/// Set when a queue's worker has written its last record and stopped.
+/// Set when a queue's worker has written its last record (its queue closed, which
+/// happens when the configuration it belongs to is dropped): after a reload, the new
+/// configuration's queues may write from then on.
 #[derive(Default)]
 pub struct Finished {
+    set: std::sync::atomic::AtomicBool,
     done: Mutex<bool>,
     changed: Condvar,
 }
 
 impl Finished {
     fn set(&self) {
+        if self.set.swap(true, Ordering::AcqRel) {
+            return;
+        }
         *self.done.lock() = true;
         self.changed.notify_all();
     }
@@ -184,7 +190,8 @@ pub struct QueueSink {
     sender: Option<SyncSender<Queued>>,
     overflow: Overflow,
     progress: Arc<Progress>,
-    dropped: AtomicU64,
+    /// Shared: a reload reads it once the queue's last record is done.
+    dropped: Arc<AtomicU64>,
     reported_dropped: AtomicU64,
     last_report: Mutex<Option<Instant>>,
     worker: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -217,14 +224,27 @@ impl QueueSink {
         let worker = std::thread::Builder::new()
             .name(format!("logconf-queue-{name}"))
             .spawn(move || {
-                work(&receiver, &targets, &worker_progress, &worker_after);
-                worker_finished.set();
+                /// Says the worker is done however it ends (a panic included).
+                struct SetOnDrop(Arc<Finished>);
+                impl Drop for SetOnDrop {
+                    fn drop(&mut self) {
+                        self.0.set();
+                    }
+                }
+                let finished = SetOnDrop(worker_finished);
+                work(
+                    &receiver,
+                    &targets,
+                    &worker_progress,
+                    &worker_after,
+                    &finished.0,
+                );
             })?;
         Ok(QueueSink {
             sender: Some(sender),
             overflow: plan.overflow,
             progress,
-            dropped: AtomicU64::new(0),
+            dropped: Arc::new(AtomicU64::new(0)),
             reported_dropped: AtomicU64::new(0),
             last_report: Mutex::new(None),
             worker_thread: worker.thread().clone(),
@@ -328,13 +348,19 @@ impl QueueSink {
         self.dropped.load(Ordering::Relaxed)
     }
 
+    /// The count of records dropped, to read after the queue is gone.
+    pub fn dropped_counter(&self) -> Arc<AtomicU64> {
+        self.dropped.clone()
+    }
+
     /// Set when this queue's worker has stopped.
     pub fn finished(&self) -> Arc<Finished> {
         self.finished.clone()
     }
 
     /// Before a reload switches to the configuration of this queue: its worker writes
-    /// nothing before the old configuration's workers (`old`) have stopped.
+    /// nothing before the old configuration's queues (`old`) have written their last
+    /// record (at most [`HANDOVER_LIMIT`]).
     pub fn start_after(&self, old: Vec<Arc<Finished>>) {
         self.after.lock().extend(old);
     }
@@ -391,6 +417,7 @@ fn work(
     targets: &[Arc<Handler>],
     progress: &Progress,
     after: &Mutex<Vec<Arc<Finished>>>,
+    finished: &Finished,
 ) {
     let mut batch: Vec<Queued> = Vec::with_capacity(BATCH);
     while let Some(first) = next_record(receiver, progress) {
@@ -418,6 +445,9 @@ fn work(
         progress.finish(batch.len() as u64);
         batch.clear();
     }
+    // everything is written: the new queues need not wait for the flush (which may
+    // wait for compression)
+    finished.set();
     for t in targets {
         t.flush();
     }

@@ -140,6 +140,7 @@ impl FileWriter {
         let rollover_at = state.rollover_at;
         buf.size = size;
         buf.rollover_at = rollover_at;
+        self.mirror_stale.store(false, Ordering::Relaxed);
         drop(buf);
         let (written, error) = self.write_records(&mut state, &bytes, &ends);
         if state.size.load(Ordering::Relaxed) > size || state.rollover_at < rollover_at {

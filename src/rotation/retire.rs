@@ -21,6 +21,13 @@ impl FileWriter {
     /// (the file is no longer written) it goes on writing until its last record in
     /// flight; a successor can still be given later (the file comes back).
     pub fn retire(&self, successor: Option<Arc<FileWriter>>) {
+        // one retirement at a time, process-wide: a retiring writer writes into its
+        // successor with its own locks held, and two configurations (two `Handle`s on
+        // one file) retiring each other's writer at once would wait for each other
+        static ONE_AT_A_TIME: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+        let _one = ONE_AT_A_TIME.lock();
+        // a successor whose chain leads back here would pass records round forever
+        let successor = successor.filter(|next| !next.hands_on_to(self));
         let mut buf = self.settings.buffering.as_ref().map(|_| hold(&self.buffer));
         // with the state held, no record is half way through this writer
         let mut state = self.state.write();
@@ -63,6 +70,31 @@ impl FileWriter {
             }
         }
         self.retired.store(true, Ordering::Release);
+    }
+
+    /// True when this writer is `other`, or hands its records on to it through its
+    /// chain of successors.
+    fn hands_on_to(&self, other: &FileWriter) -> bool {
+        let mut at: Option<Arc<FileWriter>> = None;
+        let mut steps = 0;
+        loop {
+            let current: &FileWriter = at.as_deref().unwrap_or(self);
+            if std::ptr::eq(current, other) {
+                return true;
+            }
+            let next = current
+                .successor
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone();
+            match next {
+                Some(n) if steps < 1000 => {
+                    at = Some(n);
+                    steps += 1;
+                }
+                _ => return false,
+            }
+        }
     }
 
     /// True once [`FileWriter::retire`] was called.

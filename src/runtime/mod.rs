@@ -226,22 +226,50 @@ impl Logging {
         retire_replaced_writers(&self.tree.load(), &tree);
         queue_after_old_queues(&self.tree.load(), &tree);
         let old = self.tree.swap(tree.clone());
-        old.flush();
         let changed = if kind == Reconfiguration::HotReload {
             let routed: Vec<String> = self.names.lock().routed.iter().cloned().collect();
             changes(&old, &tree, &routed)
         } else {
             None
         };
-        let dropped: u64 = old
+        // the old tree goes first: its queues' workers write what they hold and stop
+        // (once no call in flight holds the old tree), which lets the new queues start
+        // writing; its other handlers are flushed after
+        let others: Vec<Arc<crate::handlers::Handler>> = old
             .handlers
             .iter()
-            .map(|h| h.health().records_dropped)
-            .sum();
-        self.retired_dropped.fetch_add(dropped, Ordering::Relaxed);
-        // the old queues' workers stop here, which lets the new ones start writing:
-        // only then may this thread log into a new queue (were it full, it would wait)
+            .filter(|h| !matches!(h.sink, crate::handlers::Sink::Queue(_)))
+            .cloned()
+            .collect();
+        // a queue's count is read once it is gone (a call in flight may still add)
+        let mut queues_dropped = 0;
+        let queue_counters: Vec<_> = old
+            .handlers
+            .iter()
+            .filter_map(|h| match &h.sink {
+                crate::handlers::Sink::Queue(q) => {
+                    queues_dropped += h.health().records_dropped.saturating_sub(q.dropped());
+                    Some(q.dropped_counter())
+                }
+                _ => None,
+            })
+            .collect();
         drop(old);
+        for h in &others {
+            h.flush();
+        }
+        let dropped: u64 = others
+            .iter()
+            .map(|h| h.health().records_dropped)
+            .sum::<u64>()
+            + queues_dropped
+            + queue_counters
+                .iter()
+                .map(|c| c.load(Ordering::Relaxed))
+                .sum::<u64>();
+        self.retired_dropped.fetch_add(dropped, Ordering::Relaxed);
+        drop(others);
+        // only now may this thread log into a new queue (were it full, it would wait)
         if let Some(line) = changed {
             self.log_own(Level::WARNING, &line);
         }
