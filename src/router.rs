@@ -358,7 +358,12 @@ impl Tree {
 
     /// Flushes every handler.
     pub fn flush(&self) {
-        for h in &self.handlers {
+        // queues first: what they write reaches the other handlers before those flush
+        let is_queue = |h: &Arc<Handler>| matches!(h.sink, crate::handlers::Sink::Queue(_));
+        for h in self.handlers.iter().filter(|h| is_queue(h)) {
+            h.flush();
+        }
+        for h in self.handlers.iter().filter(|h| !is_queue(h)) {
             h.flush();
         }
     }

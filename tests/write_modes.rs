@@ -180,6 +180,7 @@ fn hot_reload_in_a_burst_loses_nothing_in_any_mode() {
             }
         });
         exactly_once(dir.path(), n);
+        in_order_per_thread(dir.path());
     }
 }
 

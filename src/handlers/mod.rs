@@ -24,7 +24,7 @@ pub use files::{Compress, FileMode};
 pub use journald::JournaldConfig;
 pub use null::NullConfig;
 pub use output::{Output, Sink};
-pub use queue::{QueueConfig, QueuePlan, QueueSink};
+pub use queue::{Finished, QueueConfig, QueuePlan, QueueSink};
 pub use rotating_file::RotatingFileConfig;
 pub use syslog::SyslogConfig;
 pub use timed_rotating_file::TimedRotatingFileConfig;

@@ -162,6 +162,11 @@ pub struct Finished {
 }
 
 impl Finished {
+    /// True once set.
+    pub fn is_set(&self) -> bool {
+        self.set.load(Ordering::Acquire)
+    }
+
     fn set(&self) {
         if self.set.swap(true, Ordering::AcqRel) {
             return;
@@ -368,6 +373,11 @@ impl QueueSink {
     /// Waits (at most `limit`) until every record queued so far was written.
     pub fn drain(&self, limit: Duration) {
         let deadline = Instant::now() + limit;
+        // after a reload, records of this thread may still be in the old queues
+        let old: Vec<Arc<Finished>> = self.after.lock().clone();
+        for f in old {
+            f.wait_until(deadline);
+        }
         let target = self.progress.queued.load(Ordering::Acquire);
         self.worker_thread.unpark();
         let mut held = self.progress.lock.lock();
@@ -386,13 +396,24 @@ impl QueueSink {
     }
 }
 
+impl QueueSink {
+    /// The worker, to wait for after the queue is closed (taken once).
+    pub fn take_worker(&self) -> Option<std::thread::JoinHandle<()>> {
+        self.worker.lock().take()
+    }
+}
+
 impl Drop for QueueSink {
     fn drop(&mut self) {
         // closing the queue lets the worker write what is left and stop
         self.sender.take();
         self.worker_thread.unpark();
         if let Some(worker) = self.worker.lock().take() {
-            let _ = worker.join();
+            // never the worker itself (a record its targets log can hold the last
+            // reference to the configuration)
+            if worker.thread().id() != std::thread::current().id() {
+                let _ = worker.join();
+            }
         }
     }
 }
@@ -444,6 +465,12 @@ fn work(
         drop(records);
         progress.finish(batch.len() as u64);
         batch.clear();
+    }
+    // the queues this one followed go first, also when it wrote nothing
+    let old: Vec<Arc<Finished>> = std::mem::take(&mut *after.lock());
+    let deadline = Instant::now() + HANDOVER_LIMIT;
+    for f in old {
+        f.wait_until(deadline);
     }
     // everything is written: the new queues need not wait for the flush (which may
     // wait for compression)

@@ -82,6 +82,9 @@ pub struct Logging {
     last_reported: Mutex<Option<u64>>,
     /// Records dropped by the handlers of replaced configurations.
     retired_dropped: AtomicU64,
+    /// The queues of earlier configurations that may still be writing (see
+    /// `queue_after_old_queues`).
+    unfinished_queues: Mutex<Vec<Arc<crate::handlers::Finished>>>,
 }
 
 impl Logging {
@@ -110,6 +113,7 @@ impl Logging {
                 records_dropped: 0,
             }),
             retired_dropped: AtomicU64::new(0),
+            unfinished_queues: Mutex::new(Vec::new()),
             source,
             installed: AtomicBool::new(false),
             reload_lock: Mutex::new(()),
@@ -224,7 +228,10 @@ impl Logging {
         report_env_warnings(&loaded);
         let max = tree.max_level();
         retire_replaced_writers(&self.tree.load(), &tree);
-        queue_after_old_queues(&self.tree.load(), &tree);
+        {
+            let mut unfinished = self.unfinished_queues.lock();
+            queue_after_old_queues(&self.tree.load(), &tree, &mut unfinished);
+        }
         let old = self.tree.swap(tree.clone());
         let changed = if kind == Reconfiguration::HotReload {
             let routed: Vec<String> = self.names.lock().routed.iter().cloned().collect();
@@ -241,26 +248,40 @@ impl Logging {
             .filter(|h| !matches!(h.sink, crate::handlers::Sink::Queue(_)))
             .cloned()
             .collect();
-        // a queue's count is read once it is gone (a call in flight may still add)
+        // a queue's count is read once it is gone (a call in flight may still add); its
+        // worker is waited for here, not by whichever thread lets go of the old tree
+        // last (a logging call)
         let mut queues_dropped = 0;
-        let queue_counters: Vec<_> = old
-            .handlers
-            .iter()
-            .filter_map(|h| match &h.sink {
-                crate::handlers::Sink::Queue(q) => {
-                    queues_dropped += h.health().records_dropped.saturating_sub(q.dropped());
-                    Some(q.dropped_counter())
-                }
-                _ => None,
-            })
-            .collect();
+        let mut queue_counters = Vec::new();
+        let mut workers = Vec::new();
+        for h in &old.handlers {
+            if let crate::handlers::Sink::Queue(q) = &h.sink {
+                queues_dropped += h.health().records_dropped.saturating_sub(q.dropped());
+                queue_counters.push(q.dropped_counter());
+                workers.extend(q.take_worker());
+            }
+        }
         drop(old);
+        for w in workers {
+            let _ = w.join();
+        }
         for h in &others {
             h.flush();
         }
+        // a file writer the new tree kept reports its own losses there
+        let kept = |w: &Arc<crate::rotation::FileWriter>| {
+            tree.handlers
+                .iter()
+                .any(|n| matches!(&n.sink, crate::handlers::Sink::File(k) if Arc::ptr_eq(k, w)))
+        };
         let dropped: u64 = others
             .iter()
-            .map(|h| h.health().records_dropped)
+            .map(|h| match &h.sink {
+                crate::handlers::Sink::File(w) if kept(w) => {
+                    h.health().records_dropped.saturating_sub(w.buffer_lost())
+                }
+                _ => h.health().records_dropped,
+            })
             .sum::<u64>()
             + queues_dropped
             + queue_counters
@@ -407,21 +428,25 @@ fn retire_replaced_writers(old: &Tree, new: &Tree) {
 /// the old tree's have written their last record and stopped (see
 /// `QueueSink::start_after`), so a record a thread left in an old queue is written
 /// before its later records.
-fn queue_after_old_queues(old: &Tree, new: &Tree) {
-    let finished: Vec<_> = old
-        .handlers
-        .iter()
-        .filter_map(|h| match &h.sink {
-            crate::handlers::Sink::Queue(q) => Some(q.finished()),
-            _ => None,
-        })
-        .collect();
-    if finished.is_empty() {
+/// `unfinished` keeps every earlier queue still writing, so that a reload without
+/// queues between two with queues, or a queue that got no record, keeps the order too.
+fn queue_after_old_queues(
+    old: &Tree,
+    new: &Tree,
+    unfinished: &mut Vec<Arc<crate::handlers::Finished>>,
+) {
+    unfinished.retain(|f| !f.is_set());
+    for h in &old.handlers {
+        if let crate::handlers::Sink::Queue(q) = &h.sink {
+            unfinished.push(q.finished());
+        }
+    }
+    if unfinished.is_empty() {
         return;
     }
     for h in &new.handlers {
         if let crate::handlers::Sink::Queue(q) = &h.sink {
-            q.start_after(finished.clone());
+            q.start_after(unfinished.clone());
         }
     }
 }
