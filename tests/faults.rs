@@ -162,9 +162,7 @@ fn a_fifo_whose_reader_leaves_fails_the_writes_and_never_blocks() {
     use std::time::Duration;
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("app.log");
-    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    common::mkfifo(&fifo);
     let config = "version = 1\n[handlers.file]\nclass = \"file\"\nfilename = \"app.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n";
     // nobody reads it yet: the load fails at once, saying why, instead of waiting
     let (tx, loaded) = channel();
@@ -178,14 +176,7 @@ fn a_fifo_whose_reader_leaves_fails_the_writes_and_never_blocks() {
         .expect("a FIFO without a reader was accepted");
     assert!(error.contains("a FIFO that no process reads"), "{error}");
     // the reader opens first (without waiting for a writer), then reads slowly
-    let read_side = {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&fifo)
-            .unwrap()
-    };
+    let read_side = common::fifo_read_side(&fifo);
     let h = std::sync::Arc::new(build(dir.path(), config).unwrap());
     let lines = 200;
     let reader = std::thread::spawn(move || {

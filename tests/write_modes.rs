@@ -431,17 +431,8 @@ fn a_full_buffer_is_written_without_stopping_other_threads() {
     use std::time::{Duration, Instant};
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("app.fifo");
-    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
-    let read_side = {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&fifo)
-            .unwrap()
-    };
+    common::mkfifo(&fifo);
+    let read_side = common::fifo_read_side(&fifo);
     // 64 KiB whatever the page size
     // SAFETY: fcntl on a descriptor this test owns; no pointer is passed.
     let pipe = unsafe { libc::fcntl(read_side.as_raw_fd(), libc::F_SETPIPE_SZ, 65536) };

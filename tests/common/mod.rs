@@ -92,6 +92,24 @@ pub fn numbered_history(path: &Path) -> String {
     parts.concat()
 }
 
+/// Makes a FIFO at `path`.
+pub fn mkfifo(path: &Path) {
+    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+}
+
+/// Opens the read side of the FIFO at `path` without waiting for a writer; the
+/// descriptor stays non-blocking (clear it with `fcntl` before blocking reads).
+pub fn fifo_read_side(path: &Path) -> std::fs::File {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .unwrap()
+}
+
 /// Files in `dir` whose names contain `needle`.
 pub fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
