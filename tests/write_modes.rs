@@ -184,30 +184,37 @@ fn hot_reload_in_a_burst_loses_nothing_in_any_mode() {
     }
 }
 
-#[test]
-fn a_reload_that_turns_the_buffer_on_and_off_keeps_each_threads_order() {
-    // each reload gives the file a new writer (its settings change): the old writer's
-    // buffer must be written before the new writer's first record, and only one of
-    // them may roll the file over
+/// Thirty reloads in a sixteen-thread burst, the file replaced each time by
+/// `text(i)`: every record once, in order per thread through the whole history.
+fn reloads_in_a_burst_keep_each_threads_order(
+    first: &str,
+    text: impl Fn(usize) -> String + Send + 'static,
+) {
     let n = (per_thread() / 10).max(1000);
     let dir = tempfile::tempdir().unwrap();
-    let (h, toml) = from_file(dir.path(), &config("buffer"));
+    let (h, toml) = from_file(dir.path(), first);
     let reloader = h.clone();
     burst(&h, n, move || {
         for i in 0..30 {
-            // buffer off, on, and off with another max_bytes: a new writer each time
-            let text = match i % 3 {
-                0 => config("group"),
-                1 => config("buffer"),
-                _ => config("group").replace("256KB", "200KB"),
-            };
-            std::fs::write(&toml, text).unwrap();
+            std::fs::write(&toml, text(i)).unwrap();
             reloader.reload().unwrap();
             std::thread::sleep(std::time::Duration::from_millis(3));
         }
     });
     exactly_once(dir.path(), n);
     in_order_per_thread(dir.path());
+}
+
+#[test]
+fn a_reload_that_turns_the_buffer_on_and_off_keeps_each_threads_order() {
+    // each reload gives the file a new writer (its settings change): the old writer's
+    // buffer must be written before the new writer's first record, and only one of
+    // them may roll the file over. Buffer off, on, and off with another max_bytes
+    reloads_in_a_burst_keep_each_threads_order(&config("buffer"), |i| match i % 3 {
+        0 => config("group"),
+        1 => config("buffer"),
+        _ => config("group").replace("256KB", "200KB"),
+    });
 }
 
 #[test]
@@ -522,23 +529,10 @@ fn a_full_buffer_is_written_without_stopping_other_threads() {
 #[test]
 fn a_reload_under_a_queue_keeps_each_threads_order() {
     // each reload starts a new queue and worker: the old queue's records must be
-    // written before the new worker writes any
-    let n = (per_thread() / 10).max(1000);
-    let dir = tempfile::tempdir().unwrap();
-    let (h, toml) = from_file(dir.path(), &config("queue"));
-    let reloader = h.clone();
-    burst(&h, n, move || {
-        for i in 0..30 {
-            // the file's writer is kept, or changes with max_bytes
-            let text = match i % 3 {
-                2 => config("queue").replace("256KB", "200KB"),
-                _ => config("queue"),
-            };
-            std::fs::write(&toml, text).unwrap();
-            reloader.reload().unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(3));
-        }
+    // written before the new worker writes any. The file's writer is kept, or changes
+    // with max_bytes
+    reloads_in_a_burst_keep_each_threads_order(&config("queue"), |i| match i % 3 {
+        2 => config("queue").replace("256KB", "200KB"),
+        _ => config("queue"),
     });
-    exactly_once(dir.path(), n);
-    in_order_per_thread(dir.path());
 }
