@@ -157,7 +157,8 @@ impl Progress {
 #[derive(Default)]
 pub struct Finished {
     set: std::sync::atomic::AtomicBool,
-    done: Mutex<bool>,
+    /// Taken to wait for `set`, and to wake the waiters.
+    lock: Mutex<()>,
     changed: Condvar,
 }
 
@@ -171,18 +172,29 @@ impl Finished {
         if self.set.swap(true, Ordering::AcqRel) {
             return;
         }
-        *self.done.lock() = true;
+        let _held = self.lock.lock();
         self.changed.notify_all();
     }
 
     /// Waits until set, or until `deadline`.
     fn wait_until(&self, deadline: Instant) {
-        let mut done = self.done.lock();
-        while !*done {
-            if self.changed.wait_until(&mut done, deadline).timed_out() {
+        let mut held = self.lock.lock();
+        // set before the lock is taken to wake: read under the lock, no wake-up is missed
+        while !self.is_set() {
+            if self.changed.wait_until(&mut held, deadline).timed_out() {
                 return;
             }
         }
+    }
+}
+
+/// Waits until every one of `queues` has written its last record, at most
+/// [`HANDOVER_LIMIT`] from now in all (or until `deadline`, if sooner).
+fn wait_for_all(queues: Vec<Arc<Finished>>, deadline: Option<Instant>) {
+    let limit = Instant::now() + HANDOVER_LIMIT;
+    let deadline = deadline.map_or(limit, |d| d.min(limit));
+    for f in queues {
+        f.wait_until(deadline);
     }
 }
 
@@ -358,6 +370,11 @@ impl QueueSink {
         self.dropped.clone()
     }
 
+    /// The worker, to wait for after the queue is closed (taken once).
+    pub fn take_worker(&self) -> Option<std::thread::JoinHandle<()>> {
+        self.worker.lock().take()
+    }
+
     /// Set when this queue's worker has stopped.
     pub fn finished(&self) -> Arc<Finished> {
         self.finished.clone()
@@ -374,10 +391,7 @@ impl QueueSink {
     pub fn drain(&self, limit: Duration) {
         let deadline = Instant::now() + limit;
         // after a reload, records of this thread may still be in the old queues
-        let old: Vec<Arc<Finished>> = self.after.lock().clone();
-        for f in old {
-            f.wait_until(deadline);
-        }
+        wait_for_all(self.after.lock().clone(), Some(deadline));
         let target = self.progress.queued.load(Ordering::Acquire);
         self.worker_thread.unpark();
         let mut held = self.progress.lock.lock();
@@ -393,13 +407,6 @@ impl QueueSink {
                 return;
             }
         }
-    }
-}
-
-impl QueueSink {
-    /// The worker, to wait for after the queue is closed (taken once).
-    pub fn take_worker(&self) -> Option<std::thread::JoinHandle<()>> {
-        self.worker.lock().take()
     }
 }
 
@@ -443,11 +450,7 @@ fn work(
     let mut batch: Vec<Queued> = Vec::with_capacity(BATCH);
     while let Some(first) = next_record(receiver, progress) {
         // the first record after a reload: the old queues go first
-        let old: Vec<Arc<Finished>> = std::mem::take(&mut *after.lock());
-        let deadline = Instant::now() + HANDOVER_LIMIT;
-        for f in old {
-            f.wait_until(deadline);
-        }
+        wait_for_all(std::mem::take(&mut *after.lock()), None);
         batch.push(first);
         while batch.len() < BATCH {
             match receiver.try_recv() {
@@ -467,11 +470,7 @@ fn work(
         batch.clear();
     }
     // the queues this one followed go first, also when it wrote nothing
-    let old: Vec<Arc<Finished>> = std::mem::take(&mut *after.lock());
-    let deadline = Instant::now() + HANDOVER_LIMIT;
-    for f in old {
-        f.wait_until(deadline);
-    }
+    wait_for_all(std::mem::take(&mut *after.lock()), None);
     // everything is written: the new queues need not wait for the flush (which may
     // wait for compression)
     finished.set();

@@ -239,57 +239,8 @@ impl Logging {
         } else {
             None
         };
-        // the old tree goes first: its queues' workers write what they hold and stop
-        // (once no call in flight holds the old tree), which lets the new queues start
-        // writing; its other handlers are flushed after
-        let others: Vec<Arc<crate::handlers::Handler>> = old
-            .handlers
-            .iter()
-            .filter(|h| !matches!(h.sink, crate::handlers::Sink::Queue(_)))
-            .cloned()
-            .collect();
-        // a queue's count is read once it is gone (a call in flight may still add); its
-        // worker is waited for here, not by whichever thread lets go of the old tree
-        // last (a logging call)
-        let mut queues_dropped = 0;
-        let mut queue_counters = Vec::new();
-        let mut workers = Vec::new();
-        for h in &old.handlers {
-            if let crate::handlers::Sink::Queue(q) = &h.sink {
-                queues_dropped += h.health().records_dropped.saturating_sub(q.dropped());
-                queue_counters.push(q.dropped_counter());
-                workers.extend(q.take_worker());
-            }
-        }
-        drop(old);
-        for w in workers {
-            let _ = w.join();
-        }
-        for h in &others {
-            h.flush();
-        }
-        // a file writer the new tree kept reports its own losses there
-        let kept = |w: &Arc<crate::rotation::FileWriter>| {
-            tree.handlers
-                .iter()
-                .any(|n| matches!(&n.sink, crate::handlers::Sink::File(k) if Arc::ptr_eq(k, w)))
-        };
-        let dropped: u64 = others
-            .iter()
-            .map(|h| match &h.sink {
-                crate::handlers::Sink::File(w) if kept(w) => {
-                    h.health().records_dropped.saturating_sub(w.buffer_lost())
-                }
-                _ => h.health().records_dropped,
-            })
-            .sum::<u64>()
-            + queues_dropped
-            + queue_counters
-                .iter()
-                .map(|c| c.load(Ordering::Relaxed))
-                .sum::<u64>();
+        let dropped = close_old_tree(old, &tree);
         self.retired_dropped.fetch_add(dropped, Ordering::Relaxed);
-        drop(others);
         // only now may this thread log into a new queue (were it full, it would wait)
         if let Some(line) = changed {
             self.log_own(Level::WARNING, &line);
@@ -422,6 +373,62 @@ fn retire_replaced_writers(old: &Tree, new: &Tree) {
             w.retire(None);
         }
     }
+}
+
+/// After a reload's swap: lets go of the old tree, waits for its queues' workers to
+/// write what they hold and stop (here, not in whichever logging call lets go of the
+/// old tree last), flushes its other handlers, and returns the records its handlers
+/// dropped (a file writer the new tree kept reports its own losses there).
+fn close_old_tree(old: Arc<Tree>, new: &Tree) -> u64 {
+    // the old tree goes first: its queues' workers write what they hold and stop
+    // (once no call in flight holds the old tree), which lets the new queues start
+    // writing; its other handlers are flushed after
+    let others: Vec<Arc<crate::handlers::Handler>> = old
+        .handlers
+        .iter()
+        .filter(|h| !matches!(h.sink, crate::handlers::Sink::Queue(_)))
+        .cloned()
+        .collect();
+    // a queue's count is read once it is gone (a call in flight may still add); its
+    // worker is waited for here, not by whichever thread lets go of the old tree
+    // last (a logging call)
+    let mut queues_dropped = 0;
+    let mut queue_counters = Vec::new();
+    let mut workers = Vec::new();
+    for h in &old.handlers {
+        if let crate::handlers::Sink::Queue(q) = &h.sink {
+            queues_dropped += h.health().records_dropped.saturating_sub(q.dropped());
+            queue_counters.push(q.dropped_counter());
+            workers.extend(q.take_worker());
+        }
+    }
+    drop(old);
+    for w in workers {
+        let _ = w.join();
+    }
+    for h in &others {
+        h.flush();
+    }
+    // a file writer the new tree kept reports its own losses there
+    let kept = |w: &Arc<crate::rotation::FileWriter>| {
+        new.handlers
+            .iter()
+            .any(|n| matches!(&n.sink, crate::handlers::Sink::File(k) if Arc::ptr_eq(k, w)))
+    };
+    others
+        .iter()
+        .map(|h| match &h.sink {
+            crate::handlers::Sink::File(w) if kept(w) => {
+                h.health().records_dropped.saturating_sub(w.buffer_lost())
+            }
+            _ => h.health().records_dropped,
+        })
+        .sum::<u64>()
+        + queues_dropped
+        + queue_counters
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .sum::<u64>()
 }
 
 /// Before a reload switches trees: the new tree's queue workers write nothing before
