@@ -46,10 +46,8 @@ fn redact() {
     let secret = "API Request started - User: john_doe (ID: 123), IP: 203.0.113.7, Method: POST, Path: /api/v1/payments/?card=4111111111111111";
     let run = |h: &logconf::Handle, text: &'static str| {
         ns_per(1_000_000, |_| {
-            let rec = Record {
-                logger: "billing.api",
-                ..Record::new(Level::INFO, Message::Text(black_box(text)))
-            };
+            let rec =
+                Record::new(Level::INFO, Message::Text(black_box(text))).logger("billing.api");
             h.log("billing.api", &rec);
         })
     };
@@ -75,7 +73,10 @@ fn middleware() {
         peer: Some("127.0.0.1".parse().expect("ip")),
         ..RequestInfo::default()
     };
-    let config = RequestLogConfig::default();
+    let config = RequestLogConfig {
+        logger: "billing.api".into(),
+        ..RequestLogConfig::default()
+    };
     let ns_off = ns_per(1_000_000, |_| {
         let log = RequestLog::start(&config, black_box(&info));
         log.finish(200);

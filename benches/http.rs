@@ -13,9 +13,9 @@
 //! written), `logconf-queue` (the requests file behind a `queue` handler) and
 //! `logconf-buffer` (the requests file with `buffer = "64KiB"`).
 //!
-//!     cargo bench --features tower --bench http
-//!     SECONDS=3 ROUNDS=1 VARIANTS=none,logconf cargo bench --features tower --bench http
-//!     SERVER_CPUS=0,1 CLIENT_CPUS=2-5 CLIENT_THREADS=4 cargo bench --features tower --bench http
+//!     cargo bench --features axum --bench http
+//!     SECONDS=3 ROUNDS=1 VARIANTS=none,logconf cargo bench --features axum --bench http
+//!     SERVER_CPUS=0,1 CLIENT_CPUS=2-5 CLIENT_THREADS=4 cargo bench --features axum --bench http
 
 mod common;
 
@@ -146,12 +146,7 @@ fn serve(variant: &str, dir: &Path) {
                     .init()
                     .expect("logconf init"),
             );
-            app.layer(
-                logconf::app::RequestLoggingLayer::new().peer_addr_from(|ext| {
-                    ext.get::<axum::extract::ConnectInfo<SocketAddr>>()
-                        .map(|c| c.0)
-                }),
-            )
+            app.layer(logconf::app::RequestLoggingLayer::new().logger("billing.api"))
         }
     };
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -94,10 +94,7 @@ fn load(h: &Handle, n: usize, reload_every: Option<Duration>) -> Vec<Duration> {
                 for i in 0..n {
                     let msg =
                         format!("API Request completed - Status: 201, thread {t} request {i}");
-                    let rec = Record {
-                        logger: "billing.api",
-                        ..Record::new(Level::INFO, Message::Text(&msg))
-                    };
+                    let rec = Record::new(Level::INFO, Message::Text(&msg)).logger("billing.api");
                     let start = Instant::now();
                     h.log("billing::api", &rec);
                     times.push(start.elapsed());

@@ -3,7 +3,7 @@
 //! `StructuredLogger`, and the shipped `logging.toml`.
 //!
 //! ```sh
-//! LOG_BASE_DIR=/tmp/billing cargo run --features tower --example billing_api
+//! LOG_BASE_DIR=/tmp/billing cargo run --features axum --example billing_api
 //! curl -s -X POST localhost:8000/api/v1/payments/ -H 'X-User: 123:john_doe' \
 //!      -H 'content-type: application/json' -d '{"amount": 99.99, "currency": "USD"}'
 //! tail /tmp/billing/billing_api_requests.log /tmp/billing/billing_api.log
@@ -14,7 +14,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Path, Query, Request};
+use axum::extract::{Path, Query, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +22,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use logconf::app::{
     log_billing_event, log_performance_metric, log_security_event, IpNet, RequestLoggingLayer,
-    RequestUser, Severity,
+    RequestUser, Severity, API,
 };
 use logconf::StructuredLogger;
 use serde_json::{json, Value};
@@ -254,10 +254,11 @@ async fn boom() -> &'static str {
 
 /// The service.
 pub fn app(config: AppConfig) -> Router {
+    // the client's address comes from axum's ConnectInfo (logconf's `axum` feature)
     let logging = RequestLoggingLayer::new()
+        .logger(API)
         .slow_threshold(config.slow_threshold)
-        .trusted_proxies(config.trusted_proxies)
-        .peer_addr_from(|ext| ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0));
+        .trusted_proxies(config.trusted_proxies);
     Router::new()
         .route("/api/v1/payments/", post(create_payment))
         .route("/api/v1/payments/{id}/refund/", post(refund))

@@ -85,9 +85,9 @@ impl Default for Builder {
 }
 
 impl Builder {
-    #[doc(hidden)]
-    /// For the `logconf` command: what a `custom` filter that no code registered does.
-    pub fn unregistered_filters(mut self, mode: crate::load::UnregisteredFilters) -> Self {
+    /// For the `logconf` command (`__cli::cli_builder`): what a `custom` filter that no
+    /// code registered does.
+    pub(crate) fn unregistered_filters(mut self, mode: crate::load::UnregisteredFilters) -> Self {
         self.options.unregistered_filters = mode;
         self
     }
@@ -120,16 +120,11 @@ impl Builder {
         self
     }
 
-    /// Reload on SIGHUP (Unix). Default: on for [`Builder::init`], off for
-    /// [`Builder::build`]. Needs the `reload` feature (a default one): without it
-    /// SIGHUP is left alone, and keeps its default action, which ends the process.
+    /// Reload on SIGHUP (Unix), as `systemctl reload` and `kill -HUP` expect. Default:
+    /// on for [`Builder::init`], off for [`Builder::build`]. Every build handles it (the
+    /// `reload` feature adds file-system events only); once logconf handles SIGHUP, the
+    /// signal no longer ends the process.
     pub fn reload_on_sighup(mut self, on: bool) -> Self {
-        #[cfg(not(feature = "reload"))]
-        if on {
-            crate::diagnostics::report!(
-                "reload on SIGHUP needs logconf's `reload` feature; SIGHUP is not handled (use Handle::reload)"
-            );
-        }
         self.sighup = Some(on);
         self
     }
@@ -319,6 +314,7 @@ impl Handle {
     ///
     /// It filters only itself: the other layers still see every event.
     #[cfg(feature = "tracing")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
     pub fn tracing_layer<S>(&self) -> impl tracing_subscriber::Layer<S> + Send + Sync + 'static
     where
         S: tracing_core::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,

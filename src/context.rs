@@ -21,15 +21,15 @@ pub use crate::value::Value;
 /// One scope's fields.
 pub type Fields = Arc<Vec<(String, Value)>>;
 
-/// One scope on a thread's stack, with who set it: a [`Guard`] (by its number) or a
+/// One scope on a thread's stack, with who set it: a [`Scope`] (by its number) or a
 /// `tracing` span that is entered (by its id), so each removes its own frame even when
 /// they end out of order.
 struct Frame {
     owner: Owner,
-    scope: Scope,
+    scope: FrameFields,
 }
 
-enum Scope {
+enum FrameFields {
     /// Fields set with [`set`] or [`WithContext`].
     Fields(Fields),
     /// An entered `tracing` span: its fields and those of its parents, read where they
@@ -59,8 +59,8 @@ impl Frame {
             }
         };
         match &self.scope {
-            Scope::Fields(fields) => merge(fields),
-            Scope::Span(span) => {
+            FrameFields::Fields(fields) => merge(fields),
+            FrameFields::Span(span) => {
                 let mut chain = Vec::new();
                 let mut node = Some(span);
                 while let Some(n) = node {
@@ -95,14 +95,15 @@ where
     Arc::new(fields.into_iter().map(|(k, v)| (k.into(), v)).collect())
 }
 
-/// Keeps a scope's fields on the current thread until dropped.
-#[must_use = "the fields apply only while the guard lives"]
-pub struct Guard {
+/// A scope's fields, set on the current thread until this value is dropped (what
+/// [`set`] and [`set_shared`] return).
+#[must_use = "the fields apply only while the scope lives"]
+pub struct Scope {
     scope: u64,
     _not_send: std::marker::PhantomData<*const ()>,
 }
 
-impl Drop for Guard {
+impl Drop for Scope {
     fn drop(&mut self) {
         remove(Owner::Scope(self.scope));
     }
@@ -121,11 +122,11 @@ fn remove(owner: Owner) {
 }
 
 /// Sets a shared scope on the current thread until the guard drops.
-pub fn set_shared(fields: Fields) -> Guard {
+pub fn set_shared(fields: Fields) -> Scope {
     push(fields)
 }
 
-fn push(fields: Fields) -> Guard {
+fn push(fields: Fields) -> Scope {
     let scope = NEXT_SCOPE.with(|n| {
         let scope = n.get();
         n.set(scope.wrapping_add(1));
@@ -134,10 +135,10 @@ fn push(fields: Fields) -> Guard {
     STACK.with(|s| {
         s.borrow_mut().push(Frame {
             owner: Owner::Scope(scope),
-            scope: Scope::Fields(fields),
+            scope: FrameFields::Fields(fields),
         })
     });
-    Guard {
+    Scope {
         scope,
         _not_send: std::marker::PhantomData,
     }
@@ -151,7 +152,7 @@ pub(crate) fn enter_span(span: u64, fields: Arc<SpanFields>) {
         if let Ok(mut s) = s.try_borrow_mut() {
             s.push(Frame {
                 owner: Owner::Span(span),
-                scope: Scope::Span(fields),
+                scope: FrameFields::Span(fields),
             });
         }
     });
@@ -165,7 +166,7 @@ pub(crate) fn exit_span(span: u64) {
 
 /// Sets fields on the current thread until the returned guard drops. Inner scopes
 /// override outer ones field by field.
-pub fn set<I, K>(fields: I) -> Guard
+pub fn set<I, K>(fields: I) -> Scope
 where
     I: IntoIterator<Item = (K, Value)>,
     K: Into<String>,
@@ -196,12 +197,12 @@ pub fn with_value<R>(key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
         };
         for frame in s.iter().rev() {
             match &frame.scope {
-                Scope::Fields(fields) => {
+                FrameFields::Fields(fields) => {
                     if let Some((_, v)) = fields.iter().rev().find(|(k, _)| k == key) {
                         return f(Some(v));
                     }
                 }
-                Scope::Span(span) => {
+                FrameFields::Span(span) => {
                     let mut node = Some(span);
                     while let Some(n) = node {
                         let fields = n.fields.load();

@@ -13,6 +13,7 @@
 //! [`StructuredLogger`], [`critical!`], and [`app`] (request logging and the event
 //! helpers). How the pieces fit is in `docs/architecture.md`.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The layers, bottom to top, are listed in docs/architecture.md and checked by
 // tests/architecture.rs: each module uses only those below it.
@@ -49,6 +50,6 @@ pub use api::{init, ActiveConfig, Builder, Error, Guard, Handle, SeenLogger};
 pub use config::values::Level;
 pub use diagnostics::Diagnostics;
 pub use handlers::HandlerHealth;
-pub use record::{Message, Record};
+pub use record::{Message, Origin, Record};
 pub use runtime::{Source, Status};
 pub use structured::StructuredLogger;

@@ -53,6 +53,19 @@ impl log::kv::Source for NoKv {
 }
 
 /// One logging call, as filters see it and [`crate::Handle::log`] takes it.
+///
+/// Built with [`Record::new`] and the setters:
+///
+/// ```
+/// use logconf::{Level, Message, Record};
+/// let fields = [("user_id", 7)];
+/// let rec = Record::new(Level::INFO, Message::Text("API Request started"))
+///     .logger("billing.api")
+///     .key_values(&fields)
+///     .location("src/api.rs", 42);
+/// assert_eq!(rec.logger, "billing.api");
+/// ```
+#[non_exhaustive]
 pub struct Record<'a> {
     /// Python's level number (CRITICAL is 50).
     pub level: Level,
@@ -73,9 +86,10 @@ pub struct Record<'a> {
     pub origin: Option<&'a Origin>,
 }
 
-/// Where a record was logged: what a formatter would otherwise read from the current
-/// thread.
+/// Where a record was logged, when it is handled on another thread (a `queue`
+/// handler's worker): what a formatter would otherwise read from the current thread.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Origin {
     /// `pthread_self()` of the logging thread (`%(thread)d`).
     pub thread_id: u64,
@@ -114,8 +128,8 @@ pub fn level_of(record: &log::Record<'_>) -> Level {
 }
 
 impl<'a> Record<'a> {
-    /// A record of `message` at `level`, logged now, without key-values or source
-    /// location; set the other fields with struct update syntax.
+    /// A record of `message` at `level` on the root logger, logged now, without
+    /// key-values or source location; the setters below give the rest.
     pub fn new(level: Level, message: Message<'a>) -> Record<'a> {
         Record {
             level,
@@ -127,5 +141,30 @@ impl<'a> Record<'a> {
             time: crate::clock::now(),
             origin: None,
         }
+    }
+
+    /// The dotted logger name (`billing.api`; `::` reads as `.`).
+    pub fn logger(mut self, logger: &'a str) -> Record<'a> {
+        self.logger = logger;
+        self
+    }
+
+    /// The record's key-values: any `log::kv::Source`, such as `&[("user_id", 7)]`.
+    pub fn key_values(mut self, kv: &'a dyn log::kv::Source) -> Record<'a> {
+        self.kv = kv;
+        self
+    }
+
+    /// The source file and line (`%(pathname)s`, `%(lineno)d`).
+    pub fn location(mut self, file: &'a str, line: u32) -> Record<'a> {
+        self.file = Some(file);
+        self.line = Some(line);
+        self
+    }
+
+    /// When the call was made (default: now).
+    pub fn time(mut self, time: SystemTime) -> Record<'a> {
+        self.time = time;
+        self
     }
 }

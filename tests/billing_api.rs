@@ -1,6 +1,6 @@
 //! The Billing-API example service on 127.0.0.1, driven over real sockets, asserted
 //! from the real log files of the shipped logging.toml (plus a json handler).
-#![cfg(feature = "tower")]
+#![cfg(feature = "axum")]
 
 mod common;
 

@@ -99,13 +99,10 @@ fn records_become_journal_entries_with_their_fields() {
     let _ctx = logconf::context::set([("tenant", logconf::context::Value::from("acme"))]);
     h.log(
         "billing.api",
-        &Record {
-            logger: "billing.api",
-            kv: &kv,
-            file: Some("src/api.rs"),
-            line: Some(42),
-            ..Record::new(Level::WARNING, Message::Text("Zoë paid\nin two lines"))
-        },
+        &Record::new(Level::WARNING, Message::Text("Zoë paid\nin two lines"))
+            .logger("billing.api")
+            .key_values(&kv)
+            .location("src/api.rs", 42),
     );
     let (payload, by_memfd) = receive(&server);
     assert!(!by_memfd);
@@ -130,10 +127,7 @@ fn records_become_journal_entries_with_their_fields() {
     let big = "é".repeat(400 * 1024);
     h.log(
         "billing.api",
-        &Record {
-            logger: "billing.api",
-            ..Record::new(Level::ERROR, Message::Text(&big))
-        },
+        &Record::new(Level::ERROR, Message::Text(&big)).logger("billing.api"),
     );
     let (payload, by_memfd) = receive(&server);
     assert!(by_memfd, "a 800 KB entry goes by memfd");

@@ -250,10 +250,7 @@ fn key_values_are_redacted_by_name_and_by_shape() {
         ("note", log::kv::Value::from("token=abc123def")),
         ("order", log::kv::Value::from(123456)),
     ];
-    let rec = Record {
-        kv: &kv,
-        ..Record::new(Level::INFO, Message::Text("paid"))
-    };
+    let rec = Record::new(Level::INFO, Message::Text("paid")).key_values(&kv);
     h.log("app", &rec);
     h.flush();
     assert_eq!(
@@ -285,10 +282,7 @@ fn each_kind_of_key_value_alone_is_checked() {
     ];
     for (name, value) in &cases {
         let kv = [("v", value.clone())];
-        let rec = Record {
-            kv: &kv,
-            ..Record::new(Level::INFO, Message::Text(name))
-        };
+        let rec = Record::new(Level::INFO, Message::Text(name)).key_values(&kv);
         h.log("app", &rec);
     }
     h.flush();

@@ -39,7 +39,11 @@ handlers = ["file"]
         }),
         ..RequestInfo::default()
     };
-    let log = RequestLog::start(&RequestLogConfig::default(), &info);
+    let config = RequestLogConfig {
+        logger: "billing.api".into(),
+        ..RequestLogConfig::default()
+    };
+    let log = RequestLog::start(&config, &info);
     assert_eq!(log.request_id(), "req-off-1");
     {
         let _scope = context::set_shared(log.shared_context());
@@ -49,7 +53,7 @@ handlers = ["file"]
     // a 5xx and a slow request are not written either: the logger is off
     let slow = RequestLogConfig {
         slow_threshold: std::time::Duration::ZERO,
-        ..RequestLogConfig::default()
+        ..config
     };
     RequestLog::start(&slow, &info).finish(503);
     drop(guard);

@@ -15,15 +15,6 @@ use std::time::{Duration, Instant};
 use common::build;
 use logconf::{Level, Message, Record};
 
-fn rsyslogd() -> PathBuf {
-    for p in ["/usr/sbin/rsyslogd", "/sbin/rsyslogd"] {
-        if Path::new(p).exists() {
-            return PathBuf::from(p);
-        }
-    }
-    panic!("rsyslogd is needed: apt-get install -y rsyslog (.ci/run installs it)");
-}
-
 fn free_port_udp() -> u16 {
     UdpSocket::bind("127.0.0.1:0")
         .unwrap()
@@ -55,7 +46,7 @@ impl Drop for Daemon {
 /// rsyslogd in the foreground on `dir`: the socket `dir/log.sock` (with rsyslog's
 /// special parser, as for /dev/log) and `dir/log5424.sock` (without it, for RFC 5424),
 /// UDP and TCP on the given ports; every message to `dir/out.log`, one line of fields.
-fn start(dir: &Path, udp: u16, tcp: u16) -> Daemon {
+fn start(rsyslogd: &Path, dir: &Path, udp: u16, tcp: u16) -> Daemon {
     let out = dir.join("out.log");
     let conf = format!(
         r#"global(workDirectory="{dir}" maxMessageSize="8k")
@@ -74,7 +65,7 @@ template(name="fields" type="string" string="%syslogfacility-text%|%syslogseveri
     );
     let conf_path = dir.join("rsyslog.conf");
     std::fs::write(&conf_path, conf).unwrap();
-    let child = Command::new(rsyslogd())
+    let child = Command::new(rsyslogd)
         .arg("-n")
         .arg("-f")
         .arg(&conf_path)
@@ -112,9 +103,12 @@ fn lines(daemon: &Daemon, n: usize) -> Vec<String> {
 
 #[test]
 fn rsyslog_parses_every_address_and_protocol() {
+    let Some(rsyslogd) = common::require_program("rsyslogd", "rsyslog") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let (udp, tcp) = (free_port_udp(), free_port_tcp());
-    let daemon = start(dir.path(), udp, tcp);
+    let daemon = start(&rsyslogd, dir.path(), udp, tcp);
     let d = dir.path().display();
     let handler = |name: &str, address: &str, protocol: &str| {
         format!("[handlers.{name}]\nclass = \"syslog\"\naddress = \"{address}\"\nfacility = \"local3\"\napp_name = \"billing-api\"\nformatter = \"f\"\nmax_size = 600\n{protocol}\n")
@@ -140,11 +134,9 @@ fn rsyslog_parses_every_address_and_protocol() {
     for (i, logger) in loggers.iter().enumerate() {
         let kv = [("user_id", 7i64), ("attempt", i as i64)];
         let text = format!("payment {i} for Zoë – 5 €");
-        let rec = Record {
-            logger,
-            kv: &kv,
-            ..Record::new(Level::WARNING, Message::Text(&text))
-        };
+        let rec = Record::new(Level::WARNING, Message::Text(&text))
+            .logger(logger)
+            .key_values(&kv);
         h.log(logger, &rec);
         std::thread::sleep(Duration::from_millis(20)); // rsyslog's order = ours
     }
@@ -152,10 +144,7 @@ fn rsyslog_parses_every_address_and_protocol() {
     let long = format!("long {}", "é".repeat(400));
     h.log(
         "udp3164",
-        &Record {
-            logger: "udp3164",
-            ..Record::new(Level::ERROR, Message::Text(&long))
-        },
+        &Record::new(Level::ERROR, Message::Text(&long)).logger("udp3164"),
     );
     let got = lines(&daemon, loggers.len() + 1);
     let pid = std::process::id().to_string();

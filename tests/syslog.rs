@@ -190,11 +190,9 @@ fn structured_data_and_the_local_format() {
     let _guard = logconf::context::set([("request_id", logconf::context::Value::from("r-1"))]);
     h.log(
         "app",
-        &logconf::Record {
-            logger: "app",
-            kv: &kv,
-            ..logconf::Record::new(Level::INFO, logconf::Message::Text("with fields"))
-        },
+        &logconf::Record::new(Level::INFO, logconf::Message::Text("with fields"))
+            .logger("app")
+            .key_values(&kv),
     );
     let mut buf = [0u8; 2048];
     let n = server.recv(&mut buf).unwrap();
@@ -247,11 +245,9 @@ fn lf_framing_and_key_values_after_the_message() {
     let kv = [("user_id", "7"), ("note", "two words")];
     h.log(
         "app",
-        &logconf::Record {
-            logger: "app",
-            kv: &kv,
-            ..logconf::Record::new(Level::INFO, logconf::Message::Text("first\nsecond"))
-        },
+        &logconf::Record::new(Level::INFO, logconf::Message::Text("first\nsecond"))
+            .logger("app")
+            .key_values(&kv),
     );
     log(&h, "app", Level::INFO, "next");
     let (stream, _) = listener.accept().unwrap();
@@ -362,11 +358,9 @@ fn udp_truncation_keeps_the_header_and_the_structured_data() {
     let long = format!("start {}", "é".repeat(300));
     h.log(
         "app",
-        &logconf::Record {
-            logger: "app",
-            kv: &kv,
-            ..logconf::Record::new(Level::INFO, logconf::Message::Text(&long))
-        },
+        &logconf::Record::new(Level::INFO, logconf::Message::Text(&long))
+            .logger("app")
+            .key_values(&kv),
     );
     let mut buf = [0u8; 4096];
     let n = server.recv(&mut buf).unwrap();

@@ -36,8 +36,8 @@ fn config(dir: &Path) -> std::path::PathBuf {
             "handlers = [\"requests_file\", \"error_file\", \"console\", \"json_file\"]",
         )
         .replace(
-            "[loggers.tower_http]\nlevel = \"INFO\"\nhandlers = [\"file\", \"console\"]",
-            "[loggers.tower_http]\nlevel = \"INFO\"\nhandlers = [\"file\", \"console\", \"json_file\"]",
+            "[loggers.tower_http]\nlevel = \"INFO\"\nhandlers = [\"stack_file\", \"console\"]",
+            "[loggers.tower_http]\nlevel = \"INFO\"\nhandlers = [\"stack_file\", \"console\", \"json_file\"]",
         )
         + "\n[formatters.json]\nclass = \"json\"\n\n[handlers.json_file]\nclass = \"file\"\nfilename = \"service.json.log\"\nformatter = \"json\"\n";
     assert!(
@@ -139,6 +139,28 @@ fn tracing_events_of_the_http_stack_reach_the_configured_loggers() {
         first[2]
     );
 
+    // the stack's events carry their facts as fields: `%(key_values)s` writes them
+    // (tower-http's latency and status), then the span's fields, as logfmt
+    let finished = first[2]
+        .split(" finished processing request ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no key-values: {}", first[2]));
+    assert!(
+        finished.starts_with("latency=\"") && finished.contains(" ms\" status=201 "),
+        "{finished}"
+    );
+    assert!(
+        finished.contains(" request_id=r-test-1 ")
+            && finished.contains(" method=POST path=/api/v1/invoices/acme"),
+        "{finished}"
+    );
+    // a `log` record without fields of its own ends with its message
+    assert!(
+        first[1].ends_with("Ledger updated for acme"),
+        "{}",
+        first[1]
+    );
+
     // a request without an id gets a new UUID, the same on each of its lines
     let globex = lines_with(&app, "Ledger updated for globex");
     assert_eq!(globex.len(), 1, "{app}");
@@ -208,5 +230,9 @@ fn tracing_events_of_the_http_stack_reach_the_configured_loggers() {
         .iter()
         .find(|s| s.name == "tower_http.trace.on_request")
         .unwrap();
-    assert_eq!(on_request.handlers, ["file", "json_file"], "{on_request:?}");
+    assert_eq!(
+        on_request.handlers,
+        ["stack_file", "json_file"],
+        "{on_request:?}"
+    );
 }

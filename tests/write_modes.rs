@@ -3,7 +3,8 @@
 //! per thread, through gzip rotation and through hot reloads in the middle of a burst;
 //! a panic writes what a buffer holds; a full `overflow = "drop"` queue reports its count.
 //!
-//! LOGCONF_WM_RECORDS sets the records per thread (default 100,000).
+//! Records per thread: 10,000 by default, 100,000 with `LOGCONF_STRESS=full` (.ci/run);
+//! LOGCONF_WM_RECORDS sets another number.
 
 mod common;
 
@@ -18,7 +19,7 @@ fn per_thread() -> usize {
     std::env::var("LOGCONF_WM_RECORDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000)
+        .unwrap_or_else(|| common::stress(10_000, 100_000))
 }
 
 const THREADS: usize = 16;
@@ -81,10 +82,7 @@ fn burst(h: &Handle, n: usize, during: impl FnOnce()) {
                     let _ = write!(msg, "t{t} n{i:07} payload-payload-payload");
                     h.log(
                         "app",
-                        &Record {
-                            logger: "app",
-                            ..Record::new(Level::INFO, Message::Text(&msg))
-                        },
+                        &Record::new(Level::INFO, Message::Text(&msg)).logger("app"),
                     );
                 }
             })
@@ -168,7 +166,7 @@ fn from_file(dir: &Path, text: &str) -> (Handle, std::path::PathBuf) {
 
 #[test]
 fn hot_reload_in_a_burst_loses_nothing_in_any_mode() {
-    let n = (per_thread() / 10).max(1000);
+    let n = (per_thread() / 10).max(500);
     for mode in ["group", "buffer", "queue"] {
         let dir = tempfile::tempdir().unwrap();
         let (h, _) = from_file(dir.path(), &config(mode));
@@ -190,7 +188,7 @@ fn reloads_in_a_burst_keep_each_threads_order(
     first: &str,
     text: impl Fn(usize) -> String + Send + 'static,
 ) {
-    let n = (per_thread() / 10).max(1000);
+    let n = (per_thread() / 10).max(500);
     let dir = tempfile::tempdir().unwrap();
     let (h, toml) = from_file(dir.path(), first);
     let reloader = h.clone();
@@ -236,10 +234,7 @@ fn a_full_drop_queue_drops_and_reports_its_count() {
     for i in 0..200 {
         h.log(
             "app",
-            &Record {
-                logger: "app",
-                ..Record::new(Level::INFO, Message::Text(&format!("r{i}")))
-            },
+            &Record::new(Level::INFO, Message::Text(&format!("r{i}"))).logger("app"),
         );
     }
     h.flush();
@@ -278,10 +273,7 @@ fn an_idle_queue_worker_sleeps_and_the_next_record_wakes_it() {
     let log = |text: &str| {
         h.log(
             "app",
-            &Record {
-                logger: "app",
-                ..Record::new(Level::INFO, Message::Text(text))
-            },
+            &Record::new(Level::INFO, Message::Text(text)).logger("app"),
         )
     };
     log("before");
@@ -322,10 +314,7 @@ fn a_panic_writes_the_buffer() {
         for i in 0..100 {
             h.log(
                 "app",
-                &Record {
-                    logger: "app",
-                    ..Record::new(Level::INFO, Message::Text(&format!("r{i}")))
-                },
+                &Record::new(Level::INFO, Message::Text(&format!("r{i}"))).logger("app"),
             );
         }
         // no destructor may run: abort right after the hooks
@@ -365,10 +354,7 @@ fn kill_9_of_a_buffered_writer_loses_at_most_one_buffer() {
             let msg = format!("n{i:09} payload");
             h.log(
                 "app",
-                &Record {
-                    logger: "app",
-                    ..Record::new(Level::INFO, Message::Text(&msg))
-                },
+                &Record::new(Level::INFO, Message::Text(&msg)).logger("app"),
             );
             if i % 100 == 0 {
                 let _ = writeln!(out, "{i}");
@@ -378,7 +364,7 @@ fn kill_9_of_a_buffered_writer_loses_at_most_one_buffer() {
         return;
     }
     let line_len = "n000000000 payload\n".len();
-    for round in 0..5 {
+    for round in 0..common::stress(2, 5) {
         let dir = tempfile::tempdir().unwrap();
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
             .args([

@@ -1,6 +1,7 @@
 //! Request logging, the Billing-API document's `@log_api_request`: "API Request started",
-//! "API Request completed", "Slow API request detected", "API Request failed" on
-//! `billing.api`, with the request id, user and client IP in the context of everything
+//! "API Request completed", "Slow API request detected", "API Request failed" on the
+//! logger of [`RequestLogConfig`] (`http.request` unless set; the document's is
+//! `billing.api`), with the request id, user and client IP in the context of everything
 //! logged while the request runs.
 //!
 //! [`RequestLog`] is the plain guard for any server; with the `tower` feature,
@@ -96,10 +97,14 @@ impl IpNet {
     }
 }
 
+/// The logger request records go to unless told otherwise.
+pub const DEFAULT_LOGGER: &str = "http.request";
+
 /// How requests are logged.
 #[derive(Clone, Debug)]
 pub struct RequestLogConfig {
-    /// The logger of the request records. Default `billing.api`.
+    /// The logger of the request records. Default `http.request` (the Billing-API
+    /// document's is `billing.api`, [`crate::app::API`]).
     pub logger: String,
     /// Requests slower than this also log "Slow API request detected". Default 1 s.
     pub slow_threshold: Duration,
@@ -111,7 +116,7 @@ pub struct RequestLogConfig {
 impl Default for RequestLogConfig {
     fn default() -> Self {
         RequestLogConfig {
-            logger: super::events::API.to_string(),
+            logger: DEFAULT_LOGGER.to_string(),
             slow_threshold: Duration::from_secs(1),
             trusted_proxies: Vec::new(),
         }

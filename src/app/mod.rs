@@ -24,4 +24,5 @@ pub use http::{
     RequestLog, RequestLogConfig, RequestUser,
 };
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use tower::{RequestLogging, RequestLoggingLayer};

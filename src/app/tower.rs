@@ -4,10 +4,10 @@
 //! ```ignore
 //! let app = axum::Router::new()
 //!     .route("/api/v1/payments/", post(create_payment))
-//!     .layer(RequestLoggingLayer::new().peer_addr_from(|ext| {
-//!         ext.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0)
-//!     }))
+//!     .layer(RequestLoggingLayer::new().logger("payments.api"))
 //!     .layer(auth_layer); // outer: inserts RequestUser before the log runs
+//! // the client's address: axum's ConnectInfo (feature `axum`), found by itself
+//! axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await?;
 //! ```
 
 use std::future::Future;
@@ -46,16 +46,23 @@ impl Default for RequestLoggingLayer {
 }
 
 impl RequestLoggingLayer {
-    /// Logs to `billing.api`, warns above 1 s, trusts no proxy.
+    /// Logs to `http.request`, warns above 1 s, trusts no proxy. The client's address
+    /// is the socket's peer, found in the request's extensions as axum's `ConnectInfo`
+    /// (feature `axum`, with `into_make_service_with_connect_info::<SocketAddr>()`), a
+    /// `SocketAddr` or a [`PeerAddr`]; see [`RequestLoggingLayer::peer_addr_from`] for
+    /// other servers.
     pub fn new() -> Self {
         RequestLoggingLayer {
             config: Arc::new(RequestLogConfig::default()),
-            peer: Arc::new(|ext: &http::Extensions| {
-                ext.get::<SocketAddr>()
-                    .copied()
-                    .or_else(|| ext.get::<PeerAddr>().map(|p| p.0))
-            }),
+            peer: Arc::new(peer_from_extensions),
         }
+    }
+
+    /// The logger of the request records (default `http.request`; the Billing-API
+    /// document's is `billing.api`).
+    pub fn logger(mut self, name: impl Into<String>) -> Self {
+        Arc::make_mut(&mut self.config).logger = name.into();
+        self
     }
 
     /// Uses this configuration.
@@ -84,6 +91,17 @@ impl RequestLoggingLayer {
         self.peer = Arc::new(f);
         self
     }
+}
+
+/// The socket's peer, as servers put it in a request's extensions.
+fn peer_from_extensions(ext: &http::Extensions) -> Option<SocketAddr> {
+    #[cfg(feature = "axum")]
+    if let Some(info) = ext.get::<axum::extract::ConnectInfo<SocketAddr>>() {
+        return Some(info.0);
+    }
+    ext.get::<SocketAddr>()
+        .copied()
+        .or_else(|| ext.get::<PeerAddr>().map(|p| p.0))
 }
 
 impl<S> tower_layer::Layer<S> for RequestLoggingLayer {

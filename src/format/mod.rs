@@ -4,6 +4,7 @@
 
 mod config;
 pub mod json;
+pub mod key_values;
 pub mod spec;
 pub mod template;
 pub mod time;
@@ -198,7 +199,8 @@ impl TextFormatter {
     /// Appends the formatted record (without the line terminator) to `out`.
     pub fn format(&self, rec: &Record<'_>, out: &mut String) {
         let stamp = Stamp::of(rec.time);
-        for piece in &self.pieces {
+        let last = self.pieces.len().saturating_sub(1);
+        for (index, piece) in self.pieces.iter().enumerate() {
             match piece {
                 Piece::Literal(s) => out.push_str(s),
                 Piece::Field {
@@ -214,6 +216,19 @@ impl TextFormatter {
                         Field::Name if plain => out.push_str(rec.logger),
                         Field::LevelName if plain => out.push_str(&rec.level.name()),
                         Field::Asctime if plain => self.asctime.write(stamp, out),
+                        Field::KeyValues if plain => {
+                            key_values::write(rec, out);
+                            // `%(message)s %(key_values)s` ends without a space when
+                            // the record has no key-values
+                            if out.len() == start
+                                && index == last
+                                && index > 0
+                                && matches!(&self.pieces[index - 1], Piece::Literal(l) if l.ends_with(' '))
+                            {
+                                out.pop();
+                                continue;
+                            }
+                        }
                         Field::Custom(name) => {
                             self.write_custom(name, rec, spec, *conversion, out);
                         }
@@ -280,6 +295,7 @@ impl TextFormatter {
             }),
             Field::Process => FieldValue::Int(i64::from(std::process::id())),
             Field::ProcessName => FieldValue::Str(Cow::Borrowed(PROCESS_NAME.as_str())),
+            Field::KeyValues => FieldValue::Str(Cow::Owned(key_values::text(rec))),
             Field::Custom(name) => self.custom(name, rec),
         }
     }

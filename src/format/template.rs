@@ -42,6 +42,9 @@ pub enum Field {
     Process,
     /// `processName`.
     ProcessName,
+    /// `key_values` (logconf's addition): the record's key-values, then the context
+    /// fields they do not override, as logfmt.
+    KeyValues,
     /// A key-value of the record or of the context.
     Custom(Box<str>),
 }
@@ -65,6 +68,7 @@ pub const RECORD_ATTRIBUTES: &[&str] = &[
     "threadName",
     "process",
     "processName",
+    "key_values",
     "msg",
     "args",
     "exc_info",
@@ -94,6 +98,7 @@ impl Field {
             "threadName" => Field::ThreadName,
             "process" => Field::Process,
             "processName" => Field::ProcessName,
+            "key_values" => Field::KeyValues,
             other => Field::Custom(other.into()),
         }
     }

@@ -13,9 +13,7 @@ use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-#[cfg(feature = "reload")]
 use once_cell::sync::Lazy;
-#[cfg(feature = "reload")]
 use parking_lot::Mutex;
 
 use super::{Logging, Source};
@@ -172,16 +170,10 @@ fn file_events(_dir: &Path, tx: std::sync::mpsc::Sender<()>) -> Option<impl Size
     Some(tx)
 }
 
-#[cfg(feature = "reload")]
 static SIGHUP_TARGETS: Lazy<Mutex<Vec<ReloadTarget>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
-/// Reloads `target` on SIGHUP (Unix), as `systemctl reload` and `kill -HUP` expect.
-/// Needs the `reload` feature (without it, a no-op).
-#[cfg(not(feature = "reload"))]
-pub fn reload_on_sighup(_target: ReloadTarget) {}
-
-/// Reloads `target` on SIGHUP (Unix), as `systemctl reload` and `kill -HUP` expect.
-#[cfg(feature = "reload")]
+/// Reloads `target` on SIGHUP (Unix), as `systemctl reload` and `kill -HUP` expect, in
+/// every build (the `reload` feature adds file events only).
 pub fn reload_on_sighup(target: ReloadTarget) {
     let mut targets = SIGHUP_TARGETS.lock();
     targets.retain(ReloadTarget::is_alive);

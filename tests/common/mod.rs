@@ -25,13 +25,10 @@ pub fn build(base: &Path, toml: &str) -> Result<Handle, logconf::Error> {
 
 /// Logs `msg` at `level` on `logger` through `handle`.
 pub fn log(handle: &Handle, logger: &str, level: Level, msg: &str) {
-    let rec = Record {
-        logger,
-        file: Some("src/billing/views.rs"),
-        line: Some(42),
-        time: SystemTime::now(),
-        ..Record::new(level, Message::Text(msg))
-    };
+    let rec = Record::new(level, Message::Text(msg))
+        .logger(logger)
+        .location("src/billing/views.rs", 42)
+        .time(SystemTime::now());
     handle.log(logger, &rec);
 }
 
@@ -119,4 +116,68 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// The path of `program` (looked for on `PATH`, then in `/usr/sbin` and `/sbin`), or
+/// None after one line naming the Debian package to install. A test that needs the
+/// program returns early on None. With `LOGCONF_REQUIRE_ALL=1` (set by `.ci/run`) a
+/// missing program fails the test instead, so CI never skips.
+pub fn require_program(program: &str, package: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        let line = format!(
+            "skipped: `{program}` is not installed (apt-get install -y {package}); \
+             .ci/run installs it"
+        );
+        if std::env::var_os("LOGCONF_REQUIRE_ALL").is_some_and(|v| v == "1") {
+            panic!("{line}, and LOGCONF_REQUIRE_ALL=1 forbids skipping");
+        }
+        eprintln!("{line}");
+    }
+    found
+}
+
+/// `small` for the default run, `full` when `LOGCONF_STRESS=full` (set by `.ci/run`):
+/// the size of a stress test (threads, records, rounds). Both sizes run the same
+/// assertions; the small one keeps a warm `cargo test` within minutes on two cores.
+pub fn stress(small: usize, full: usize) -> usize {
+    if std::env::var("LOGCONF_STRESS").is_ok_and(|v| v == "full") {
+        full
+    } else {
+        small
+    }
+}
+
+/// `check` over every case on a few threads at once (the cases start processes, so
+/// their waits overlap), the problems in the cases' order.
+pub fn check_in_parallel<T: Sync>(
+    cases: &[T],
+    check: impl Fn(&T) -> Vec<String> + Sync,
+) -> Vec<String> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Vec<String>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(case) = cases.get(i) else { break };
+                        mine.push((i, check(case)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().flat_map(|(_, p)| p).collect()
 }

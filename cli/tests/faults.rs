@@ -2,6 +2,7 @@
 //! full device, input that is not UTF-8, a handler that cannot write. Logging goes on
 //! where it can, never panics, and says what was lost.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::io::Write;
@@ -130,11 +131,9 @@ fn escape_keeps_every_record_on_one_line_and_is_off_by_default() {
     .unwrap();
     let forged = "login ok\nERROR [admin] forged line\r\x1b[31mred\x1b[0m\u{2028}sep\u{85}nel\ttab";
     let kv = [("user", log::kv::Value::from("eve\nINFO [root] fake"))];
-    let rec = logconf::Record {
-        logger: "auth",
-        kv: &kv,
-        ..logconf::Record::new(Level::WARNING, logconf::Message::Text(forged))
-    };
+    let rec = logconf::Record::new(Level::WARNING, logconf::Message::Text(forged))
+        .logger("auth")
+        .key_values(&kv);
     h.log("auth", &rec);
     h.flush();
     let safe = read(&dir.path().join("safe.log"));

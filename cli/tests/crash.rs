@@ -3,6 +3,7 @@
 //! After each kill and a restart: no backup lost or corrupt, leftovers compressed,
 //! every record the child had logged present exactly once.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::collections::HashSet;
@@ -77,7 +78,7 @@ fn sigkill_at_random_moments_loses_nothing() {
     let log = dir.path().join("crash.log");
     let mut acked: Vec<u64> = Vec::new();
     let mut next_number: u64 = 0;
-    for round in 0..20 {
+    for round in 0..common::stress(8, 20) {
         let mut child = replay(dir.path()).spawn().unwrap();
         let mut stdin = child.stdin.take().unwrap();
         let first = next_number;

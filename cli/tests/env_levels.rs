@@ -2,6 +2,7 @@
 //! `env_levels = false`, a malformed value reported and skipped, and what `logconf
 //! explain` and `logconf test --dry-run` say about it.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::collections::HashMap;

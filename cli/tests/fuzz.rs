@@ -3,9 +3,12 @@
 //! mutated replay lines through a real `logconf replay`. Nothing may panic; a failing
 //! input is written to the temp dir and named.
 //!
-//! LOGCONF_FUZZ_CASES sets the number of configurations (default 20,000; the closing
-//! notes give runs of 1,000,000 with `cargo test --release --test fuzz`), and
-//! LOGCONF_FUZZ_SEED the seed (printed).
+//! LOGCONF_FUZZ_CASES sets the number of configurations (default 5,000, 20,000 with
+//! `LOGCONF_STRESS=full` as .ci/run sets it; the closing notes give runs of 1,000,000
+//! with `cargo test --release --test fuzz`), and LOGCONF_FUZZ_SEED the seed (printed).
+
+#[path = "../../tests/common/mod.rs"]
+mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,7 +40,7 @@ fn env_number(name: &str, default: u64) -> u64 {
 }
 
 fn corpus() -> Vec<Vec<u8>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let mut files: Vec<PathBuf> = vec![root.join("logging.toml")];
     for dir in [
         "tests/configs/valid",
@@ -160,7 +163,7 @@ fn save(name: &str, data: &[u8]) -> PathBuf {
 
 #[test]
 fn mutated_configurations_never_panic_the_loader() {
-    let cases = env_number("LOGCONF_FUZZ_CASES", 20_000);
+    let cases = env_number("LOGCONF_FUZZ_CASES", common::stress(5_000, 20_000) as u64);
     let seed = env_number("LOGCONF_FUZZ_SEED", 0x5eed_1e55);
     eprintln!("fuzz: {cases} configurations, seed {seed}");
     let corpus = corpus();
@@ -209,7 +212,10 @@ fn mutated_configurations_never_panic_the_loader() {
 
 #[test]
 fn mutated_replay_input_never_panics_the_command() {
-    let lines = env_number("LOGCONF_FUZZ_REPLAY_LINES", 20_000);
+    let lines = env_number(
+        "LOGCONF_FUZZ_REPLAY_LINES",
+        common::stress(5_000, 20_000) as u64,
+    );
     let seed = env_number("LOGCONF_FUZZ_SEED", 0x5eed_1e55);
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("logging.toml");
@@ -263,9 +269,9 @@ fn mutated_replay_input_never_panics_the_command() {
 /// panic or overflow the stack.
 #[test]
 fn mutated_import_input_never_panics_the_import() {
-    let cases = env_number("LOGCONF_FUZZ_CASES", 20_000) / 4;
+    let cases = env_number("LOGCONF_FUZZ_CASES", common::stress(5_000, 20_000) as u64) / 4;
     let seed = env_number("LOGCONF_FUZZ_SEED", 0x5eed_1e55);
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let mut corpus: Vec<Vec<u8>> =
         vec![std::fs::read(root.join("tests/configs/django_logging.json")).unwrap()];
     for e in std::fs::read_dir(root.join("tests/import_cases"))

@@ -8,7 +8,8 @@ use logconf::__cli::{
 };
 
 fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/configs/django_logging.json")
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .join("tests/configs/django_logging.json")
 }
 
 #[test]
@@ -86,7 +87,7 @@ fn the_cli_prints_the_file_and_the_notes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("note: handlers.mail_admins"));
     let bad = Command::new(env!("CARGO_BIN_EXE_logconf"))
         .args(["import", "Cargo.toml"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));

@@ -3,8 +3,10 @@
 //! over each time, nobody writes into a renamed file: every record lands exactly once,
 //! whole, in the live file or a valid `.gz`.
 //!
-//! LOGCONF_MP_RECORDS sets the records per process (default 200,000).
+//! Records per process: 50,000 by default, 200,000 with `LOGCONF_STRESS=full` (.ci/run);
+//! LOGCONF_MP_RECORDS sets another number.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::collections::HashMap;
@@ -17,7 +19,7 @@ fn per_process() -> usize {
     std::env::var("LOGCONF_MP_RECORDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000)
+        .unwrap_or_else(|| common::stress(50_000, 200_000))
 }
 
 fn run(processes: usize) {

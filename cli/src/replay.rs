@@ -218,11 +218,9 @@ pub fn run(config: &Path, strict: bool) -> ExitCode {
             None => String::new(),
         };
         let kv = kv_from_json(obj.get("kv"), line);
-        let rec = Record {
-            logger,
-            kv: &kv,
-            ..Record::new(level, Message::Text(&msg))
-        };
+        let rec = Record::new(level, Message::Text(&msg))
+            .logger(logger)
+            .key_values(&kv);
         handle.log(logger, &rec);
     }
     handle.flush();

@@ -1,6 +1,7 @@
 //! Hot reload: the file changes under a running configuration, by every way files
 //! really get replaced, under load, and badly.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::io::{BufRead, BufReader, Write};

@@ -1,5 +1,5 @@
 //! The `logconf` command line: `check`, `test`, `explain`, `replay`, `import`,
-//! `schema`.
+//! `schema`. Installed with `cargo install --path cli` from the repository.
 
 /// Output that never panics: a closed pipe or a full disk on stdout or stderr must not
 /// turn into a panic of the command (`logconf check | head`, `2>/dev/full`).
@@ -144,7 +144,7 @@ enum Command {
 }
 
 /// Runs the command line.
-pub fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = |c: Option<PathBuf>| c.unwrap_or_else(logconf::__cli::default_config_path);
     match cli.command {

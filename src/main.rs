@@ -1,7 +1,0 @@
-//! The `logconf` binary.
-
-mod cli;
-
-fn main() -> std::process::ExitCode {
-    cli::main()
-}
