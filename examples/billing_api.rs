@@ -1,4 +1,5 @@
-//! The Billing-API of `billing-api-logging.md` as an axum service, logged with logconf:
+//! The Billing-API example (a Django service's logging, docs/recipes.md) as an axum
+//! service, logged with logconf:
 //! request logging middleware, billing/security/performance events, a refund through
 //! `StructuredLogger`, and the shipped `logging.toml`.
 //!

@@ -41,9 +41,23 @@ impl fmt::Display for Error {
     }
 }
 
+/// What `fn main() -> Result<(), Box<dyn Error>>` prints after `Error: `: a line that
+/// names the file and the count, then every problem as `logconf check` shows it.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
+        match self {
+            Error::Config(d) => {
+                let n = d.error_count();
+                writeln!(
+                    f,
+                    "{} did not load ({n} error{})",
+                    d.file().display(),
+                    if n == 1 { "" } else { "s" }
+                )?;
+                write!(f, "{d}")
+            }
+            other => fmt::Display::fmt(other, f),
+        }
     }
 }
 

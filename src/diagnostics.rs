@@ -91,18 +91,14 @@ pub(crate) use report;
 /// source line with a caret, and a hint; `Display` prints them as `logconf check` does.
 #[derive(Clone, Debug)]
 pub struct Diagnostics {
-    #[doc(hidden)]
-    pub file: PathBuf,
-    #[doc(hidden)]
-    pub source: String,
-    #[doc(hidden)]
-    pub items: Vec<Diagnostic>,
+    pub(crate) file: PathBuf,
+    pub(crate) source: String,
+    pub(crate) items: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
-    #[doc(hidden)]
     /// A set with no source text (for problems found before a file could be read).
-    pub fn without_source(file: &Path, diagnostic: Diagnostic) -> Self {
+    pub(crate) fn without_source(file: &Path, diagnostic: Diagnostic) -> Self {
         Diagnostics {
             file: file.to_path_buf(),
             source: String::new(),
@@ -113,6 +109,16 @@ impl Diagnostics {
     /// The file the problems are in (or a name such as `<string>`).
     pub fn file(&self) -> &Path {
         &self.file
+    }
+
+    /// How many problems there are, errors and warnings.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there is no problem at all.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
     }
 
     /// How many errors (not warnings) there are.
@@ -128,9 +134,8 @@ impl Diagnostics {
         self.error_count() > 0
     }
 
-    #[doc(hidden)]
     /// Sorts the problems into source order and removes exact repeats.
-    pub fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         self.items.sort_by_key(|d| {
             d.span
                 .as_ref()
@@ -139,9 +144,8 @@ impl Diagnostics {
         self.items.dedup();
     }
 
-    #[doc(hidden)]
     /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.source, offset.min(self.source.len()));
         let before = &self.source[..offset];
         let line = before.matches('\n').count() + 1;

@@ -1,4 +1,4 @@
-//! Structured logging in the Billing-API document's shape: `StructuredLogger::new("myapp.payments")`
+//! Structured logging in the Billing-API example's shape: `StructuredLogger::new("myapp.payments")`
 //! with `info(msg, fields)`, the `critical!` macro, and the records they build.
 
 use std::fmt::Write;
@@ -199,7 +199,7 @@ pub fn emit_args(
     emit_with(target, level, message, pairs, &[]);
 }
 
-/// A logger for one dotted name with the Billing-API document's `logger.info(msg, {fields})` shape. The
+/// A logger for one dotted name with the Billing-API example's `logger.info(msg, {fields})` shape. The
 /// fields become key-values (real fields in JSON) and follow the message as Python
 /// prints a dict: `Processing refund - {'payment_id': 456}`.
 #[derive(Clone, Debug)]

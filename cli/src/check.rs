@@ -13,13 +13,13 @@ pub fn run(file: &Path, strict: bool) -> ExitCode {
             return failed(file, &diags);
         }
     };
-    let mut problems = loaded.diagnostics(check_paths(&loaded));
-    problems.items.extend(loaded.warnings.clone());
-    problems.sort();
+    let mut items = check_paths(&loaded);
+    items.extend(loaded.warnings.clone());
+    let problems = loaded.diagnostics(items);
     if problems.has_errors() {
         return failed(file, &problems);
     }
-    if !problems.items.is_empty() {
+    if !problems.is_empty() {
         err!("{problems}");
     }
     if let Some(note) = super::schema::directive_note(file, &loaded.source) {

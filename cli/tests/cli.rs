@@ -407,3 +407,34 @@ fn check_warns_about_redact_on_a_logger_and_a_shared_log_directory() {
         "{err}"
     );
 }
+
+#[test]
+fn check_warns_about_a_handler_reached_twice_through_propagation() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "version = 1\n[handlers.f]\nclass = \"file\"\nfilename = \"app.log\"\n[handlers.g]\nclass = \"file\"\nfilename = \"other.log\"\n[loggers.billing]\nhandlers = [\"f\"]\n[loggers.\"billing.api.v1\"]\nhandlers = [\"g\", \"f\"]\n[loggers.quiet]\nhandlers = [\"f\"]\npropagate = false\n[loggers.\"quiet.child\"]\nhandlers = [\"g\"]\n[root]\nhandlers = [\"g\"]\n",
+    )
+    .unwrap();
+    let out = logconf(&["check", cfg.to_str().unwrap()], dir.path(), "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "handler `f` is reached from `billing.api.v1` and again from its ancestor `billing`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("c.toml:11:18"), "{err}");
+    // `billing` propagates to the root, which lists `g`: billing.api.v1's `g` twice
+    assert!(
+        err.contains(
+            "handler `g` is reached from `billing.api.v1` and again from its ancestor `root`"
+        ),
+        "{err}"
+    );
+    // quiet.child's `g` stops at `quiet` (propagate = false): no warning
+    assert!(!err.contains("from `quiet.child`"), "{err}");
+    assert_eq!(err.matches("is reached from").count(), 2, "{err}");
+}

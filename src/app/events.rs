@@ -1,5 +1,5 @@
-//! The Billing-API document's logging utilities: pre-named loggers and the billing, security and
-//! performance event helpers, with the message texts of the Billing-API document. Each
+//! The Billing-API example's logging utilities: pre-named loggers and the billing, security and
+//! performance event helpers, with the message texts of the Billing-API example. Each
 //! also carries its data as key-values, so a JSON formatter writes real fields.
 
 use std::fmt;

@@ -1,7 +1,7 @@
-//! Request logging, the Billing-API document's `@log_api_request`: "API Request started",
-//! "API Request completed", "Slow API request detected", "API Request failed" on the
-//! logger of [`RequestLogConfig`] (`http.request` unless set; the document's is
-//! `billing.api`), with the request id, user and client IP in the context of everything
+//! Request logging, the Billing-API example's `@log_api_request` (docs/recipes.md): "API
+//! Request started", "API Request completed", "Slow API request detected", "API Request
+//! failed" on the logger of [`RequestLogConfig`] (`http.request` unless set; the
+//! example's is `billing.api`), with the request id, user and client IP in the context of everything
 //! logged while the request runs.
 //!
 //! [`RequestLog`] is the plain guard for any server; with the `tower` feature,
@@ -104,7 +104,7 @@ pub const DEFAULT_LOGGER: &str = "http.request";
 #[derive(Clone, Debug)]
 pub struct RequestLogConfig {
     /// The logger of the request records. Default `http.request` (the Billing-API
-    /// document's is `billing.api`, [`crate::app::API`]).
+    /// example's is `billing.api`, [`crate::app::API`]).
     pub logger: String,
     /// Requests slower than this also log "Slow API request detected". Default 1 s.
     pub slow_threshold: Duration,

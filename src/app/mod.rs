@@ -1,7 +1,7 @@
-//! The application layer of the Billing-API document, for any service: request
-//! logging (a plain guard for any server, and a tower layer with the `tower` feature),
-//! and the billing, security and performance event helpers with the document's message
-//! texts on its pre-named loggers (`billing`, `billing.api`, `billing.security`,
+//! The application layer: request logging for any service (a plain guard for any
+//! server, and a tower layer with the `tower` feature, on a logger you name), and the
+//! Billing-API example's billing, security and performance event helpers, with the
+//! message texts of its Django original (docs/recipes.md), on its pre-named loggers (`billing`, `billing.api`, `billing.security`,
 //! `billing.performance`, `billing.events`).
 //!
 //! ```no_run

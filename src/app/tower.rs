@@ -59,7 +59,7 @@ impl RequestLoggingLayer {
     }
 
     /// The logger of the request records (default `http.request`; the Billing-API
-    /// document's is `billing.api`).
+    /// example's is `billing.api`).
     pub fn logger(mut self, name: impl Into<String>) -> Self {
         Arc::make_mut(&mut self.config).logger = name.into();
         self

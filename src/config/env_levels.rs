@@ -1,5 +1,5 @@
 //! `RUST_LOG` in env_logger's directive syntax (`info,billing::api=debug,hyper=off`),
-//! read as logger levels on top of the file (SPEC §2.10).
+//! read as logger levels on top of the file (docs/configuration.md, `RUST_LOG`).
 //!
 //! - `LEVEL` sets the root's level and every configured logger's;
 //! - `TARGET=LEVEL` sets the level of logger TARGET (`::` read as `.`) and of its

@@ -1,4 +1,4 @@
-//! `${VAR}`, `${VAR:-default}` and `$$` in string values (SPEC §2.2).
+//! `${VAR}`, `${VAR:-default}` and `$$` in string values (docs/configuration.md, "Environment variables and interpolation").
 
 /// One problem found while interpolating a string.
 #[derive(Debug, Clone, PartialEq, Eq)]

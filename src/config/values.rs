@@ -1,5 +1,5 @@
 //! Value types of `logging.toml`: levels, sizes and durations, with the parsing
-//! rules of SPEC §2.2 and the JSON Schema that editors use for them.
+//! rules of docs/configuration.md ("Values") and the JSON Schema that editors use for them.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -56,6 +56,11 @@ impl ConsoleSink {
         ConsoleSink { stream }
     }
 
+    /// True when the lines go to stderr.
+    pub fn is_stderr(&self) -> bool {
+        matches!(self.stream, Stream::Stderr)
+    }
+
     /// Writes one line.
     pub fn write(&self, line: &[u8]) -> std::io::Result<()> {
         match self.stream {

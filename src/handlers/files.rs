@@ -34,7 +34,7 @@ pub enum Compress {
     Gzip,
 }
 
-/// The buffering keys every file class has (SPEC §2.9).
+/// The buffering keys every file class has (docs/performance.md).
 #[derive(Clone, Debug, Deserialize, Default)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BufferConfig {

@@ -4,7 +4,7 @@
 //! maps a `class = "..."` to its file; adding a class is one file and one line there.
 //!
 //! Formatting happens into a reused per-thread buffer, and the finished line is handed
-//! to the operating system in one `write` (SPEC §2.9: nothing logged is lost on a crash).
+//! to the operating system in one `write` (nothing logged is lost on a crash; docs/performance.md).
 
 mod console;
 mod file;
@@ -214,6 +214,11 @@ pub struct HandlerHealth {
 }
 
 impl Handler {
+    /// True when the handler writes its lines to stderr (a console handler).
+    pub fn writes_to_stderr(&self) -> bool {
+        matches!(&self.sink, Sink::Console(c) if c.is_stderr())
+    }
+
     /// Assembles a handler from its plan and its opened sink.
     pub fn new(
         plan: HandlerPlan,

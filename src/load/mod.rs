@@ -88,7 +88,7 @@ pub struct Loaded {
     /// The loggers (`root` included) whose level `RUST_LOG` set, with the directive.
     pub env_levels: BTreeMap<String, String>,
     /// The loggers that exist only because `RUST_LOG` names them: in `config.loggers`
-    /// for their level, but not "named by the configuration" (SPEC §2.8).
+    /// for their level, but not "named by the configuration" (docs/hot-reload.md).
     pub env_only: std::collections::BTreeSet<String>,
     /// The `custom` filters no code registered, passed through
     /// (`UnregisteredFilters::PassThrough`): `(filter name, function)`.
@@ -426,7 +426,7 @@ fn normalize_logger_names(loaded: &mut Loaded, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `RUST_LOG` over the file's logger levels (SPEC §2.10), unless `env_levels = false`.
+/// `RUST_LOG` over the file's logger levels (docs/configuration.md), unless `env_levels = false`.
 /// A directive that cannot be read is a warning (which the running configuration puts
 /// on stderr once, see [`Loaded::env_warnings`]); the rest apply.
 fn apply_env_levels(loaded: &mut Loaded, options: &LoadOptions, diags: &mut Vec<Diagnostic>) {
@@ -669,6 +669,7 @@ fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    check_handlers_reached_twice(loaded, diags);
     for name in c.loggers.keys().filter(|n| n.is_empty()) {
         diags.push(
             Diagnostic::error(
@@ -680,6 +681,56 @@ fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
             )
             .label("the root logger is configured in [root]"),
         );
+    }
+}
+
+/// A handler named by a logger and again by an ancestor its records propagate to
+/// writes each of that logger's records twice (Python does too): a warning at the
+/// logger's reference, naming the ancestor.
+fn check_handlers_reached_twice(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
+    let c = &loaded.config;
+    for (name, logger) in &c.loggers {
+        if !logger.propagate || name.is_empty() {
+            continue;
+        }
+        // the ancestors a record of `name` propagates to, nearest first, the root last
+        let mut ancestors: Vec<(&str, &[String])> = Vec::new();
+        let mut current = name.as_str();
+        loop {
+            match crate::router::parent(current) {
+                Some(parent) => {
+                    current = parent;
+                    if let Some(config) = c.loggers.get(parent) {
+                        ancestors.push((parent, &config.handlers));
+                        if !config.propagate {
+                            break;
+                        }
+                    }
+                }
+                None => {
+                    ancestors.push(("root", &c.root.handlers));
+                    break;
+                }
+            }
+        }
+        for (i, handler) in logger.handlers.iter().enumerate() {
+            let Some((ancestor, _)) = ancestors.iter().find(|(_, h)| h.contains(handler)) else {
+                continue;
+            };
+            let at = join_path(&join_path("loggers", name), "handlers");
+            diags.push(
+                Diagnostic::warning(
+                    format!(
+                        "handler `{handler}` is reached from `{name}` and again from its ancestor `{ancestor}`: each record of `{name}` is written twice"
+                    ),
+                    loaded.value_span(&format!("{at}[{i}]")),
+                )
+                .label("records propagate to the ancestor's handlers too")
+                .help(format!(
+                    "set `propagate = false` on `{name}`, or list `{handler}` only on `{ancestor}`"
+                )),
+            );
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Opt-in buffering (`buffer = "64KiB"`, SPEC §2.9): records collect in memory and are
+//! Opt-in buffering (`buffer = "64KiB"`, docs/performance.md): records collect in memory and are
 //! written when the buffer fills, at `flush_interval`, at a record at or above
 //! `flush_level`, at rollover, reload, `Guard` drop, `Handle::flush`, and on a panic.
 //!

@@ -1,4 +1,4 @@
-//! Group commit (SPEC §2.9), on the exclusive path (a rollover, `lock = true`,
+//! Group commit (docs/performance.md), on the exclusive path (a rollover, `lock = true`,
 //! `watched_file`, recovery from a failed write): threads that find the file held hand
 //! their formatted line to the thread writing it, which writes every waiting line in one system call; each
 //! call still returns only once its own line was handed to the operating system.

@@ -181,8 +181,28 @@ impl Logging {
             "reload after {trigger} failed; the previous configuration stays in force\n{}",
             text.trim_end()
         );
-        crate::diagnostics::report!("{message}");
-        self.log_own(Level::ERROR, &message);
+        self.report_own(Level::ERROR, &message);
+    }
+
+    /// Reports a problem of logconf's own: a record on the `logconf` logger, and the
+    /// text on stderr unless that record is written there already (a console handler
+    /// on stderr). Without a handler for the `logconf` logger, stderr only: Python's
+    /// lastResort would print the same text a second time.
+    fn report_own(&self, level: Level, message: &str) {
+        let (on_stderr, has_handlers) = {
+            let tree = self.tree.load();
+            let on_stderr = tree
+                .reached("logconf", level)
+                .iter()
+                .any(|h| h.writes_to_stderr());
+            (on_stderr, !tree.route("logconf").handlers.is_empty())
+        };
+        if !on_stderr {
+            crate::diagnostics::report!("{message}");
+        }
+        if has_handlers {
+            self.log_own(level, message);
+        }
     }
 
     /// Logs a record of logconf's own on the `logconf` logger.
@@ -205,7 +225,7 @@ impl Logging {
     }
 
     /// Reloads the original source: a hot reload, which gives what a restart with the
-    /// new file gives (SPEC §2.8).
+    /// new file gives.
     pub fn reload(&self) -> Result<(), Diagnostics> {
         let result = load(&self.source, &self.options)
             .and_then(|loaded| self.apply(loaded, Reconfiguration::HotReload));
@@ -325,7 +345,7 @@ fn load(source: &Source, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
     }
 }
 
-/// The logger names that exist, in the two senses of SPEC §2.8.
+/// The logger names that exist, in the two senses of docs/hot-reload.md ("What a reload does").
 #[derive(Default)]
 struct Names {
     /// Named by a configuration applied so far.
@@ -334,7 +354,7 @@ struct Names {
     routed: HashSet<String>,
 }
 
-/// The two kinds of reconfiguration (SPEC §2.8).
+/// The two kinds of reconfiguration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Reconfiguration {
     /// File watch, SIGHUP, `Handle::reload`: what a restart with the new file gives, so
