@@ -85,3 +85,8 @@ pub fn passed_filter_warnings(loaded: &Loaded) -> Vec<String> {
         })
         .collect()
 }
+
+/// The problems of a set, one by one (their spans, severities).
+pub fn items(diagnostics: &Diagnostics) -> &[Diagnostic] {
+    &diagnostics.items
+}

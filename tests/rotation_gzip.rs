@@ -1,6 +1,7 @@
-//! gzip backups under load: 4 threads x 50,000 numbered records (200,000 with
-//! `LOGCONF_STRESS=full`, as .ci/run sets it) through one `rotating_file` (max 64 KB,
-//! gzip), every backup read back with real gzip readers.
+//! gzip backups under load: 4 threads x 50,000 numbered records through one
+//! `rotating_file` (max 16 KB, gzip; 200,000 records and 64 KB with
+//! `LOGCONF_STRESS=full`, as .ci/run sets it), every backup read back with real gzip
+//! readers.
 
 mod common;
 
@@ -11,8 +12,10 @@ use logconf::{Level, Message, Record};
 fn four_threads_every_record_once_in_order_no_torn_line() {
     const THREADS: usize = 4;
     let per_thread = common::stress(50_000, 200_000);
+    // hundreds of rollovers at either size
+    let max_bytes = common::stress(16, 64);
     let dir = tempfile::tempdir().unwrap();
-    let config = "version = 1\n[formatters.f]\nformat = \"%(message)s\"\n[handlers.r]\nclass = \"rotating_file\"\nfilename = \"stress.log\"\nmax_bytes = \"64KB\"\nbackup_count = 5000\ncompress = \"gzip\"\ncompress_level = 1\nformatter = \"f\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"r\"]\n";
+    let config = &format!("version = 1\n[formatters.f]\nformat = \"%(message)s\"\n[handlers.r]\nclass = \"rotating_file\"\nfilename = \"stress.log\"\nmax_bytes = \"{max_bytes}KB\"\nbackup_count = 5000\ncompress = \"gzip\"\ncompress_level = 1\nformatter = \"f\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"r\"]\n");
     let h = build(dir.path(), config).unwrap();
     let workers: Vec<_> = (0..THREADS)
         .map(|t| {

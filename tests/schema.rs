@@ -187,7 +187,7 @@ fn loader_and_schema_agree_on_the_corpus() {
         let err =
             load_str(&text, &path, &options(base.path())).expect_err(&path.display().to_string());
         assert!(
-            err.items.iter().all(|d| d.span.is_some()),
+            logconf::__cli::items(&err).iter().all(|d| d.span.is_some()),
             "{}: unlocated diagnostic:\n{err}",
             path.display()
         );

@@ -98,7 +98,6 @@ fn sighup_reloads_a_process_that_logs_through_init() {
     hup();
     std::thread::sleep(Duration::from_millis(300));
     send("last");
-    drop(send);
     drop(stdin);
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();

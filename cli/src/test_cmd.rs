@@ -266,11 +266,24 @@ pub fn run(file: &Path, level: Level, dry: bool, strict: bool) -> ExitCode {
         }
     }
     drop(guard);
+    // handlers that share a file: the file counts once
+    let distinct = files
+        .values()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let handlers = if distinct == files.len() {
+        String::new()
+    } else {
+        format!(", through {} handlers", files.len())
+    };
     if failures > 0 {
-        outln!("\nresult: FAILED ({failures} of {} files)", files.len());
+        outln!(
+            "\nresult: FAILED ({failures} of {} handlers' files)",
+            files.len()
+        );
         ExitCode::from(1)
     } else {
-        outln!("\nresult: OK ({} files checked)", files.len());
+        outln!("\nresult: OK ({distinct} files checked{handlers})");
         ExitCode::SUCCESS
     }
 }

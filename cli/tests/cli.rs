@@ -41,7 +41,7 @@ fn check_accepts_the_shipped_config() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("logging.toml: OK (4 formatters, 3 filters, 6 handlers"),
+        stdout.starts_with("logging.toml: OK (5 formatters, 3 filters, 7 handlers"),
         "{stdout}"
     );
     assert!(
@@ -319,7 +319,10 @@ fn test_command_checks_every_file_of_the_shipped_config() {
     let out = logconf(&["test"], dir.path(), "");
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
-    assert!(stdout.contains("result: OK (4 files checked)"), "{stdout}");
+    assert!(
+        stdout.contains("result: OK (4 files checked, through 5 handlers)"),
+        "{stdout}"
+    );
     for f in [
         "billing_api.log",
         "billing_api_errors.log",
@@ -358,7 +361,10 @@ fn test_command_with_debug_and_level() {
         .unwrap();
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("result: OK (5 files checked)"), "{stdout}");
+    assert!(
+        stdout.contains("result: OK (5 files checked, through 6 handlers)"),
+        "{stdout}"
+    );
     let debug = std::fs::read_to_string(dir.path().join("billing_api_debug.log")).unwrap();
     assert!(
         debug.contains("logconf test: a DEBUG record from billing.views"),
