@@ -362,21 +362,11 @@ fn written_key(key: &str) -> String {
 
 #[test]
 fn generated_fields_read_back_exactly() {
-    let seed = std::env::var("KV_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
+    let seed = common::seed("KV_SEED");
     let cases: usize = std::env::var("KV_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| common::stress(2_000, 20_000));
-    eprintln!("key_values seed: {seed} (KV_SEED replays it)");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();
     // escape = true too: it must not touch what logfmt already escaped

@@ -62,16 +62,7 @@ fn replay(dir: &std::path::Path) -> Command {
 
 #[test]
 fn sigkill_at_random_moments_loses_nothing() {
-    let seed = std::env::var("CRASH_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    eprintln!("crash test seed: {seed} (set CRASH_SEED to replay)");
+    let seed = common::seed("CRASH_SEED");
     let mut rng = Lcg(seed);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("crash.toml"), CONFIG).unwrap();

@@ -181,3 +181,19 @@ pub fn check_in_parallel<T: Sync>(
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().flat_map(|(_, p)| p).collect()
 }
+
+/// A generator's seed: `$var` when set (to replay a run), else one from the clock;
+/// printed, so a failing run can be replayed. Never zero.
+pub fn seed(var: &str) -> u64 {
+    let seed = std::env::var(var)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0x5eed, |d| d.as_nanos() as u64)
+        })
+        .max(1);
+    eprintln!("seed {seed} (set {var}={seed} to replay)");
+    seed
+}
