@@ -136,7 +136,9 @@ pub fn require_program(program: &str, package: &str) -> Option<PathBuf> {
         if std::env::var_os("LOGCONF_REQUIRE_ALL").is_some_and(|v| v == "1") {
             panic!("{line}, and LOGCONF_REQUIRE_ALL=1 forbids skipping");
         }
-        eprintln!("{line}");
+        // straight to stderr, past the test harness's capture, so the skip shows
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "{line}");
     }
     found
 }
