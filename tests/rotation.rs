@@ -1,4 +1,4 @@
-//! `rotating_file` rolls over exactly as Python's RotatingFileHandler (SPEC §2.6).
+//! `rotating_file` rolls over exactly as Python's RotatingFileHandler (docs/rotation.md).
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! The three write modes of SPEC §2.9 under many threads: group commit (the default),
+//! The three write modes (docs/performance.md) under many threads: group commit (the default),
 //! `buffer`, and the `queue` handler. Every record lands exactly once, whole, in order
 //! per thread, through gzip rotation and through hot reloads in the middle of a burst;
 //! a panic writes what a buffer holds; a full `overflow = "drop"` queue reports its count.

@@ -1,4 +1,4 @@
-//! `RUST_LOG` over the file's logger levels (SPEC §2.10): precedence, specificity,
+//! `RUST_LOG` over the file's logger levels (docs/configuration.md): precedence, specificity,
 //! `env_levels = false`, a malformed value reported and skipped, and what `logconf
 //! explain` and `logconf test --dry-run` say about it.
 
