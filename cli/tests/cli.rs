@@ -334,7 +334,7 @@ fn test_command_checks_every_file_of_the_shipped_config() {
     assert!(!dir.path().join("billing_api_debug.log").exists());
     let requests = std::fs::read_to_string(dir.path().join("billing_api_requests.log")).unwrap();
     assert!(
-        requests.contains("INFO [billing.api] [-] logconf test: a INFO record from billing.api"),
+        requests.contains("INFO [billing.api] [-] logconf test: an INFO record from billing.api"),
         "{requests}"
     );
     let app = std::fs::read_to_string(dir.path().join("billing_api.log")).unwrap();
@@ -443,4 +443,37 @@ fn check_warns_about_a_handler_reached_twice_through_propagation() {
     // quiet.child's `g` stops at `quiet` (propagate = false): no warning
     assert!(!err.contains("from `quiet.child`"), "{err}");
     assert_eq!(err.matches("is reached from").count(), 2, "{err}");
+}
+
+#[test]
+fn test_command_on_an_applications_own_file() {
+    // no billing.* logger: the Billing-API example's event helpers write nothing here;
+    // two handlers of one file: the file counts once
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("app.toml");
+    std::fs::write(
+        &cfg,
+        "version = 1\n[formatters.fields]\nformat = \"%(levelname)s %(message)s %(key_values)s\"\n[handlers.app]\nclass = \"file\"\nfilename = \"app.log\"\n[handlers.fields]\nclass = \"file\"\nfilename = \"app.log\"\nformatter = \"fields\"\n[loggers.payments]\nhandlers = [\"fields\"]\npropagate = false\n[root]\nlevel = \"INFO\"\nhandlers = [\"app\"]\n",
+    )
+    .unwrap();
+    let out = logconf(&["test", "--config", cfg.to_str().unwrap()], dir.path(), "");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(
+        stdout.contains("event helpers            skipped (no billing.* logger in the file)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("shares the file with `app`; 1 record sent"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("result: OK (1 file checked, through 2 handlers)"),
+        "{stdout}"
+    );
+    let log = std::fs::read_to_string(dir.path().join("app.log")).unwrap();
+    assert_eq!(
+        log,
+        "logconf test: an INFO record from root\nINFO logconf test: an INFO record from payments test=true\n"
+    );
 }
