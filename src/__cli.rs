@@ -90,3 +90,12 @@ pub fn passed_filter_warnings(loaded: &Loaded) -> Vec<String> {
 pub fn items(diagnostics: &Diagnostics) -> &[Diagnostic] {
     &diagnostics.items
 }
+
+/// `text` with control characters, line separators, bidirectional controls and
+/// invisible characters written as visible escapes (what `escape = true` does), for
+/// echoing input on a terminal.
+pub fn printable(text: &str) -> String {
+    let mut out = text.to_string();
+    crate::format::escape_controls(&mut out, 0);
+    out
+}

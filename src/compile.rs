@@ -63,7 +63,7 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
                 diags.push(
                     Diagnostic::error(format!("handler `{name}`: {e}"), loaded.value_span(&path))
                         .label("cannot be opened")
-                        .help("check that the directory exists or can be created, and is writable (LOG_BASE_DIR sets the base dir)"),
+                        .help(open_failure_help(&e)),
                 );
                 continue;
             }
@@ -159,6 +159,18 @@ pub fn compile(loaded: &Loaded, ctx: &CompileContext<'_>) -> Result<Tree, Diagno
 
 /// Starts a queue's worker with its target handlers, built before it (a target that
 /// exists only in DEBUG mode is skipped outside it, as a logger's would be).
+/// What to do about a handler that cannot be opened, by the reason the system gave.
+fn open_failure_help(e: &std::io::Error) -> &'static str {
+    match crate::handlers::os_error_code(e) {
+        Some(libc::EMFILE) => "the process has as many files open as its limit allows: raise it (`ulimit -n`, systemd's `LimitNOFILE=`) or open fewer files",
+        Some(libc::ENFILE) => "the system has as many files open as its limit allows (`fs.file-max`)",
+        Some(libc::ENOSPC) => "the file system is full (or out of inodes): free space, or point LOG_BASE_DIR elsewhere",
+        Some(libc::EROFS) => "the file system is read-only: point LOG_BASE_DIR at a writable one",
+        Some(libc::EACCES) | Some(libc::EPERM) => "this user may not create or write the file: check the directory's owner and mode (LOG_BASE_DIR sets the base dir)",
+        _ => "check that the directory exists or can be created, and is writable (LOG_BASE_DIR sets the base dir)",
+    }
+}
+
 fn start_queue(
     name: &str,
     plan: &QueuePlan,

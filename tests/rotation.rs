@@ -172,3 +172,51 @@ fn a_buffered_file_rolls_over_at_the_same_records_as_an_unbuffered_one() {
     assert!(files.len() > 100, "{} files", files.len());
     assert_eq!(all_files(buffered_dir.path()), files);
 }
+
+/// logrotate's `copytruncate` copies the file and cuts it to nothing behind the
+/// writer's back: the next rollover is decided on the file's real size, as Python's
+/// `shouldRollover` does, not on the bytes counted before the cut. In each write mode.
+#[test]
+fn a_file_cut_down_from_outside_rolls_over_by_its_real_size() {
+    for extra in ["", "buffer = \"4KiB\"\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        let h = build(
+            dir.path(),
+            &format!("version = 1\n[handlers.r]\nclass = \"rotating_file\"\nfilename = \"app.log\"\nmax_bytes = 100\nbackup_count = 3\n{extra}[root]\nlevel = \"INFO\"\nhandlers = [\"r\"]\n"),
+        )
+        .unwrap();
+        let p = |s: &str| dir.path().join(s);
+        // 8 lines of 10 bytes: 80 of 100
+        for i in 0..8 {
+            log(&h, "app", Level::INFO, &format!("line {i:04}"));
+        }
+        h.flush();
+        // copytruncate: copy, then cut the live file to nothing
+        std::fs::copy(p("app.log"), p("app.log.copied")).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(p("app.log"))
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        // 5 more lines: 50 bytes in a file of 0, no rollover is due
+        for i in 8..13 {
+            log(&h, "app", Level::INFO, &format!("line {i:04}"));
+        }
+        h.flush();
+        assert!(
+            !p("app.log.1").exists(),
+            "{extra:?}: rolled over a file of {} bytes",
+            read(&p("app.log.1")).len()
+        );
+        let text = read(&p("app.log"));
+        // O_APPEND: the new lines start at the new end, with no hole before them
+        assert_eq!(
+            text,
+            (8..13)
+                .map(|i| format!("line {i:04}\n"))
+                .collect::<String>(),
+            "{extra:?}"
+        );
+    }
+}

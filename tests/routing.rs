@@ -3,7 +3,7 @@
 mod common;
 
 use common::{build, log, read};
-use logconf::Level;
+use logconf::{Level, Message, Record};
 
 #[test]
 fn records_reach_files_with_python_formats() {
@@ -254,4 +254,42 @@ fn an_error_prints_its_diagnostics_through_debug() {
     assert!(debug.ends_with(&boxed.to_string()), "{debug}");
     assert!(debug.contains("<string>:5:1"), "{debug}");
     assert!(!debug.contains("Diagnostics {"), "{debug}");
+}
+
+/// A record whose argument's `Display` panics costs each handler that formats it that
+/// one record, counted in `records_dropped` and reported; the logging call returns, and
+/// the next record is written.
+#[test]
+fn a_value_whose_display_panics_is_counted_and_logging_goes_on() {
+    struct Boom;
+    impl std::fmt::Display for Boom {
+        fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            panic!("Display of Boom")
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[handlers.a]\nclass = \"file\"\nfilename = \"a.log\"\n[handlers.b]\nclass = \"file\"\nfilename = \"b.log\"\n[root]\nlevel = \"INFO\"\nhandlers = [\"a\", \"b\"]\n",
+    )
+    .unwrap();
+    h.log(
+        "app",
+        &Record::new(Level::INFO, Message::Args(format_args!("total {}", Boom))).logger("app"),
+    );
+    log(&h, "app", Level::INFO, "after");
+    h.flush();
+    assert_eq!(read(&dir.path().join("a.log")), "after\n");
+    assert_eq!(read(&dir.path().join("b.log")), "after\n");
+    let status = h.status();
+    assert_eq!(
+        status.records_dropped, 2,
+        "one record on each of two handlers"
+    );
+    let a = status.handlers.iter().find(|x| x.name == "a").unwrap();
+    let (_, error) = a.last_error.clone().expect("the failure is recorded");
+    assert!(
+        error.contains("Display panicked (Display of Boom)"),
+        "{error}"
+    );
 }

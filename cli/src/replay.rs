@@ -197,7 +197,10 @@ pub fn run(config: &Path, strict: bool) -> ExitCode {
             };
             let path = dir.join(p);
             if let Err(e) = handle.reconfigure_file(&path) {
-                err!("{e}");
+                // the path comes from the input: each line of the report escaped
+                let text = e.to_string();
+                let e: Vec<String> = text.split('\n').map(logconf::__cli::printable).collect();
+                err!("{}", e.join("\n"));
                 errln!("logconf replay: line {lineno}: reconfigure failed; the previous configuration stays");
                 failed = true;
             }
@@ -206,6 +209,8 @@ pub fn run(config: &Path, strict: bool) -> ExitCode {
         let level = match record_level(obj.get("level")) {
             Ok(l) => l,
             Err(e) => {
+                // the level as written may hold anything: never echoed raw
+                let e = logconf::__cli::printable(&e);
                 errln!("logconf replay: line {lineno}: {e}");
                 failed = true;
                 continue;

@@ -129,7 +129,7 @@ fn escape_keeps_every_record_on_one_line_and_is_off_by_default() {
         "version = 1\n[formatters.safe]\nformat = \"%(levelname)s [%(user)s] %(message)s\"\nescape = true\n[formatters.python]\nformat = \"%(levelname)s %(message)s\"\n[handlers.safe]\nclass = \"file\"\nfilename = \"safe.log\"\nformatter = \"safe\"\n[handlers.python]\nclass = \"file\"\nfilename = \"python.log\"\nformatter = \"python\"\n[root]\nhandlers = [\"safe\", \"python\"]\n",
     )
     .unwrap();
-    let forged = "login ok\nERROR [admin] forged line\r\x1b[31mred\x1b[0m\u{2028}sep\u{85}nel\ttab";
+    let forged = "login ok\nERROR [admin] forged line\r\x1b[31mred\x1b[0m\u{2028}sep\u{85}nel\ttab \u{202e}txt.exe\u{200b}\u{feff} 👨\u{200d}👩";
     let kv = [("user", log::kv::Value::from("eve\nINFO [root] fake"))];
     let rec = logconf::Record::new(Level::WARNING, logconf::Message::Text(forged))
         .logger("auth")
@@ -139,7 +139,7 @@ fn escape_keeps_every_record_on_one_line_and_is_off_by_default() {
     let safe = read(&dir.path().join("safe.log"));
     assert_eq!(
         safe,
-        "WARNING [eve\\nINFO [root] fake] login ok\\nERROR [admin] forged line\\r\\x1b[31mred\\x1b[0m\\u2028sep\\x85nel\\ttab\n"
+        "WARNING [eve\\nINFO [root] fake] login ok\\nERROR [admin] forged line\\r\\x1b[31mred\\x1b[0m\\u2028sep\\x85nel\\ttab \\u202etxt.exe\\u200b\\ufeff 👨\u{200d}👩\n"
     );
     assert_eq!(safe.lines().count(), 1);
     // off by default: the bytes Python writes

@@ -43,10 +43,11 @@ pub struct FormatterConfig {
     /// the lines unchanged. Default false.
     #[serde(default)]
     pub ecs: bool,
-    /// text formatters: write CR, LF, tabs, other control characters, U+2028/U+2029
-    /// and ANSI escape sequences inside field values as visible escapes (`\n`, `\x1b`),
-    /// so no logged value can forge a line or recolour a terminal (CWE-117). Default
-    /// false, as Python; the shipped logging.toml turns it on.
+    /// text formatters: write CR, LF, tabs, other control characters, ANSI escape
+    /// sequences, U+2028/U+2029, bidirectional controls and zero-width spaces inside
+    /// field values as visible escapes (`\n`, `\x1b`, `\u202e`), so no logged value can
+    /// forge a line, recolour a terminal or reorder what a reader sees (CWE-117).
+    /// Default false, as Python; the shipped logging.toml turns it on.
     #[serde(default)]
     pub escape: bool,
 }

@@ -171,7 +171,7 @@ impl JsonFormatter {
             write_json_str(out, ECS_VERSION);
         }
         // key-values of the record, then the context; attributes are never overridden
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen = super::SeenKeys::default();
         let mut visitor = KvWriter {
             out,
             written: &written,
@@ -186,7 +186,7 @@ impl JsonFormatter {
         };
         if !context.is_empty() {
             for (k, v) in context.iter() {
-                if skip_key(k, &written) || seen.iter().any(|s| s == k) {
+                if skip_key(k, &written) || seen.contains(k) {
                     continue;
                 }
                 if !first {
@@ -209,7 +209,7 @@ fn skip_key(k: &str, written: &[&str]) -> bool {
 struct KvWriter<'a, 'w> {
     out: &'a mut String,
     written: &'a [&'w str],
-    seen: &'a mut Vec<String>,
+    seen: &'a mut super::SeenKeys,
     first: &'a mut bool,
 }
 
@@ -220,10 +220,9 @@ impl<'kvs> log::kv::VisitSource<'kvs> for KvWriter<'_, '_> {
         value: log::kv::Value<'kvs>,
     ) -> Result<(), log::kv::Error> {
         let k = key.as_str();
-        if skip_key(k, self.written) || self.seen.iter().any(|s| s == k) {
+        if skip_key(k, self.written) || !self.seen.insert(k) {
             return Ok(());
         }
-        self.seen.push(k.to_string());
         if !*self.first {
             self.out.push(',');
         }

@@ -19,7 +19,7 @@ use crate::value::Value;
 /// (the first key-value; the innermost context field).
 pub fn write(rec: &Record<'_>, out: &mut String) {
     let start = out.len();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen = super::SeenKeys::default();
     let mut visitor = Writer {
         out,
         start,
@@ -28,7 +28,7 @@ pub fn write(rec: &Record<'_>, out: &mut String) {
     let _ = rec.kv.visit(&mut visitor);
     let mut write_context = |fields: &[(String, Value)]| {
         for (key, value) in fields {
-            if skip(key) || seen.iter().any(|s| s == key) {
+            if skip(key) || seen.contains(key) {
                 continue;
             }
             pair(out, start, key, &super::context_value(value));
@@ -55,7 +55,7 @@ fn skip(key: &str) -> bool {
 struct Writer<'a> {
     out: &'a mut String,
     start: usize,
-    seen: &'a mut Vec<String>,
+    seen: &'a mut super::SeenKeys,
 }
 
 impl<'kvs> log::kv::VisitSource<'kvs> for Writer<'_> {
@@ -65,10 +65,9 @@ impl<'kvs> log::kv::VisitSource<'kvs> for Writer<'_> {
         value: log::kv::Value<'kvs>,
     ) -> Result<(), log::kv::Error> {
         let key = key.as_str();
-        if skip(key) || self.seen.iter().any(|s| s == key) {
+        if skip(key) || !self.seen.insert(key) {
             return Ok(());
         }
-        self.seen.push(key.to_string());
         pair(self.out, self.start, key, &super::kv_value(&value));
         Ok(())
     }

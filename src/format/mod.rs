@@ -343,24 +343,25 @@ impl TextFormatter {
 
 /// Rewrites `out[start..]` so that no control character survives: CR, LF and tab as
 /// `\r`, `\n`, `\t`; other C0 and C1 controls and DEL as `\xNN` (ESC, which starts
-/// ANSI sequences, as `\x1b`); U+2028 and U+2029 as `\u2028`, `\u2029`. Text
-/// without them is left untouched, without allocating.
+/// ANSI sequences, as `\x1b`); the line and paragraph separators, the bidirectional
+/// controls that can reorder what a reader sees (U+061C, U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069: "Trojan Source") and the invisible zero-width space,
+/// word joiner and byte order mark (U+200B, U+2060, U+FEFF) as `\uXXXX`. The zero-width
+/// joiner and non-joiner stay: they shape emoji and scripts such as Persian and
+/// Devanagari. Text without any of these is left untouched, without allocating.
 pub fn escape_controls(out: &mut String, start: usize) {
-    // a byte scan: C0 and DEL are single bytes, C1 is 0xC2 0x80..=0x9F, U+2028 and
-    // U+2029 are 0xE2 0x80 0xA8/0xA9
     let bytes = &out.as_bytes()[start..];
     // the common case first, a loop the compiler vectorises: printable ASCII only
     if bytes.iter().all(|&b| (0x20..0x7f).contains(&b)) {
         return;
     }
-    let Some(first) = bytes.iter().enumerate().position(|(i, &b)| {
-        b < 0x20
-            || b == 0x7f
-            || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
-            || (b == 0xE2
-                && bytes.get(i + 1) == Some(&0x80)
-                && bytes.get(i + 2).is_some_and(|n| matches!(n, 0xA8 | 0xA9)))
-    }) else {
+    // a byte scan for the first one: C0 and DEL are single bytes, C1 is 0xC2
+    // 0x80..=0x9F, the others three-byte (two for U+061C) sequences
+    let Some(first) = bytes
+        .iter()
+        .enumerate()
+        .position(|(i, &b)| escaped_at(bytes, i, b))
+    else {
         return;
     };
     let tail: String = out.split_off(start + first);
@@ -369,7 +370,7 @@ pub fn escape_controls(out: &mut String, start: usize) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '\u{2028}' | '\u{2029}' => {
+            c if is_escaped_format_char(c) => {
                 let _ = std::fmt::Write::write_fmt(out, format_args!("\\u{:04x}", c as u32));
             }
             c if c.is_control() => {
@@ -377,6 +378,83 @@ pub fn escape_controls(out: &mut String, start: usize) {
             }
             c => out.push(c),
         }
+    }
+}
+
+/// The separators, bidirectional controls and invisible characters `escape` writes as
+/// `\uXXXX`.
+fn is_escaped_format_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2028}'
+            | '\u{2029}'
+            | '\u{061C}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// True when the UTF-8 sequence at `bytes[i]` (whose first byte is `b`) is one that
+/// `escape_controls` rewrites.
+fn escaped_at(bytes: &[u8], i: usize, b: u8) -> bool {
+    let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    match b {
+        0x00..=0x1F | 0x7F => true,
+        0xC2 => (0x80..=0x9F).contains(&next(1)),
+        0xD8 => next(1) == 0x9C,
+        0xE2 => match next(1) {
+            0x80 => matches!(next(2), 0x8B | 0x8E | 0x8F | 0xA8..=0xAE),
+            0x81 => matches!(next(2), 0xA0 | 0xA6..=0xA9),
+            _ => false,
+        },
+        0xEF => next(1) == 0xBB && next(2) == 0xBF,
+        _ => false,
+    }
+}
+
+/// The key names a formatter has written for one record, so that a name logged twice
+/// is written once: a short list looked through while it is short (a record has a few
+/// key-values), a hash set beyond that, so a record with 100,000 key-values costs
+/// linear time, not quadratic.
+#[derive(Default)]
+pub struct SeenKeys {
+    few: Vec<String>,
+    many: Option<std::collections::HashSet<String>>,
+}
+
+impl SeenKeys {
+    const FEW: usize = 16;
+
+    /// True when `key` was seen before.
+    pub fn contains(&self, key: &str) -> bool {
+        match &self.many {
+            Some(set) => set.contains(key),
+            None => self.few.iter().any(|k| k == key),
+        }
+    }
+
+    /// Notes `key`; false when it was seen before.
+    pub fn insert(&mut self, key: &str) -> bool {
+        if self.contains(key) {
+            return false;
+        }
+        match &mut self.many {
+            Some(set) => {
+                set.insert(key.to_string());
+            }
+            None if self.few.len() < Self::FEW => self.few.push(key.to_string()),
+            None => {
+                let mut set: std::collections::HashSet<String> = self.few.drain(..).collect();
+                set.insert(key.to_string());
+                self.many = Some(set);
+            }
+        }
+        true
     }
 }
 
@@ -394,5 +472,58 @@ pub fn kv_value(v: &log::kv::Value<'_>) -> FieldValue<'static> {
         FieldValue::Float(f)
     } else {
         FieldValue::Str(Cow::Owned(v.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seen_keys_stay_exact_past_the_short_list() {
+        let mut seen = SeenKeys::default();
+        for round in 0..2 {
+            for i in 0..100 {
+                let key = format!("k{i}");
+                assert_eq!(seen.insert(&key), round == 0, "{key} in round {round}");
+                assert!(seen.contains(&key));
+            }
+        }
+        assert!(!seen.contains("k100"));
+    }
+
+    /// Every Unicode scalar value, between two letters: the byte scan and the
+    /// character rule agree, what is escaped is gone from the output, and everything
+    /// else is left as it was.
+    #[test]
+    fn escape_rewrites_exactly_the_controls_and_the_listed_characters() {
+        let mut escaped = 0;
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            let mut out = String::from("prefix\n");
+            out.push_str(&text);
+            escape_controls(&mut out, "prefix\n".len());
+            let expected = c.is_control() || is_escaped_format_char(c);
+            assert!(
+                out.starts_with("prefix\n"),
+                "{c:?}: the text before `start` changed"
+            );
+            let body = &out["prefix\n".len()..];
+            if expected {
+                escaped += 1;
+                assert!(
+                    !body.contains(c),
+                    "{:?} (U+{:04X}) survived: {body:?}",
+                    c,
+                    c as u32
+                );
+                assert!(body.starts_with("a\\") && body.ends_with('b'), "{body:?}");
+                assert!(body.is_ascii(), "{body:?}");
+            } else {
+                assert_eq!(body, text, "U+{:04X} was rewritten", c as u32);
+            }
+        }
+        // C0 (32), DEL, C1 (32), and the 17 separators, bidi and invisible characters
+        assert_eq!(escaped, 32 + 1 + 32 + 17);
     }
 }

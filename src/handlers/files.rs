@@ -217,12 +217,8 @@ pub fn open(settings: &Settings) -> std::io::Result<Arc<FileWriter>> {
     let path = settings.path.clone();
     if let Some(dir) = path.parent() {
         if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                std::io::Error::new(
-                    e.kind(),
-                    format!("cannot create directory {}: {e}", dir.display()),
-                )
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| in_context(e, format!("cannot create directory {}", dir.display())))?;
         }
     }
     if path.is_dir() {
@@ -235,7 +231,49 @@ pub fn open(settings: &Settings) -> std::io::Result<Arc<FileWriter>> {
         crate::diagnostics::report!("warning: {warning}");
     }
     FileWriter::shared(settings.clone())
-        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display())))
+        .map_err(|e| in_context(e, format!("cannot open {}", path.display())))
+}
+
+/// A system error with what was being done: "cannot open PATH: Too many open files".
+/// The original stays its source, so [`os_error_code`] still finds its code.
+#[derive(Debug)]
+struct InContext {
+    what: String,
+    cause: std::io::Error,
+}
+
+impl std::fmt::Display for InContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.what, self.cause)
+    }
+}
+
+impl std::error::Error for InContext {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.cause)
+    }
+}
+
+fn in_context(cause: std::io::Error, what: String) -> std::io::Error {
+    std::io::Error::new(cause.kind(), InContext { what, cause })
+}
+
+/// The operating system's error number of `e`, or of the error it wraps.
+pub fn os_error_code(e: &std::io::Error) -> Option<i32> {
+    if let Some(code) = e.raw_os_error() {
+        return Some(code);
+    }
+    let mut inner: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|i| i as _);
+    while let Some(err) = inner {
+        if let Some(code) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::raw_os_error)
+        {
+            return Some(code);
+        }
+        inner = err.source();
+    }
+    None
 }
 
 /// A warning when the file's directory is writable by every user and has no sticky

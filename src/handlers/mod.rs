@@ -20,7 +20,7 @@ mod watched_file;
 
 pub use console::{ConsoleConfig, Stream};
 pub use file::FileConfig;
-pub use files::{Compress, FileMode};
+pub use files::{os_error_code, Compress, FileMode};
 pub use journald::JournaldConfig;
 pub use null::NullConfig;
 pub use output::{Output, Sink};
@@ -254,13 +254,29 @@ impl Handler {
 
     /// Python's `Handler.handle`: filters, then format and emit.
     pub fn handle(&self, rec: &Record<'_>) {
-        match &self.sink {
+        // a value whose `Display` panics (in a filter, the formatter or the queue's
+        // copy) costs this handler the record, counted and reported, and nothing else:
+        // the other handlers still get it, and the logging call returns
+        let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &self.sink {
             Sink::Null => {}
             // the worker formats, with the targets' formatters
             Sink::Queue(q) => crate::filters::apply(&self.filters, rec, |r| q.push(r)),
             Sink::Console(_) | Sink::File(_) | Sink::Syslog(_) | Sink::Journald(_) => {
                 crate::filters::apply(&self.filters, rec, |r| self.emit(r));
             }
+        }));
+        if let Err(payload) = handled {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            self.settle(
+                1,
+                Some(std::io::Error::other(format!(
+                    "the record could not be formatted: a value's Display panicked ({what})"
+                ))),
+            );
         }
     }
 

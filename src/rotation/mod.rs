@@ -631,7 +631,22 @@ impl FileWriter {
                 backup_count,
             } => {
                 let size = state.size.load(Ordering::Relaxed) + pending;
-                size_rolls(*max_bytes, *backup_count, size, len) && is_regular(&self.settings.path)
+                if !size_rolls(*max_bytes, *backup_count, size, len) {
+                    return false;
+                }
+                // a file cut down by someone else (logrotate's `copytruncate`) is
+                // smaller than counted: its real size decides, as Python's
+                // `shouldRollover` seeks to the end and asks
+                let actual = state.file.as_ref().and_then(|f| f.metadata().ok());
+                if let Some(actual) = actual.map(|m| m.len()) {
+                    if actual < state.size.load(Ordering::Relaxed) {
+                        state.size.store(actual, Ordering::Relaxed);
+                        if !size_rolls(*max_bytes, *backup_count, actual + pending, len) {
+                            return false;
+                        }
+                    }
+                }
+                is_regular(&self.settings.path)
             }
             Policy::Time { schedule, .. } => {
                 let now = clock::now_secs();
