@@ -4,7 +4,9 @@
 //!   (a `null` handler with and without the filter; the difference is the filter);
 //! - the request log middleware's bookkeeping: `RequestLog::start` + `finish` with
 //!   `billing.api` off, and with its records going to a `null` handler;
-//! - gzip of real log text at each `compress_level`: compression ratio and CPU per MB.
+//! - gzip of real log text at each `compress_level`: compression ratio and CPU per MB;
+//! - one record with many key-values (1,000 to 100,000) through a JSON formatter and
+//!   through `%(key_values)s`: the cost per key-value must stay flat (linear time).
 //!
 //!     cargo bench --bench components
 
@@ -162,6 +164,35 @@ fn gzip() {
     }
 }
 
+fn many_key_values() {
+    let config = |format: &str| {
+        format!(
+            "version = 1\n[formatters.json]\nclass = \"json\"\n[formatters.text]\nformat = \"%(message)s %(key_values)s\"\n\
+             [handlers.sink]\nclass = \"file\"\nfilename = \"/dev/null\"\nformatter = \"{format}\"\n\
+             [root]\nlevel = \"INFO\"\nhandlers = [\"sink\"]\n"
+        )
+    };
+    println!("\none record with N key-values, ns per key-value (flat = linear)");
+    for format in ["json", "text"] {
+        let h = logconf::Builder::new()
+            .text(config(format))
+            .env(Default::default())
+            .build()
+            .expect("config");
+        for n in [1_000usize, 10_000, 100_000] {
+            let keys: Vec<String> = (0..n).map(|i| format!("key{i}")).collect();
+            let kv: Vec<(&str, u64)> = keys.iter().map(|k| (k.as_str(), 7)).collect();
+            let start = Instant::now();
+            h.log(
+                "app",
+                &Record::new(Level::INFO, Message::Text("many")).key_values(&kv),
+            );
+            let ns = start.elapsed().as_nanos() as f64 / n as f64;
+            println!("  {format:<5} N = {n:>7}: {ns:>8.1} ns per key-value");
+        }
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -169,4 +200,5 @@ fn main() {
     redact();
     middleware();
     gzip();
+    many_key_values();
 }
