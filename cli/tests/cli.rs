@@ -477,3 +477,25 @@ fn test_command_on_an_applications_own_file() {
         "logconf test: an INFO record from root\nINFO logconf test: an INFO record from payments test=true\n"
     );
 }
+
+#[test]
+fn check_warns_when_a_relative_filename_leaves_the_base_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base");
+    std::fs::create_dir(&base).unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "version = 1\n[handlers.inside]\nclass = \"file\"\nfilename = \"logs/../app.log\"\n[handlers.outside]\nclass = \"file\"\nfilename = \"logs/../../evil.log\"\n[root]\nhandlers = [\"inside\", \"outside\"]\n",
+    )
+    .unwrap();
+    let out = logconf(&["check", cfg.to_str().unwrap()], &base, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("handler `outside`: `filename` leaves the log base directory"),
+        "{err}"
+    );
+    assert!(err.contains("c.toml:7:12"), "{err}");
+    assert!(!err.contains("handler `inside`"), "{err}");
+}

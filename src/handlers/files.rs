@@ -147,6 +147,20 @@ impl FileKeys {
             return None;
         }
         let path = resolve_filename(cx.base_dir, &self.filename);
+        if leaves_its_base(&self.filename) {
+            diags.push(
+                Diagnostic::warning(
+                    format!(
+                        "handler `{}`: `filename` leaves the log base directory: {}",
+                        cx.name,
+                        path.display()
+                    ),
+                    (cx.span)("filename"),
+                )
+                .label("a relative name that climbs out with `..`")
+                .help("a file under LOG_BASE_DIR needs no `..`; a file elsewhere is clearer as an absolute path"),
+            );
+        }
         if path.as_os_str().len() >= PATH_MAX {
             diags.push(
                 cx.error(
@@ -179,6 +193,31 @@ pub fn resolve_filename(base_dir: &Path, filename: &str) -> PathBuf {
     } else {
         base_dir.join(p)
     }
+}
+
+/// True when a relative `filename` climbs above the directory it is resolved against
+/// (`../x.log`, `logs/../../x.log`), read as written (a symbolic link inside is not
+/// followed).
+fn leaves_its_base(filename: &str) -> bool {
+    use std::path::Component;
+    let path = Path::new(filename);
+    if path.is_absolute() {
+        return false;
+    }
+    let mut depth: i64 = 0;
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            Component::Normal(_) => depth += 1,
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    false
 }
 
 /// The longest file name (one path component) Linux file systems take, in bytes.
