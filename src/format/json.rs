@@ -171,65 +171,23 @@ impl JsonFormatter {
             write_json_str(out, ECS_VERSION);
         }
         // key-values of the record, then the context; attributes are never overridden
-        let mut seen = super::SeenKeys::default();
-        let mut visitor = KvWriter {
-            out,
-            written: &written,
-            seen: &mut seen,
-            first: &mut first,
-        };
-        let _ = rec.kv.visit(&mut visitor);
-        let context: std::borrow::Cow<'_, [(String, crate::value::Value)]> = match rec.origin {
-            Some(o) => std::borrow::Cow::Borrowed(&o.context),
-            None if crate::context::is_empty() => std::borrow::Cow::Borrowed(&[]),
-            None => std::borrow::Cow::Owned(crate::context::snapshot()),
-        };
-        if !context.is_empty() {
-            for (k, v) in context.iter() {
-                if skip_key(k, &written) || seen.contains(k) {
-                    continue;
-                }
+        super::for_each_field(
+            rec,
+            |k| skip_key(k, &written),
+            |k, value| {
                 if !first {
                     out.push(',');
                 }
                 first = false;
                 write_json_str(out, k);
                 out.push(':');
-                write_value(out, &super::context_value(v));
-            }
-        }
+                write_value(out, value);
+            },
+        );
         out.push('}');
     }
 }
 
 fn skip_key(k: &str, written: &[&str]) -> bool {
     k.starts_with("__logconf") || written.contains(&k) || RECORD_ATTRIBUTES.contains(&k)
-}
-
-struct KvWriter<'a, 'w> {
-    out: &'a mut String,
-    written: &'a [&'w str],
-    seen: &'a mut super::SeenKeys,
-    first: &'a mut bool,
-}
-
-impl<'kvs> log::kv::VisitSource<'kvs> for KvWriter<'_, '_> {
-    fn visit_pair(
-        &mut self,
-        key: log::kv::Key<'kvs>,
-        value: log::kv::Value<'kvs>,
-    ) -> Result<(), log::kv::Error> {
-        let k = key.as_str();
-        if skip_key(k, self.written) || !self.seen.insert(k) {
-            return Ok(());
-        }
-        if !*self.first {
-            self.out.push(',');
-        }
-        *self.first = false;
-        write_json_str(self.out, k);
-        self.out.push(':');
-        write_value(self.out, &super::kv_value(&value));
-        Ok(())
-    }
 }

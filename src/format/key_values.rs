@@ -11,7 +11,6 @@
 use super::spec::Spec;
 use super::value::{Conversion, FieldValue};
 use crate::record::Record;
-use crate::value::Value;
 
 /// Appends the record's key-values, then its context fields that no key-value of the
 /// same name overrides, as logfmt; nothing when there are none. logconf's own
@@ -19,26 +18,11 @@ use crate::value::Value;
 /// (the first key-value; the innermost context field).
 pub fn write(rec: &Record<'_>, out: &mut String) {
     let start = out.len();
-    let mut seen = super::SeenKeys::default();
-    let mut visitor = Writer {
-        out,
-        start,
-        seen: &mut seen,
-    };
-    let _ = rec.kv.visit(&mut visitor);
-    let mut write_context = |fields: &[(String, Value)]| {
-        for (key, value) in fields {
-            if skip(key) || seen.contains(key) {
-                continue;
-            }
-            pair(out, start, key, &super::context_value(value));
-        }
-    };
-    match rec.origin {
-        Some(origin) => write_context(&origin.context),
-        None if crate::context::is_empty() => {}
-        None => write_context(&crate::context::snapshot()),
-    }
+    super::for_each_field(
+        rec,
+        |key| key.starts_with("__logconf"),
+        |key, value| pair(out, start, key, value),
+    );
 }
 
 /// The field's text as one value (for a spec, `!r`, or a JSON formatter's field).
@@ -46,31 +30,6 @@ pub fn text(rec: &Record<'_>) -> String {
     let mut s = String::new();
     write(rec, &mut s);
     s
-}
-
-fn skip(key: &str) -> bool {
-    key.starts_with("__logconf")
-}
-
-struct Writer<'a> {
-    out: &'a mut String,
-    start: usize,
-    seen: &'a mut super::SeenKeys,
-}
-
-impl<'kvs> log::kv::VisitSource<'kvs> for Writer<'_> {
-    fn visit_pair(
-        &mut self,
-        key: log::kv::Key<'kvs>,
-        value: log::kv::Value<'kvs>,
-    ) -> Result<(), log::kv::Error> {
-        let key = key.as_str();
-        if skip(key) || !self.seen.insert(key) {
-            return Ok(());
-        }
-        pair(self.out, self.start, key, &super::kv_value(&value));
-        Ok(())
-    }
 }
 
 /// ` key=value` (no space before the first pair).

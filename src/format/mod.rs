@@ -417,6 +417,56 @@ fn escaped_at(bytes: &[u8], i: usize, b: u8) -> bool {
     }
 }
 
+/// Calls `f` with each field of a record that a formatter writes beside its named
+/// fields: the record's key-values, then the context fields (captured with a queued
+/// record, else the current thread's) that no key-value of the same name overrides.
+/// A name seen twice comes once (the first key-value; the innermost context value);
+/// names `skip` refuses never come.
+pub fn for_each_field(
+    rec: &Record<'_>,
+    skip: impl Fn(&str) -> bool,
+    mut f: impl FnMut(&str, &FieldValue<'_>),
+) {
+    struct Visitor<'a, S, F> {
+        skip: &'a S,
+        seen: &'a mut SeenKeys,
+        f: &'a mut F,
+    }
+    impl<'kvs, S: Fn(&str) -> bool, F: FnMut(&str, &FieldValue<'_>)> log::kv::VisitSource<'kvs>
+        for Visitor<'_, S, F>
+    {
+        fn visit_pair(
+            &mut self,
+            key: log::kv::Key<'kvs>,
+            value: log::kv::Value<'kvs>,
+        ) -> Result<(), log::kv::Error> {
+            let key = key.as_str();
+            if !(self.skip)(key) && self.seen.insert(key) {
+                (self.f)(key, &kv_value(&value));
+            }
+            Ok(())
+        }
+    }
+    let mut seen = SeenKeys::default();
+    let _ = rec.kv.visit(&mut Visitor {
+        skip: &skip,
+        seen: &mut seen,
+        f: &mut f,
+    });
+    let mut context = |fields: &[(String, Value)]| {
+        for (key, value) in fields {
+            if !skip(key) && !seen.contains(key) {
+                f(key, &context_value(value));
+            }
+        }
+    };
+    match rec.origin {
+        Some(origin) => context(&origin.context),
+        None if crate::context::is_empty() => {}
+        None => context(&crate::context::snapshot()),
+    }
+}
+
 /// The key names a formatter has written for one record, so that a name logged twice
 /// is written once: a short list looked through while it is short (a record has a few
 /// key-values), a hash set beyond that, so a record with 100,000 key-values costs
