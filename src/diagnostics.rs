@@ -3,7 +3,6 @@
 //! cross-references, interpolation and environment errors alike.
 
 use std::fmt;
-use std::io::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +75,37 @@ impl Diagnostic {
 pub fn report_to_stderr(message: fmt::Arguments<'_>) {
     let mut line = String::with_capacity(128);
     let _ = fmt::Write::write_fmt(&mut line, format_args!("logconf: {message}\n"));
-    let _ = std::io::stderr().write_all(line.as_bytes());
+    let _ = write_stderr(line.as_bytes());
+}
+
+/// Writes `bytes` to the process's standard error (descriptor 2), whole, one writer at
+/// a time. Not through `std::io::stderr()`: the standard library's lock on it, held by
+/// another thread when the process forked, would stay held in the child for ever; this
+/// lock is the process's own (see [`crate::fork`]). Standard error is unbuffered, so
+/// the order with the application's own `eprintln!` is kept.
+pub(crate) fn write_stderr(bytes: &[u8]) -> std::io::Result<()> {
+    static STDERR: crate::fork::PerProcess<parking_lot::Mutex<()>> =
+        crate::fork::PerProcess::new_static(parking_lot::Mutex::new(()));
+    let _one = STDERR.get().lock();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        // SAFETY: writes from a live slice to descriptor 2; no other memory is touched.
+        let n = unsafe { libc::write(2, rest.as_ptr().cast(), rest.len()) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            match e.raw_os_error() {
+                Some(libc::EINTR) => continue,
+                // no standard error at all: nothing to say it to (as `std::io::stderr`)
+                Some(libc::EBADF) => return Ok(()),
+                _ => return Err(e),
+            }
+        }
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        rest = &rest[n as usize..];
+    }
+    Ok(())
 }
 
 /// `report!("...", args)`: [`report_to_stderr`] with `format!` arguments.

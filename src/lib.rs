@@ -25,6 +25,7 @@ mod config;
 pub mod context;
 mod diagnostics;
 mod filters;
+mod fork;
 mod format;
 mod handlers;
 mod import;

@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+use crate::fork::{PerProcess, Renew};
+
 use crate::config::values::Level;
 use crate::filters::Filter;
 use crate::handlers::Handler;
@@ -101,6 +103,18 @@ thread_local! {
     static LAST_ROUTE: RefCell<Option<LastRoute>> = const { RefCell::new(None) };
 }
 
+/// The routes computed so far, by `log` target.
+#[derive(Default)]
+struct Routes(RwLock<HashMap<Box<str>, Arc<Route>>>);
+
+impl Renew for Routes {
+    /// A forked child computes its routes again (the parent's map may be half
+    /// updated; it is kept, never dropped, so routes borrowed from it stay valid).
+    fn renew(&self) -> Routes {
+        Routes::default()
+    }
+}
+
 /// A compiled configuration.
 pub struct Tree {
     generation: u64,
@@ -112,7 +126,7 @@ pub struct Tree {
     pub root: LoggerNode,
     /// Names disabled when this configuration was applied.
     pub disabled: HashSet<String>,
-    routes: RwLock<HashMap<Box<str>, Arc<Route>>>,
+    routes: PerProcess<Routes>,
     /// Called with each logger name the first time a record is routed for it.
     on_new_name: Option<NameObserver>,
 }
@@ -131,7 +145,7 @@ impl Tree {
             loggers,
             root,
             disabled,
-            routes: RwLock::new(HashMap::new()),
+            routes: PerProcess::new(Routes::default()),
             on_new_name: None,
         }
     }
@@ -281,7 +295,8 @@ impl Tree {
         if let Some(route) = hit {
             // SAFETY: the pointer was taken from this tree's `routes` (generations are
             // unique per tree), whose entries are only ever added, never replaced or
-            // removed: the `Arc` there keeps the route alive as long as `self`.
+            // removed: the `Arc` there keeps the route alive as long as `self`. (A
+            // forked child starts an empty map, and the inherited one is never dropped.)
             return unsafe { &*route };
         }
         let route = Arc::as_ptr(&self.route_by_map(target));
@@ -301,7 +316,7 @@ impl Tree {
     /// The route in `routes` (computed and added the first time). Entries are never
     /// replaced or removed: [`Tree::route`] relies on it.
     fn route_by_map(&self, target: &str) -> Arc<Route> {
-        if let Some(r) = self.routes.read().get(target) {
+        if let Some(r) = self.routes.get().0.read().get(target) {
             return r.clone();
         }
         let name = logger_name(target);
@@ -310,6 +325,8 @@ impl Tree {
             f(&name);
         }
         self.routes
+            .get()
+            .0
             .write()
             .entry(target.into())
             .or_insert(route)

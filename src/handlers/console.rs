@@ -64,7 +64,7 @@ impl ConsoleSink {
     /// Writes one line.
     pub fn write(&self, line: &[u8]) -> std::io::Result<()> {
         match self.stream {
-            Stream::Stderr => std::io::stderr().lock().write_all(line),
+            Stream::Stderr => crate::diagnostics::write_stderr(line),
             Stream::Stdout => {
                 let mut out = std::io::stdout().lock();
                 out.write_all(line)?;

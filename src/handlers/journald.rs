@@ -84,10 +84,12 @@ pub struct JournaldSink {
     socket: PathBuf,
     identifier: String,
     timeout: Duration,
-    conn: Mutex<Conn>,
+    /// A forked child opens its own connection (see [`crate::fork`]).
+    conn: crate::fork::PerProcess<Mutex<Conn>>,
 }
 
 /// The socket, and when to try again after a failure.
+#[derive(Default)]
 struct Conn {
     socket: Option<UnixDatagram>,
     retry_at: Option<std::time::Instant>,
@@ -139,10 +141,7 @@ impl JournaldSink {
             socket: target.socket.clone(),
             identifier,
             timeout: target.timeout,
-            conn: Mutex::new(Conn {
-                socket: None,
-                retry_at: None,
-            }),
+            conn: crate::fork::PerProcess::default(),
         }
     }
 
@@ -186,7 +185,7 @@ impl JournaldSink {
     /// so a journal that is gone or stuck costs a logging call at most one wait.
     pub fn send(&self, rec: &Record<'_>, line: &[u8]) -> std::io::Result<()> {
         let payload = self.payload(rec, line);
-        let mut conn = self.conn.lock();
+        let mut conn = self.conn.get().lock();
         if conn.retry_at.is_some_and(|t| std::time::Instant::now() < t) {
             return Err(std::io::Error::other(
                 "the journal is not reachable; retrying",

@@ -36,8 +36,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use parking_lot::Mutex;
-
 use serde::Deserialize;
 
 use crate::config::source::Span;
@@ -197,7 +195,7 @@ pub struct Handler {
     pub sink: Sink,
     failed: AtomicBool,
     dropped: AtomicU64,
-    last_error: Mutex<Option<(SystemTime, String)>>,
+    last_error: crate::fork::Mutex<Option<(SystemTime, String)>>,
 }
 
 /// How a handler has fared since it was created: what [`crate::Handle::status`] shows
@@ -234,7 +232,7 @@ impl Handler {
             sink,
             failed: AtomicBool::new(false),
             dropped: AtomicU64::new(0),
-            last_error: Mutex::new(None),
+            last_error: crate::fork::Mutex::new(None),
         }
     }
 

@@ -28,6 +28,7 @@ use serde::Deserialize;
 use super::{Handler, HandlerClass, HandlerCommon, Output, PlanContext};
 use crate::config::values::Level;
 use crate::diagnostics::Diagnostic;
+use crate::fork::{PerProcess, Renew};
 use crate::format::value::OwnedKv;
 use crate::record::{Message, Origin, Record};
 
@@ -203,41 +204,49 @@ pub const HANDOVER_LIMIT: Duration = Duration::from_secs(2);
 
 /// The queue and its worker.
 pub struct QueueSink {
-    /// None once the sink is dropped: the worker then writes what is left and stops.
-    sender: Option<SyncSender<Queued>>,
+    /// The channel and its worker, of this process: a forked child starts its own at
+    /// its first record (the parent's worker is not in it; what the parent queued
+    /// is the parent's to write).
+    lane: PerProcess<Lane>,
     overflow: Overflow,
-    progress: Arc<Progress>,
     /// Shared: a reload reads it once the queue's last record is done.
     dropped: Arc<AtomicU64>,
     reported_dropped: AtomicU64,
-    last_report: Mutex<Option<Instant>>,
-    worker: Mutex<Option<std::thread::JoinHandle<()>>>,
-    /// The worker, to wake it.
-    worker_thread: std::thread::Thread,
     /// Records the queue holds.
     size: u64,
     name: String,
+}
+
+/// A queue's channel and worker, in one process.
+struct Lane {
+    /// None once the sink is dropped: the worker then writes what is left and stops.
+    sender: Option<SyncSender<Queued>>,
+    progress: Arc<Progress>,
+    last_report: Mutex<Option<Instant>>,
+    worker: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// The worker, to wake it.
+    worker_thread: Option<std::thread::Thread>,
     /// Set when the worker has stopped.
     finished: Arc<Finished>,
     /// The workers of the configuration this one replaced: this worker writes nothing
     /// before they have stopped (at most [`HANDOVER_LIMIT`]), so that a thread's
     /// records still in an old queue are written before its later ones.
     after: Arc<Mutex<Vec<Arc<Finished>>>>,
+    /// What a child needs to start the worker again.
+    name: String,
+    size: usize,
+    targets: Vec<Arc<Handler>>,
 }
 
-impl QueueSink {
-    /// Starts the worker that writes to `targets`.
-    pub fn start(
-        name: &str,
-        plan: &QueuePlan,
-        targets: Vec<Arc<Handler>>,
-    ) -> std::io::Result<QueueSink> {
-        let (sender, receiver) = sync_channel::<Queued>(plan.size);
+impl Lane {
+    fn start(name: &str, size: usize, targets: Vec<Arc<Handler>>) -> std::io::Result<Lane> {
+        let (sender, receiver) = sync_channel::<Queued>(size);
         let progress = Arc::new(Progress::default());
         let worker_progress = progress.clone();
         let finished = Arc::new(Finished::default());
         let after: Arc<Mutex<Vec<Arc<Finished>>>> = Arc::default();
         let (worker_finished, worker_after) = (finished.clone(), after.clone());
+        let worker_targets = targets.clone();
         let worker = std::thread::Builder::new()
             .name(format!("logconf-queue-{name}"))
             .spawn(move || {
@@ -251,25 +260,72 @@ impl QueueSink {
                 let finished = SetOnDrop(worker_finished);
                 work(
                     &receiver,
-                    &targets,
+                    &worker_targets,
                     &worker_progress,
                     &worker_after,
                     &finished.0,
                 );
             })?;
-        Ok(QueueSink {
+        Ok(Lane {
             sender: Some(sender),
-            overflow: plan.overflow,
             progress,
-            dropped: Arc::new(AtomicU64::new(0)),
-            reported_dropped: AtomicU64::new(0),
             last_report: Mutex::new(None),
-            worker_thread: worker.thread().clone(),
+            worker_thread: Some(worker.thread().clone()),
             worker: Mutex::new(Some(worker)),
-            size: plan.size as u64,
-            name: name.to_string(),
             finished,
             after,
+            name: name.to_string(),
+            size,
+            targets,
+        })
+    }
+
+    fn wake(&self) {
+        if let Some(t) = &self.worker_thread {
+            t.unpark();
+        }
+    }
+}
+
+impl Renew for Lane {
+    /// In a forked child: a new channel and worker for the same targets. The records
+    /// the parent had queued stay the parent's.
+    fn renew(&self) -> Lane {
+        Lane::start(&self.name, self.size, self.targets.clone()).unwrap_or_else(|e| {
+            crate::diagnostics::report!(
+                "queue handler `{}`: cannot start its worker in this forked process: {e}; its records are dropped",
+                self.name
+            );
+            Lane {
+                sender: None,
+                progress: Arc::default(),
+                last_report: Mutex::new(None),
+                worker: Mutex::new(None),
+                worker_thread: None,
+                finished: Arc::default(),
+                after: Arc::default(),
+                name: self.name.clone(),
+                size: self.size,
+                targets: self.targets.clone(),
+            }
+        })
+    }
+}
+
+impl QueueSink {
+    /// Starts the worker that writes to `targets`.
+    pub fn start(
+        name: &str,
+        plan: &QueuePlan,
+        targets: Vec<Arc<Handler>>,
+    ) -> std::io::Result<QueueSink> {
+        Ok(QueueSink {
+            lane: PerProcess::new(Lane::start(name, plan.size, targets)?),
+            overflow: plan.overflow,
+            dropped: Arc::new(AtomicU64::new(0)),
+            reported_dropped: AtomicU64::new(0),
+            size: plan.size as u64,
+            name: name.to_string(),
         })
     }
 
@@ -302,13 +358,17 @@ impl QueueSink {
             time: rec.time,
             origin,
         };
-        let Some(sender) = &self.sender else {
+        let lane = self.lane.get();
+        let Some(sender) = &lane.sender else {
+            // no worker in this process (it could not be started): counted, said
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            self.report_dropped();
             return;
         };
-        let in_all = self.progress.queued.fetch_add(1, Ordering::AcqRel) + 1;
+        let in_all = lane.progress.queued.fetch_add(1, Ordering::AcqRel) + 1;
         // half full: the worker is woken rather than left to its next look
-        if in_all.saturating_sub(self.progress.done.load(Ordering::Acquire)) > self.size / 2 {
-            self.worker_thread.unpark();
+        if in_all.saturating_sub(lane.progress.done.load(Ordering::Acquire)) > self.size / 2 {
+            lane.wake();
         }
         let sent = match self.overflow {
             Overflow::Block => sender.send(queued).is_ok(),
@@ -323,21 +383,21 @@ impl QueueSink {
             },
         };
         if !sent {
-            self.progress.finish(1);
+            lane.progress.finish(1);
         } else {
             // a sleeping worker is woken by the record; a busy one looks by itself
             std::sync::atomic::fence(Ordering::SeqCst);
-            if self.progress.sleeping.load(Ordering::Relaxed)
-                && self.progress.sleeping.swap(false, Ordering::SeqCst)
+            if lane.progress.sleeping.load(Ordering::Relaxed)
+                && lane.progress.sleeping.swap(false, Ordering::SeqCst)
             {
-                self.worker_thread.unpark();
+                lane.wake();
             }
         }
     }
 
     /// Says how many records were dropped since the last report, at most once a second.
     fn report_dropped(&self) {
-        let mut last = self.last_report.lock();
+        let mut last = self.lane.get().last_report.lock();
         if last.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
             return;
         }
@@ -372,33 +432,34 @@ impl QueueSink {
 
     /// The worker, to wait for after the queue is closed (taken once).
     pub fn take_worker(&self) -> Option<std::thread::JoinHandle<()>> {
-        self.worker.lock().take()
+        self.lane.get_if_current()?.worker.lock().take()
     }
 
     /// Set when this queue's worker has stopped.
     pub fn finished(&self) -> Arc<Finished> {
-        self.finished.clone()
+        self.lane.get().finished.clone()
     }
 
     /// Before a reload switches to the configuration of this queue: its worker writes
     /// nothing before the old configuration's queues (`old`) have written their last
     /// record (at most [`HANDOVER_LIMIT`]).
     pub fn start_after(&self, old: Vec<Arc<Finished>>) {
-        self.after.lock().extend(old);
+        self.lane.get().after.lock().extend(old);
     }
 
     /// Waits (at most `limit`) until every record queued so far was written.
     pub fn drain(&self, limit: Duration) {
         let deadline = Instant::now() + limit;
+        let lane = self.lane.get();
         // after a reload, records of this thread may still be in the old queues
-        wait_for_all(self.after.lock().clone(), Some(deadline));
-        let target = self.progress.queued.load(Ordering::Acquire);
-        self.worker_thread.unpark();
-        let mut held = self.progress.lock.lock();
+        wait_for_all(lane.after.lock().clone(), Some(deadline));
+        let target = lane.progress.queued.load(Ordering::Acquire);
+        lane.wake();
+        let mut held = lane.progress.lock.lock();
         // the worker adds to `done` before it takes the lock to wake: read under the
         // lock, no wake-up is missed
-        while self.progress.done.load(Ordering::Acquire) < target {
-            if self
+        while lane.progress.done.load(Ordering::Acquire) < target {
+            if lane
                 .progress
                 .drained
                 .wait_until(&mut held, deadline)
@@ -412,10 +473,14 @@ impl QueueSink {
 
 impl Drop for QueueSink {
     fn drop(&mut self) {
+        // a lane inherited from a parent process and not used here is left alone
+        let Some(lane) = self.lane.get_mut() else {
+            return;
+        };
         // closing the queue lets the worker write what is left and stop
-        self.sender.take();
-        self.worker_thread.unpark();
-        if let Some(worker) = self.worker.lock().take() {
+        lane.sender.take();
+        lane.wake();
+        if let Some(worker) = lane.worker.lock().take() {
             // never the worker itself (a record its targets log can hold the last
             // reference to the configuration)
             if worker.thread().id() != std::thread::current().id() {

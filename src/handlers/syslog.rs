@@ -191,7 +191,9 @@ impl HandlerClass for SyslogConfig {
 
 const TIMEOUT: Duration = Duration::from_secs(1);
 
+#[derive(Default)]
 enum Connection {
+    #[default]
     None,
     UnixDgram(UnixDatagram),
     UnixStream(UnixStream),
@@ -202,6 +204,7 @@ enum Connection {
     Tcp(TcpStream),
 }
 
+#[derive(Default)]
 struct State {
     conn: Connection,
     retry_at: Option<Instant>,
@@ -232,7 +235,8 @@ pub struct SyslogSink {
     resolved: Option<std::net::SocketAddr>,
     app_name: String,
     hostname: String,
-    state: Mutex<State>,
+    /// A forked child opens its own connection (see [`crate::fork`]).
+    state: crate::fork::PerProcess<Mutex<State>>,
 }
 
 fn facility_code(f: Facility) -> u8 {
@@ -400,10 +404,7 @@ impl SyslogSink {
             },
             app_name,
             hostname: header_field(&hostname(), 255),
-            state: Mutex::new(State {
-                conn: Connection::None,
-                retry_at: None,
-            }),
+            state: crate::fork::PerProcess::default(),
         }
     }
 
@@ -565,7 +566,7 @@ impl SyslogSink {
             body.truncate(keep);
             message = self.message(rec.level, stamp, &body, &sd);
         }
-        let mut state = self.state.lock();
+        let mut state = self.state.get().lock();
         if matches!(state.conn, Connection::None) {
             if state.retry_at.is_some_and(|t| Instant::now() < t) {
                 return Err(std::io::Error::other(

@@ -22,6 +22,7 @@ use parking_lot::Mutex;
 use super::{size_rolls, FileWriter, Policy, State};
 use crate::clock;
 use crate::config::values::Level;
+use crate::fork::{PerProcess, ThreadOnce};
 
 /// The records held in memory, and what deciding a rollover needs of the file.
 pub(super) struct Buffer {
@@ -80,7 +81,7 @@ impl FileWriter {
         buffering: &Buffering,
     ) -> std::io::Result<()> {
         let (urgent, capacity) = (level >= buffering.flush_level, buffering.size);
-        let mut buf = hold(&self.buffer);
+        let mut buf = hold(&self.core().buffer);
         if self.is_retired() {
             // retired while this thread waited for the buffer: the new writer writes it
             if let Some(next) = self.successor() {
@@ -95,7 +96,7 @@ impl FileWriter {
             buf.ends.push(end);
             return Ok(());
         }
-        let mut state = self.state.write();
+        let mut state = self.core().state.write();
         if !fits
             && !urgent
             && line.len() <= capacity
@@ -111,7 +112,7 @@ impl FileWriter {
     /// Notes the file's size and next rollover in the buffer, with the state held.
     pub(super) fn follow(&self, buf: &mut Buffer, state: &State) {
         buf.follow(state);
-        self.mirror_stale.store(false, Ordering::Relaxed);
+        self.core().mirror_stale.store(false, Ordering::Relaxed);
     }
 
     /// A full buffer and a line that rolls nothing over: the line starts a fresh buffer,
@@ -127,7 +128,7 @@ impl FileWriter {
         line: &[u8],
     ) -> std::io::Result<()> {
         // the fresh buffer takes the allocations of the one written before
-        let (spare_bytes, spare_ends) = self.spare.lock().take().unwrap_or_default();
+        let (spare_bytes, spare_ends) = self.core().spare.lock().take().unwrap_or_default();
         let mut bytes = std::mem::replace(&mut buf.bytes, spare_bytes);
         let mut ends = std::mem::replace(&mut buf.ends, spare_ends);
         buf.bytes.extend_from_slice(line);
@@ -140,7 +141,7 @@ impl FileWriter {
         let rollover_at = state.rollover_at;
         buf.size = size;
         buf.rollover_at = rollover_at;
-        self.mirror_stale.store(false, Ordering::Relaxed);
+        self.core().mirror_stale.store(false, Ordering::Relaxed);
         drop(buf);
         let (written, error) = self.write_records(&mut state, &bytes, &ends);
         if state.size.load(Ordering::Relaxed) > size || state.rollover_at < rollover_at {
@@ -148,13 +149,13 @@ impl FileWriter {
             // process) or rolls over sooner: the buffer must learn it before a record
             // is added on the cheap path. Tried only, never waited for (the buffer is
             // taken before the state); failing that, the next record looks exactly
-            match self.buffer.try_lock() {
+            match self.core().buffer.try_lock() {
                 Ok(mut buf) => self.follow(&mut buf, &state),
                 Err(std::sync::TryLockError::Poisoned(p)) => {
                     self.follow(&mut p.into_inner(), &state)
                 }
                 Err(std::sync::TryLockError::WouldBlock) => {
-                    self.mirror_stale.store(true, Ordering::Relaxed);
+                    self.core().mirror_stale.store(true, Ordering::Relaxed);
                 }
             }
         }
@@ -162,7 +163,7 @@ impl FileWriter {
         let lost = (ends.len() - written) as u64;
         bytes.clear();
         ends.clear();
-        *self.spare.lock() = Some((bytes, ends));
+        *self.core().spare.lock() = Some((bytes, ends));
         match error {
             None => Ok(()),
             Some(e) => {
@@ -179,7 +180,7 @@ impl FileWriter {
     /// never false when the file's own rule would roll it (it may be true when the
     /// rule, which also looks at the path, would not).
     fn may_roll(&self, buf: &Buffer, len: u64) -> bool {
-        if self.mirror_stale.load(Ordering::Relaxed) {
+        if self.core().mirror_stale.load(Ordering::Relaxed) {
             return true;
         }
         match &self.settings.policy {
@@ -235,8 +236,8 @@ impl FileWriter {
 
     /// Writes what the buffer holds now.
     pub(super) fn flush_buffer(&self) -> std::io::Result<()> {
-        let mut buf = hold(&self.buffer);
-        let mut state = self.state.write();
+        let mut buf = hold(&self.core().buffer);
+        let mut state = self.core().state.write();
         self.write_held(&mut state, &mut buf)
     }
 
@@ -273,7 +274,7 @@ impl FileWriter {
         let Some(b) = &self.settings.buffering else {
             return;
         };
-        let mut buf = match self.buffer.try_lock() {
+        let mut buf = match self.core().buffer.try_lock() {
             Ok(buf) => buf,
             Err(TryLockError::Poisoned(p)) => p.into_inner(),
             Err(TryLockError::WouldBlock) => return,
@@ -281,7 +282,7 @@ impl FileWriter {
         if !all && buf.flushed_at.elapsed() < b.interval {
             return;
         }
-        let Some(mut state) = self.state.try_write() else {
+        let Some(mut state) = self.core().state.try_write() else {
             return;
         };
         if let Err(e) = self.write_held(&mut state, &mut buf) {
@@ -294,17 +295,22 @@ impl FileWriter {
 
     /// At the writer's end: writes what the buffer still holds.
     pub(super) fn write_buffer_at_drop(&mut self) {
+        // a core inherited from a parent process and never used here holds the
+        // parent's records: the parent writes them
         if self.settings.buffering.is_none() {
             return;
         }
-        let buf = self
+        let Some(core) = self.core.get_mut() else {
+            return;
+        };
+        let buf = core
             .buffer
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner);
         let bytes = std::mem::take(&mut buf.bytes);
         let ends = std::mem::take(&mut buf.ends);
         if !bytes.is_empty() {
-            let mut state = self.state.write();
+            let mut state = self.core().state.write();
             let _ = self.write_records(&mut state, &bytes, &ends);
         }
     }
@@ -321,7 +327,19 @@ pub struct Buffering {
     pub flush_level: Level,
 }
 
-static WRITERS: Lazy<Mutex<Vec<Weak<FileWriter>>>> = Lazy::new(|| Mutex::new(Vec::new()));
+/// The buffered writers, for the flusher thread: a forked child inherits the list.
+struct Writers(Mutex<Vec<Weak<FileWriter>>>);
+
+impl crate::fork::Renew for Writers {
+    fn renew(&self) -> Self {
+        // SAFETY: the child's only thread renews; the lock may be held by a thread
+        // that is not in this process (the list changes only when a writer is made)
+        Writers(Mutex::new(unsafe { &*self.0.data_ptr() }.clone()))
+    }
+}
+
+static WRITERS: Lazy<PerProcess<Writers>> =
+    Lazy::new(|| PerProcess::new(Writers(Mutex::new(Vec::new()))));
 
 /// The shortest wait of the flusher thread.
 const TICK: Duration = Duration::from_millis(50);
@@ -329,35 +347,44 @@ const TICK: Duration = Duration::from_millis(50);
 /// Flushes `writer` at its interval from now on, and on a panic.
 pub fn register(writer: &Arc<FileWriter>) {
     {
-        let mut writers = WRITERS.lock();
+        let mut writers = WRITERS.get().0.lock();
         writers.retain(|w| w.strong_count() > 0);
         writers.push(Arc::downgrade(writer));
     }
-    static START: Once = Once::new();
-    START.call_once(|| {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             flush_all(true);
             previous(info);
         }));
-        let spawned = std::thread::Builder::new()
-            .name("logconf-flush".into())
-            .spawn(|| loop {
-                std::thread::sleep(TICK);
-                flush_all(false);
-            });
-        if let Err(e) = spawned {
-            crate::diagnostics::report!(
-                "cannot start the buffer flushing thread: {e}; buffers are written when full"
-            );
-        }
     });
+    start_flusher();
+}
+
+/// Starts the flusher thread, once per process (a forked child starts its own).
+pub(super) fn start_flusher() {
+    static FLUSHER: ThreadOnce = ThreadOnce::new();
+    if !FLUSHER.first_in_this_process() {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("logconf-flush".into())
+        .spawn(|| loop {
+            std::thread::sleep(TICK);
+            flush_all(false);
+        });
+    if let Err(e) = spawned {
+        crate::diagnostics::report!(
+            "cannot start the buffer flushing thread: {e}; buffers are written when full"
+        );
+    }
 }
 
 /// Flushes the buffers that are due (every buffer when `all`). From a panic hook the
 /// writers are only tried: a panicking thread may hold one of them.
 fn flush_all(all: bool) {
-    let writers: Vec<Arc<FileWriter>> = match WRITERS.try_lock() {
+    let writers: Vec<Arc<FileWriter>> = match WRITERS.get().0.try_lock() {
         Some(w) => w.iter().filter_map(Weak::upgrade).collect(),
         None => return,
     };

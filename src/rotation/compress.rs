@@ -25,6 +25,8 @@ use flate2::{Compression, GzBuilder};
 use once_cell::sync::Lazy;
 use parking_lot::{Condvar, Mutex};
 
+use crate::fork::PerProcess;
+
 use super::{numbered, open_own_file, with_suffix, Policy, Settings, PENDING_MARK, TMP_SUFFIX};
 
 /// Jobs queued and not finished yet, for one writer.
@@ -78,12 +80,15 @@ struct Job {
     pending: Arc<Pending>,
 }
 
-static QUEUE: Lazy<Mutex<Option<Sender<Job>>>> = Lazy::new(|| Mutex::new(None));
+/// The channel to this process's compression thread (a forked child starts its own:
+/// the parent's thread is not in it).
+static QUEUE: Lazy<PerProcess<Mutex<Option<Sender<Job>>>>> =
+    Lazy::new(|| PerProcess::new(Mutex::new(None)));
 
 /// Queues the processing of `settings`' pending and leftover backups.
 pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
     pending.add();
-    let mut queue = QUEUE.lock();
+    let mut queue = QUEUE.get().lock();
     let job = Job { settings, pending };
     let job = match queue.as_ref() {
         Some(tx) => match tx.send(job) {

@@ -29,6 +29,7 @@ use parking_lot::{Mutex, RwLock};
 
 use crate::clock;
 use crate::config::values::Level;
+use crate::fork::{PerProcess, Renew};
 use timed::Schedule;
 
 /// The mark in the name of a file rolled over and waiting for compression.
@@ -145,24 +146,36 @@ struct Cut {
 /// Writes the lines of every handler that names one file.
 pub struct FileWriter {
     settings: Arc<Settings>,
+    /// Everything that belongs to one process (locks, the open file, queued lines): a
+    /// forked child renews it at its first use (see [`crate::fork`]).
+    core: PerProcess<Core>,
+    /// Lines may be appended under the shared lock: no `lock`, no `buffer`, not a
+    /// `watched_file` (which looks at the path before every record, as Python does).
+    concurrent: bool,
+    started: std::sync::atomic::AtomicBool,
+    /// Set once the leftover pass was queued ([`FileWriter::resume_compression`]).
+    compressing: std::sync::atomic::AtomicBool,
+    /// Buffered records that could not be written.
+    buffer_lost: AtomicU64,
+    /// Replaced by a reload (see [`FileWriter::retire`]): records go to `successor`.
+    retired: std::sync::atomic::AtomicBool,
+}
+
+/// The part of a [`FileWriter`] that belongs to one process.
+struct Core {
+    settings: Arc<Settings>,
     /// Shared by threads appending a line that rolls nothing over; exclusive for
     /// opening, rolling over, writing a buffer and recovering from a failed write.
     state: RwLock<State>,
     /// With `buffer`: the records held in memory. Taken before `state`, which a record
     /// needs only when the buffer is written (see [`buffer`]).
     buffer: std::sync::Mutex<buffer::Buffer>,
-    /// Lines may be appended under the shared lock: no `lock`, no `buffer`, not a
-    /// `watched_file` (which looks at the path before every record, as Python does).
-    concurrent: bool,
     /// A write failed and no exclusive write has succeeded since: every line takes the
     /// exclusive path, where a line cut short is taken back before the next one.
     failing: std::sync::atomic::AtomicBool,
     /// Lines failed concurrent appends left cut short, to take back first.
     cuts: Mutex<Vec<Cut>>,
     pending: Arc<compress::Pending>,
-    started: std::sync::atomic::AtomicBool,
-    /// Set once the leftover pass was queued ([`FileWriter::resume_compression`]).
-    compressing: std::sync::atomic::AtomicBool,
     /// With `buffer`: the buffer's note of the file's size or rollover may be behind
     /// (see `FileWriter::write_full_buffer`); every record looks exactly until the
     /// next note.
@@ -170,19 +183,94 @@ pub struct FileWriter {
     /// With `buffer`: the allocations of the last buffer written, for the next one.
     spare: Mutex<Option<(Vec<u8>, Vec<usize>)>>,
     group: group::Group,
-    /// Buffered records that could not be written.
-    buffer_lost: AtomicU64,
-    /// Replaced by a reload (see [`FileWriter::retire`]): records go to `successor`.
-    retired: std::sync::atomic::AtomicBool,
     /// The writer of the same file that replaced this one.
-    successor: std::sync::Mutex<Option<Arc<FileWriter>>>,
+    successor: Mutex<Option<Arc<FileWriter>>>,
+}
+
+impl Core {
+    fn new(settings: Arc<Settings>, state: State) -> Core {
+        Core {
+            settings,
+            buffer: std::sync::Mutex::new(buffer::Buffer::new(&state)),
+            state: RwLock::new(state),
+            failing: std::sync::atomic::AtomicBool::new(false),
+            cuts: Mutex::new(Vec::new()),
+            pending: Arc::new(compress::Pending::default()),
+            mirror_stale: std::sync::atomic::AtomicBool::new(false),
+            spare: Mutex::new(None),
+            group: group::Group::default(),
+            successor: Mutex::new(None),
+        }
+    }
+}
+
+impl Renew for Core {
+    /// In a forked child: fresh locks, the open log file kept (appends through the
+    /// inherited descriptor go to the same file), the lock file reopened at the next
+    /// write (an inherited `flock` descriptor does not exclude the parent), nothing
+    /// held for writing (the parent's buffered or queued lines are the parent's), and
+    /// with `lock`, what is waiting for compression taken up by this process's own
+    /// compression thread.
+    fn renew(&self) -> Core {
+        // SAFETY: the child's only thread renews (see `fork`); the locks may be held
+        // by threads that are not in this process, so the data is read without them.
+        // The inherited core is never dropped or used again: the descriptors it owns
+        // are moved out once.
+        let (old, successor) = unsafe { (&*self.state.data_ptr(), &*self.successor.data_ptr()) };
+        let file = unsafe { std::ptr::read(&old.file) };
+        drop(unsafe { std::ptr::read(&old.lock_file) });
+        let state = State {
+            file,
+            size: AtomicU64::new(old.size.load(Ordering::Relaxed)),
+            rollover_at: old.rollover_at,
+            period_start: old.period_start,
+            identity: old.identity,
+            truncate_next_open: old.truncate_next_open,
+            shared_appends: old.shared_appends,
+            lock_file: None,
+            // look at the path at the next record: the parent may have rolled over
+            checked_at: 0,
+            schedule_at_open: old.schedule_at_open,
+        };
+        let core = Core::new(self.settings.clone(), state);
+        *core.successor.lock() = successor.clone();
+        core.mirror_stale.store(true, Ordering::Relaxed);
+        if self.settings.buffering.is_some() {
+            buffer::start_flusher();
+        }
+        // with `lock`, processes take turns compressing (`NAME.compress.lock`): this
+        // one takes up what is waiting (without holding up its `flush`, which waits
+        // for its own rollovers only). Without `lock`, the parent's thread does.
+        if self.settings.compress.is_some() && self.settings.lock {
+            compress::enqueue(self.settings.clone(), Arc::default());
+        }
+        core
+    }
 }
 
 /// The writers of each file, oldest first: after a reload that changed a file's
 /// settings, the old writer (retired, see [`retire`]) and the new one are both alive
 /// until the last record in flight in the old one is done.
-static REGISTRY: Lazy<Mutex<HashMap<PathBuf, Vec<Weak<FileWriter>>>>> =
-    Lazy::new(|| Mutex::new(HashMap::new()));
+static REGISTRY: Lazy<PerProcess<Registry>> =
+    Lazy::new(|| PerProcess::new(Registry(Mutex::new(HashMap::new()))));
+
+/// The writers of each file (see [`REGISTRY`]).
+struct Registry(Mutex<HashMap<PathBuf, Vec<Weak<FileWriter>>>>);
+
+impl Registry {
+    fn lock(&self) -> parking_lot::MutexGuard<'_, HashMap<PathBuf, Vec<Weak<FileWriter>>>> {
+        self.0.lock()
+    }
+}
+
+impl Renew for Registry {
+    /// A forked child keeps the parent's writers (the list changes only at a load).
+    fn renew(&self) -> Registry {
+        // SAFETY: the child's only thread renews; the lock may be held by a thread
+        // that is not in this process, so the map is read without it.
+        Registry(Mutex::new(unsafe { &*self.0.data_ptr() }.clone()))
+    }
+}
 
 /// The registry key of a path: absolute, without `.` and `..` parts.
 pub fn normalize(path: &Path) -> PathBuf {
@@ -201,6 +289,12 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 impl FileWriter {
+    /// This process's part of the writer.
+    #[inline]
+    fn core(&self) -> &Core {
+        self.core.get()
+    }
+
     /// The writer of `settings.path`: the one already open for it when its settings
     /// are the same (no reopen, no truncation), else a new one.
     pub fn shared(settings: Settings) -> std::io::Result<Arc<FileWriter>> {
@@ -208,7 +302,7 @@ impl FileWriter {
         // declared first, dropped last: after the registry is released (a last
         // reference's drop may write)
         let live: Vec<Arc<FileWriter>>;
-        let mut registry = REGISTRY.lock();
+        let mut registry = REGISTRY.get().lock();
         registry.retain(|_, writers| {
             writers.retain(|w| w.strong_count() > 0);
             !writers.is_empty()
@@ -269,26 +363,18 @@ impl FileWriter {
             state.period_start = existing_mtime.unwrap_or_else(clock::now_secs);
             state.rollover_at = schedule.compute_rollover(state.period_start);
         }
-        let buffer = buffer::Buffer::new(&state);
         let concurrent = !settings.lock
             && settings.buffering.is_none()
             && !matches!(settings.policy, Policy::Watched { .. });
+        let settings = Arc::new(settings);
         let writer = FileWriter {
-            settings: Arc::new(settings),
-            state: RwLock::new(state),
-            buffer: std::sync::Mutex::new(buffer),
+            core: PerProcess::new(Core::new(settings.clone(), state)),
+            settings,
             concurrent,
-            failing: std::sync::atomic::AtomicBool::new(false),
-            cuts: Mutex::new(Vec::new()),
-            pending: Arc::new(compress::Pending::default()),
             started: std::sync::atomic::AtomicBool::new(false),
             compressing: std::sync::atomic::AtomicBool::new(false),
-            mirror_stale: std::sync::atomic::AtomicBool::new(false),
-            spare: Mutex::new(None),
-            group: group::Group::default(),
             buffer_lost: AtomicU64::new(0),
             retired: std::sync::atomic::AtomicBool::new(false),
-            successor: std::sync::Mutex::new(None),
         };
         Ok(writer)
     }
@@ -303,7 +389,7 @@ impl FileWriter {
             self.settings.policy,
             Policy::Append { truncate: true } | Policy::Watched { truncate: true }
         );
-        let state = self.state.write();
+        let state = self.core().state.write();
         if truncate && !self.settings.delay {
             if let Some(f) = state.file.as_ref() {
                 if f.metadata()?.len() > 0 {
@@ -320,7 +406,7 @@ impl FileWriter {
     /// configuration that fails to load touches no backup. Once per writer.
     pub fn resume_compression(&self) {
         if self.settings.compress.is_some() && !self.compressing.swap(true, Ordering::Relaxed) {
-            compress::enqueue(self.settings.clone(), self.pending.clone());
+            compress::enqueue(self.settings.clone(), self.core().pending.clone());
         }
     }
 
@@ -355,15 +441,15 @@ impl FileWriter {
         if let Some(result) = self.append_concurrently(line) {
             return result;
         }
-        match self.group.submit(line) {
+        match self.core().group.submit(line) {
             group::Turn::Written(result) => result,
             group::Turn::Lead => {
-                let mut state = self.state.write();
+                let mut state = self.core().state.write();
                 let mine = self.write_exclusive(&mut state, line);
                 let mut batch = group::Batch::default();
-                while self.group.take(&mut batch) {
+                while self.core().group.take(&mut batch) {
                     let (ok, error) = self.write_records(&mut state, &batch.bytes, &batch.ends);
-                    self.group.finish(&batch, ok, error.as_ref());
+                    self.core().group.finish(&batch, ok, error.as_ref());
                 }
                 mine
             }
@@ -385,8 +471,8 @@ impl FileWriter {
             .settings
             .buffering
             .as_ref()
-            .map(|_| buffer::hold(&self.buffer));
-        let mut state = self.state.write();
+            .map(|_| buffer::hold(&self.core().buffer));
+        let mut state = self.core().state.write();
         if let Some(buf) = buf.as_mut() {
             if let Err(e) = self.write_held(&mut state, buf) {
                 return (0, Some(e));
@@ -397,7 +483,7 @@ impl FileWriter {
             self.follow(buf, &state);
         }
         if error.is_none() {
-            self.failing.store(false, Ordering::Release);
+            self.core().failing.store(false, Ordering::Release);
         }
         (written, error)
     }
@@ -411,10 +497,11 @@ impl FileWriter {
         if !self.concurrent {
             return None;
         }
-        let state = self.state.read();
+        let state = self.core().state.read();
         // looked at under the lock: a thread that failed set it before releasing its own;
         // a writer retired meanwhile hands the line on from the exclusive path
-        if !state.shared_appends || self.failing.load(Ordering::Acquire) || self.is_retired() {
+        if !state.shared_appends || self.core().failing.load(Ordering::Acquire) || self.is_retired()
+        {
             return None;
         }
         let file = state.file.as_ref()?;
@@ -462,7 +549,7 @@ impl FileWriter {
         // before any other thread can write alone: new lines take the exclusive path,
         // the size no longer counts what was not written, and the cut part is noted
         // with the file it went to, for the next exclusive write to take back first
-        self.failing.store(true, Ordering::Release);
+        self.core().failing.store(true, Ordering::Release);
         if reserved {
             state
                 .size
@@ -470,14 +557,14 @@ impl FileWriter {
         }
         if written > 0 {
             if let Ok(target) = file.try_clone() {
-                self.cuts.lock().push(Cut {
+                self.core().cuts.lock().push(Cut {
                     file: target,
                     part: line[..written].to_vec(),
                 });
             }
         }
         drop(state);
-        let mut state = self.state.write();
+        let mut state = self.core().state.write();
         Some(self.write_exclusive(&mut state, line))
     }
 
@@ -486,10 +573,10 @@ impl FileWriter {
     /// still the last thing in its file (best effort: a file that refuses truncation,
     /// `chattr +a`, keeps it), and takes the size from the file.
     fn take_back_cuts(&self, state: &mut State) {
-        if !self.failing.load(Ordering::Acquire) {
+        if !self.core().failing.load(Ordering::Acquire) {
             return;
         }
-        let cuts = std::mem::take(&mut *self.cuts.lock());
+        let cuts = std::mem::take(&mut *self.core().cuts.lock());
         if cuts.is_empty() {
             return;
         }
@@ -511,7 +598,7 @@ impl FileWriter {
         let (_, error) = self.write_records(state, line, &[line.len()]);
         match error {
             None => {
-                self.failing.store(false, Ordering::Release);
+                self.core().failing.store(false, Ordering::Release);
                 Ok(())
             }
             Some(e) => Err(e),
@@ -748,7 +835,7 @@ impl FileWriter {
         if self.settings.compress.is_some() {
             rename_if_present(path, compress::pending_name(path, ""))?;
             reopen_rolled(path, state, mode)?;
-            compress::enqueue(self.settings.clone(), self.pending.clone());
+            compress::enqueue(self.settings.clone(), self.core().pending.clone());
             return Ok(());
         }
         for i in (1..backup_count).rev() {
@@ -788,7 +875,7 @@ impl FileWriter {
         if self.settings.compress.is_some() {
             rename_if_present(path, compress::pending_name(path, &suffix))?;
             reopen_rolled(path, state, mode)?;
-            compress::enqueue(self.settings.clone(), self.pending.clone());
+            compress::enqueue(self.settings.clone(), self.core().pending.clone());
             return Ok(());
         }
         let dst = with_suffix(path, &suffix);
@@ -810,7 +897,7 @@ impl FileWriter {
         if self.settings.buffering.is_some() {
             let _ = self.flush_buffer();
         }
-        self.pending.wait_idle(Duration::from_secs(60));
+        self.core().pending.wait_idle(Duration::from_secs(60));
         if let Some(next) = self.successor() {
             next.flush();
         }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use super::buffer::hold;
 use super::{normalize, FileWriter, REGISTRY};
+use crate::fork::PerProcess;
 
 impl FileWriter {
     /// Retires this writer before a reload switches trees: from now on its records go
@@ -24,19 +25,21 @@ impl FileWriter {
         // one retirement at a time, process-wide: a retiring writer writes into its
         // successor with its own locks held, and two configurations (two `Handle`s on
         // one file) retiring each other's writer at once would wait for each other
-        static ONE_AT_A_TIME: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
-        let _one = ONE_AT_A_TIME.lock();
+        static ONE_AT_A_TIME: PerProcess<parking_lot::Mutex<()>> =
+            PerProcess::new_static(parking_lot::Mutex::new(()));
+        let _one = ONE_AT_A_TIME.get().lock();
         // a successor whose chain leads back here would pass records round forever
         let successor = successor.filter(|next| !next.hands_on_to(self));
-        let mut buf = self.settings.buffering.as_ref().map(|_| hold(&self.buffer));
+        let mut buf = self
+            .settings
+            .buffering
+            .as_ref()
+            .map(|_| hold(&self.core().buffer));
         // with the state held, no record is half way through this writer
-        let mut state = self.state.write();
+        let mut state = self.core().state.write();
         self.take_back_cuts(&mut state);
         let next = {
-            let mut slot = self
-                .successor
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut slot = self.core().successor.lock();
             if let Some(next) = successor {
                 if slot.is_none() && !std::ptr::eq(Arc::as_ptr(&next), self) {
                     *slot = Some(next);
@@ -82,11 +85,7 @@ impl FileWriter {
             if std::ptr::eq(current, other) {
                 return true;
             }
-            let next = current
-                .successor
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .clone();
+            let next = current.core().successor.lock().clone();
             match next {
                 Some(n) if steps < 1000 => {
                     at = Some(n);
@@ -107,17 +106,14 @@ impl FileWriter {
         if !self.is_retired() {
             return None;
         }
-        self.successor
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.core().successor.lock().clone()
     }
 
     /// The other live writers of this writer's file (a reload's old ones, or ones of
     /// another configuration), for the reload to retire in favour of this one.
     pub fn others_of_file(&self) -> Vec<Arc<FileWriter>> {
         let others: Vec<Arc<FileWriter>>;
-        let registry = REGISTRY.lock();
+        let registry = REGISTRY.get().lock();
         others = registry
             .get(&normalize(&self.settings.path))
             .map(|writers| {

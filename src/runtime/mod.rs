@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::fork::Mutex;
 use arc_swap::ArcSwap;
-use parking_lot::Mutex;
 
 mod reload;
 
@@ -84,7 +84,8 @@ pub struct Logging {
     retired_dropped: AtomicU64,
     /// The queues of earlier configurations that may still be writing (see
     /// `queue_after_old_queues`).
-    unfinished_queues: Mutex<Vec<Arc<crate::handlers::Finished>>>,
+    unfinished_queues:
+        crate::fork::PerProcess<parking_lot::Mutex<Vec<Arc<crate::handlers::Finished>>>>,
 }
 
 impl Logging {
@@ -95,6 +96,7 @@ impl Logging {
         watch_override: WatchOverride,
     ) -> Result<Logging, Diagnostics> {
         let _ = *crate::format::START;
+        crate::fork::watch();
         let names = Arc::new(Mutex::new(Names::default()));
         let loaded = load(&source, &options)?;
         let tree = build(&loaded, &names, Reconfiguration::Explicit)?;
@@ -113,7 +115,7 @@ impl Logging {
                 records_dropped: 0,
             }),
             retired_dropped: AtomicU64::new(0),
-            unfinished_queues: Mutex::new(Vec::new()),
+            unfinished_queues: crate::fork::PerProcess::default(),
             source,
             installed: AtomicBool::new(false),
             reload_lock: Mutex::new(()),
@@ -249,7 +251,7 @@ impl Logging {
         let max = tree.max_level();
         retire_replaced_writers(&self.tree.load(), &tree);
         {
-            let mut unfinished = self.unfinished_queues.lock();
+            let mut unfinished = self.unfinished_queues.get().lock();
             queue_after_old_queues(&self.tree.load(), &tree, &mut unfinished);
         }
         let old = self.tree.swap(tree.clone());
@@ -328,7 +330,7 @@ impl Logging {
 /// A `RUST_LOG` that cannot be read all, on stderr once per process for each problem
 /// (the next reload reads the same environment).
 fn report_env_warnings(loaded: &Loaded) {
-    static REPORTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    static REPORTED: Mutex<Vec<String>> = Mutex::new_static(Vec::new());
     for w in loaded.env_warnings() {
         let mut reported = REPORTED.lock();
         if !reported.iter().any(|r| r == w) {
@@ -346,7 +348,7 @@ fn load(source: &Source, options: &LoadOptions) -> Result<Loaded, Diagnostics> {
 }
 
 /// The logger names that exist, in the two senses of docs/hot-reload.md ("What a reload does").
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Names {
     /// Named by a configuration applied so far.
     configured: HashSet<String>,
