@@ -99,3 +99,4 @@ pub fn printable(text: &str) -> String {
     crate::format::escape_controls(&mut out, 0);
     out
 }
+pub use crate::rotation::BACKLOG_SLACK;

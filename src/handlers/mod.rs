@@ -380,6 +380,14 @@ impl Handler {
             self.report(&e);
         }
     }
+
+    /// Writes buffered output without waiting for compression (what a reload does with
+    /// the handlers it replaced).
+    pub fn write_out(&self) {
+        if let Err(e) = self.sink.write_out() {
+            self.report(&e);
+        }
+    }
 }
 
 /// A record's key-values as text, then the context fields they do not override, for

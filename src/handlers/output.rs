@@ -163,6 +163,20 @@ impl Sink {
         }
     }
 
+    /// Writes what is buffered without waiting for anything else (compression, a queue
+    /// that is draining): what a reload does with the handlers of the configuration it
+    /// replaced.
+    pub(super) fn write_out(&self) -> std::io::Result<()> {
+        match self {
+            Sink::File(f) => {
+                f.write_out();
+                Ok(())
+            }
+            Sink::Console(c) => c.flush(),
+            Sink::Queue(_) | Sink::Syslog(_) | Sink::Journald(_) | Sink::Null => Ok(()),
+        }
+    }
+
     /// Records lost after the logging call returned: buffered records its file could
     /// not write (`buffer`), records a full queue dropped (`overflow = "drop"`).
     pub fn lost(&self) -> u64 {

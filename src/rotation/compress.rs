@@ -3,9 +3,10 @@
 //! At a rollover the logging thread only renames the file to
 //! `NAME[.SUFFIX].pending-SEQ` and queues a job. The `logconf-compress` thread then,
 //! for each pending file in order:
-//! 1. writes `TARGET.gz.tmp` (its gzip header names the pending file), syncs it, and
-//!    renames it to `TARGET.gz` — for size rotation after shifting `NAME.i.gz` up by
-//!    one (only up to the first free number, so a shift cut short by a crash resumes);
+//! 1. writes `TARGET.gz.PID-SEQ.tmp` (its gzip header names the pending file), syncs
+//!    it, and renames it to `TARGET.gz`, never over anything — for size rotation after
+//!    shifting the numbered backups up by one (only up to the first free number, so a
+//!    shift cut short by a crash resumes);
 //! 2. removes the pending file.
 //!
 //! A crash at any point loses nothing: a `.tmp` is discarded at the next start and its
@@ -175,16 +176,22 @@ fn gz_source_name(gz: &Path) -> Option<String> {
         .map(|b| String::from_utf8_lossy(b).into_owned())
 }
 
-/// Compresses `src` into `target` (via `target.tmp`), naming `src` in the header. The
+/// Compresses `src` into `target` (via a `.tmp` of this process's own), naming `src` in the header. The
 /// `.gz` gets the permissions of `src` (a 0600 log keeps 0600 backups); neither file is
 /// opened through a symbolic link.
 fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let tmp = with_suffix(target, TMP_SUFFIX);
+    // a name of this process's own: nothing another user (or process) left is touched
+    let tmp = with_suffix(
+        target,
+        &format!(
+            ".{}-{}{TMP_SUFFIX}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ),
+    );
     let input = open_own_file(src)?;
-    let mode = input.metadata()?.permissions().mode() & 0o777;
-    // a leftover (or planted) .tmp goes; removing a link removes only the link
-    let _ = std::fs::remove_file(&tmp);
+    let mode = super::planted::no_more_open(input.metadata()?.permissions().mode());
     let result = (|| {
         let mut input = BufReader::new(input);
         let out = std::fs::OpenOptions::new()
@@ -199,7 +206,7 @@ fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
         std::io::copy(&mut input, &mut encoder)?;
         let out = encoder.finish()?.into_inner().map_err(|e| e.into_error())?;
         out.sync_all()?;
-        std::fs::rename(&tmp, target)
+        super::backups::rename_noreplace(&tmp, target)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -219,9 +226,14 @@ fn process(settings: &Settings) -> std::io::Result<()> {
     let _one_compressor = if settings.lock {
         let lock = super::open_append(&with_suffix(&settings.path, ".compress.lock"), false)?;
         let guard = super::FlockGuard::exclusive(&lock)?;
-        Some((guard, lock))
+        (guard, lock)
     } else {
-        None
+        // without `lock` a forked child and its parent may still both compress for a
+        // moment (the parent's thread finishing, the child's starting): the
+        // directory's own `flock` makes them take turns, without a file of logconf's
+        let dir = std::fs::File::open(settings.dir())?;
+        let guard = super::FlockGuard::exclusive(&dir)?;
+        (guard, dir)
     };
     let result = compress_all(settings);
     let retained = hold_retention(settings);
@@ -241,24 +253,9 @@ fn hold_retention(settings: &Settings) -> std::io::Result<()> {
     // oldest first: the backups, then the files still waiting for compression
     let mut backups: Vec<PathBuf> = match &settings.policy {
         Policy::Time { schedule, .. } => {
-            let base = settings.base_name();
-            let mut timed: Vec<&String> = names
-                .iter()
-                .filter(|n| schedule.is_backup(&base, n))
-                .collect();
-            timed.sort();
-            timed.into_iter().map(|n| settings.dir().join(n)).collect()
+            super::backups::timed_oldest_first(&settings.path, schedule)
         }
-        _ => (1..=keep)
-            .rev()
-            .flat_map(|i| {
-                [
-                    with_suffix(&numbered(&settings.path, i), ".gz"),
-                    numbered(&settings.path, i),
-                ]
-            })
-            .filter(|p| p.exists())
-            .collect(),
+        _ => super::backups::Numbered::read(&settings.path)?.oldest_first(&settings.path, keep),
     };
     let mut pendings: Vec<&String> = names
         .iter()
@@ -268,7 +265,7 @@ fn hold_retention(settings: &Settings) -> std::io::Result<()> {
     backups.extend(pendings.into_iter().map(|n| settings.dir().join(n)));
     let excess = backups.len().saturating_sub(keep as usize);
     for old in backups.into_iter().take(excess) {
-        std::fs::remove_file(old)?;
+        super::backups::remove_ours(&old)?;
     }
     Ok(())
 }
@@ -294,30 +291,27 @@ fn compress_all(settings: &Settings) -> std::io::Result<()> {
         .filter(|n| n.starts_with(&prefix))
         .collect();
     names.sort();
-    // 1. half-written archives: their sources still exist and are compressed again
-    for n in names.iter().filter(|n| n.ends_with(TMP_SUFFIX)) {
-        let _ = std::fs::remove_file(dir.join(n));
+    // 1. half-written archives of this log's own names: their sources still exist
+    //    and are compressed again
+    for n in names.iter().filter(|n| is_own_tmp(settings, &base, n)) {
+        let _ = super::backups::remove_ours(&dir.join(n));
     }
     // 2. uncompressed backups from a run without compression
     let leftovers: Vec<PathBuf> = match &settings.policy {
-        // from the listing, not by probing every number up to `backup_count` (which may
-        // be large)
-        Policy::Size { backup_count, .. } => names
-            .iter()
-            .filter(|n| {
-                n.strip_prefix(&prefix)
-                    .filter(|i| i.bytes().all(|b| b.is_ascii_digit()))
-                    .and_then(|i| i.parse::<u32>().ok())
-                    .is_some_and(|i| (1..=*backup_count).contains(&i))
-            })
-            .map(|n| dir.join(n))
-            .filter(|p| p.is_file())
-            .collect(),
-        Policy::Time { schedule, .. } => names
-            .iter()
-            .filter(|n| schedule.is_backup(&base, n) && !n.ends_with(".gz"))
-            .map(|n| dir.join(n))
-            .collect(),
+        Policy::Size { backup_count, .. } => {
+            let found = super::backups::Numbered::read(&settings.path)?;
+            found
+                .oldest_first(&settings.path, *backup_count)
+                .into_iter()
+                .filter(|p| p.extension().is_none_or(|e| e != "gz"))
+                .collect()
+        }
+        Policy::Time { schedule, .. } => {
+            super::backups::timed_oldest_first(&settings.path, schedule)
+                .into_iter()
+                .filter(|p| p.extension().is_none_or(|e| e != "gz"))
+                .collect()
+        }
         Policy::Append { .. } | Policy::Watched { .. } => Vec::new(),
     };
     // a file logconf would not have made (a link, another user's) is left alone and
@@ -334,40 +328,54 @@ fn compress_all(settings: &Settings) -> std::io::Result<()> {
     // 3. pending rollovers, oldest first
     let pendings: Vec<PathBuf> = names
         .iter()
-        .filter(|n| n.contains(&format!(".{PENDING_MARK}")) && !n.ends_with(TMP_SUFFIX))
+        .filter(|n| is_pending(&base, n))
         .map(|n| dir.join(n))
         .collect();
     for p in pendings {
+        // a rollover may have retired it meanwhile (see `hold_backlog`)
+        let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
         if let Err(e) = open_own_file(&p) {
-            refused.get_or_insert(e);
+            if !gone(&e) {
+                refused.get_or_insert(e);
+            }
             continue;
         }
         let pname = file_name(&p);
         let target = match &settings.policy {
             Policy::Size { backup_count, .. } => {
-                let target = with_suffix(&numbered(&settings.path, 1), ".gz");
+                let found = super::backups::Numbered::read(&settings.path)?;
+                let first = found.slots(&settings.path, 1).first().copied().unwrap_or(1);
+                let target = with_suffix(&numbered(&settings.path, first), ".gz");
                 if gz_source_name(&target).as_deref() == Some(pname.as_str()) {
                     std::fs::remove_file(&p)?;
                     continue;
                 }
-                shift_up(&settings.path, *backup_count)?;
-                target
+                let first = found.make_room(&settings.path, *backup_count)?;
+                with_suffix(&numbered(&settings.path, first), ".gz")
             }
             Policy::Time { .. } | Policy::Append { .. } | Policy::Watched { .. } => {
-                // NAME.SUFFIX.pending-SEQ -> NAME.SUFFIX.gz
+                // NAME.SUFFIX.pending-SEQ -> NAME.SUFFIX.gz, or NAME.SUFFIX.N.gz when
+                // that is taken
                 let cut = pname
                     .rfind(&format!(".{PENDING_MARK}"))
                     .unwrap_or(pname.len());
-                let target = dir.join(format!("{}.gz", &pname[..cut]));
-                if gz_source_name(&target).as_deref() == Some(pname.as_str()) {
-                    std::fs::remove_file(&p)?;
-                    continue;
+                match timed_target(&dir, &pname[..cut], &pname) {
+                    Some(target) => target,
+                    None => {
+                        std::fs::remove_file(&p)?; // compressed already
+                        continue;
+                    }
                 }
-                target
             }
         };
-        gzip(&p, &target, level)?;
-        std::fs::remove_file(&p)?;
+        match gzip(&p, &target, level) {
+            Err(e) if gone(&e) => continue,
+            other => other?,
+        }
+        match std::fs::remove_file(&p) {
+            Err(e) if gone(&e) => {}
+            other => other?,
+        }
     }
     // 4. retention of time rotation
     if let Policy::Time {
@@ -377,7 +385,7 @@ fn compress_all(settings: &Settings) -> std::io::Result<()> {
     {
         if *backup_count > 0 {
             for old in super::timed_backups_to_delete(settings, schedule, *backup_count) {
-                std::fs::remove_file(old)?;
+                super::backups::remove_ours(&old)?;
             }
         }
     }
@@ -397,32 +405,69 @@ fn compress_in_place(src: &Path, level: u32) -> std::io::Result<()> {
     std::fs::remove_file(src)
 }
 
-/// Makes room for a new `NAME.1.gz`: shifts `NAME.i.gz` up to the first free number,
-/// dropping `NAME.N.gz` when all N are taken.
-fn shift_up(path: &Path, backup_count: u32) -> std::io::Result<()> {
-    let gz = |i: u32| with_suffix(&numbered(path, i), ".gz");
-    let taken = |i: u32| gz(i).exists() || numbered(path, i).exists();
-    let mut free = 1;
-    while free <= backup_count && taken(free) {
-        free += 1;
-    }
-    if free > backup_count {
-        for p in [gz(backup_count), numbered(path, backup_count)] {
-            if p.exists() {
-                std::fs::remove_file(p)?;
+/// Where the pending file `pname` (rolled over as `stem`, `NAME.SUFFIX`) is
+/// compressed to: `stem.gz`, or `stem.N.gz` when that name (compressed or not) is
+/// taken; None when one of them already holds this pending file.
+fn timed_target(dir: &Path, stem: &str, pname: &str) -> Option<PathBuf> {
+    for n in 0..=u32::MAX {
+        let name = if n == 0 {
+            stem.to_string()
+        } else {
+            format!("{stem}.{n}")
+        };
+        let gz = dir.join(format!("{name}.gz"));
+        if std::fs::symlink_metadata(&gz).is_ok() {
+            if gz_source_name(&gz).as_deref() == Some(pname) {
+                return None;
             }
+            continue;
         }
-        free = backup_count;
-    }
-    for i in (1..free).rev() {
-        for (src, dst) in [
-            (gz(i), gz(i + 1)),
-            (numbered(path, i), numbered(path, i + 1)),
-        ] {
-            if src.exists() {
-                std::fs::rename(src, dst)?;
-            }
+        if std::fs::symlink_metadata(dir.join(&name)).is_err() {
+            return Some(gz);
         }
     }
-    Ok(())
+    None
+}
+
+/// A file waiting for compression: `BASE.[SUFFIX.]pending-…`.
+fn is_pending(base: &str, name: &str) -> bool {
+    name.strip_prefix(base).is_some_and(|rest| {
+        rest.starts_with('.')
+            && rest.contains(&format!(".{PENDING_MARK}"))
+            && !rest.ends_with(TMP_SUFFIX)
+    })
+}
+
+/// A half-written archive this log's compression left: `X.gz.PID-SEQ.tmp` where
+/// `X.gz` is one of its backups' names. Any other `.tmp` is someone else's.
+fn is_own_tmp(settings: &Settings, base: &str, name: &str) -> bool {
+    let Some(rest) = name.strip_suffix(TMP_SUFFIX) else {
+        return false;
+    };
+    // `X.gz.PID-SEQ.tmp` (or `X.gz.tmp`, from earlier versions)
+    let gz = match rest.rsplit_once('.') {
+        Some((gz, id))
+            if gz.ends_with(".gz")
+                && id.split_once('-').is_some_and(|(p, q)| {
+                    !p.is_empty()
+                        && !q.is_empty()
+                        && p.bytes().chain(q.bytes()).all(|b| b.is_ascii_digit())
+                }) =>
+        {
+            gz
+        }
+        _ if rest.ends_with(".gz") => rest,
+        _ => return false,
+    };
+    match &settings.policy {
+        Policy::Size { .. } => gz
+            .strip_prefix(base)
+            .and_then(|r| r.strip_prefix('.'))
+            .and_then(|r| r.strip_suffix(".gz"))
+            .is_some_and(|d| {
+                !d.is_empty() && !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit())
+            }),
+        Policy::Time { schedule, .. } => schedule.is_backup(base, gz),
+        Policy::Append { .. } | Policy::Watched { .. } => false,
+    }
 }

@@ -9,9 +9,11 @@
 //! logging thread only renames files; compression (and the shifting of numbered `.gz` backups that has to follow it) runs on the
 //! `logconf-compress` thread, crash-safely (see [`compress`]).
 
+pub mod backups;
 mod buffer;
 pub mod compress;
 mod group;
+mod planted;
 mod retire;
 pub mod timed;
 
@@ -34,6 +36,9 @@ use timed::Schedule;
 
 /// The mark in the name of a file rolled over and waiting for compression.
 pub const PENDING_MARK: &str = "pending-";
+/// How many files beyond `backup_count` a log's family may hold on disk while
+/// compression is behind (the file being compressed, the one just rolled over).
+pub const BACKLOG_SLACK: usize = 2;
 /// The suffix of a `.gz` being written.
 pub const TMP_SUFFIX: &str = ".tmp";
 
@@ -90,18 +95,27 @@ pub use buffer::Buffering;
 
 impl Settings {
     fn base_name(&self) -> String {
-        self.path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        file_name(&self.path)
     }
 
     fn dir(&self) -> PathBuf {
-        match self.path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
+        dir_of(&self.path)
     }
+}
+
+/// The directory a log file is in (`.` for a bare name).
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A path's last component, lossily as text.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// `NAME.i`.
@@ -135,6 +149,15 @@ struct State {
     /// Opened after the writer it replaces was retired: the time schedule starts from
     /// the file as found then (it may have rolled over since this writer was made).
     schedule_at_open: bool,
+}
+
+impl State {
+    /// Closes the open file. `None` is stored before the descriptor is closed, so a
+    /// `fork` at any moment gives the child either an open descriptor or none, never
+    /// the number of a closed one (which the child may reuse for another file).
+    fn close_file(&mut self) {
+        drop(self.file.take());
+    }
 }
 
 /// The part of a line a full disk let through, and the file it went to.
@@ -173,6 +196,10 @@ struct Core {
     /// A write failed and no exclusive write has succeeded since: every line takes the
     /// exclusive path, where a line cut short is taken back before the next one.
     failing: std::sync::atomic::AtomicBool,
+    /// The last rollover failed (said once until one succeeds).
+    roll_failing: std::sync::atomic::AtomicBool,
+    /// Rollovers are deleting files compression did not reach (said once a streak).
+    backlog_retiring: std::sync::atomic::AtomicBool,
     /// Lines failed concurrent appends left cut short, to take back first.
     cuts: Mutex<Vec<Cut>>,
     pending: Arc<compress::Pending>,
@@ -194,6 +221,8 @@ impl Core {
             buffer: std::sync::Mutex::new(buffer::Buffer::new(&state)),
             state: RwLock::new(state),
             failing: std::sync::atomic::AtomicBool::new(false),
+            roll_failing: std::sync::atomic::AtomicBool::new(false),
+            backlog_retiring: std::sync::atomic::AtomicBool::new(false),
             cuts: Mutex::new(Vec::new()),
             pending: Arc::new(compress::Pending::default()),
             mirror_stale: std::sync::atomic::AtomicBool::new(false),
@@ -219,12 +248,26 @@ impl Renew for Core {
         let (old, successor) = unsafe { (&*self.state.data_ptr(), &*self.successor.data_ptr()) };
         let file = unsafe { std::ptr::read(&old.file) };
         drop(unsafe { std::ptr::read(&old.lock_file) });
+        // the identity is the open file's own: a thread of the parent may have been
+        // between storing the file and its identity at the fork
+        let identity = file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map(|m| (m.dev(), m.ino()));
+        let file = match (file, identity) {
+            (Some(f), Some(_)) => Some(f),
+            (Some(f), None) => {
+                std::mem::forget(f); // not a descriptor this process may close
+                None
+            }
+            (None, _) => None,
+        };
         let state = State {
             file,
             size: AtomicU64::new(old.size.load(Ordering::Relaxed)),
             rollover_at: old.rollover_at,
             period_start: old.period_start,
-            identity: old.identity,
+            identity,
             truncate_next_open: old.truncate_next_open,
             shared_appends: old.shared_appends,
             lock_file: None,
@@ -353,7 +396,7 @@ impl FileWriter {
         if !settings.delay {
             open_into(&settings.path, &mut state, false)?;
             if replacing {
-                state.file = None;
+                state.close_file();
                 state.identity = None;
                 state.truncate_next_open = truncate;
             }
@@ -649,7 +692,7 @@ impl FileWriter {
                 }
                 chunk_start = start;
                 chunk_first = i;
-                if let Err(e) = self.roll(state) {
+                if let Err(e) = self.roll_or_go_on(state) {
                     return (i, Some(e));
                 }
             }
@@ -750,6 +793,64 @@ impl FileWriter {
         }
     }
 
+    /// Rolls the file over; when that fails (a name it would rename is taken, another
+    /// process rolled over at the same moment, a directory it cannot change), says so
+    /// once per streak and goes on writing into the file as it is, reopened by its
+    /// name: records are not lost for a rollover. Fails only when no file can be
+    /// opened.
+    fn roll_or_go_on(&self, state: &mut State) -> std::io::Result<()> {
+        let core = self.core();
+        match self.roll(state) {
+            Ok(()) => {
+                core.roll_failing.store(false, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(e) => {
+                if !core.roll_failing.swap(true, Ordering::Relaxed) {
+                    crate::diagnostics::report!(
+                        "cannot roll {} over: {e}; records go on into it",
+                        self.settings.path.display()
+                    );
+                }
+                if state.file.is_none() {
+                    open_into(&self.settings.path, state, false)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Keeps the log's family on disk within `backup_count` + [`BACKLOG_SLACK`] when
+    /// compression falls behind (it runs at the lowest priority, and a busy service can
+    /// roll over faster than one core compresses): the oldest files still waiting for
+    /// compression are deleted, as retention would delete them, on the logging thread
+    /// at the rollover (one directory read). Said once per streak.
+    fn hold_backlog(&self, schedule: Option<&Schedule>, backup_count: u32) {
+        if backup_count == 0 {
+            return;
+        }
+        let (backups, pending) = backups::census(&self.settings.path, schedule, backup_count);
+        let bound = backup_count as usize + BACKLOG_SLACK;
+        let excess = (backups + pending.len()).saturating_sub(bound);
+        // the newest waiting file is never the one to go
+        let retire = excess.min(pending.len().saturating_sub(1));
+        let core = self.core();
+        if retire == 0 {
+            core.backlog_retiring.store(false, Ordering::Relaxed);
+            return;
+        }
+        for p in &pending[..retire] {
+            let _ = backups::remove_ours(p);
+        }
+        if !core.backlog_retiring.swap(true, Ordering::Relaxed) {
+            crate::diagnostics::report!(
+                "compression of {} backups is behind: the oldest rolled-over files are \
+                 deleted uncompressed to keep backup_count ({retire} now)",
+                self.settings.path.display()
+            );
+        }
+    }
+
     /// Rolls the file over by its policy.
     fn roll(&self, state: &mut State) -> std::io::Result<()> {
         match &self.settings.policy {
@@ -809,7 +910,7 @@ impl FileWriter {
             .map(|m| (m.dev(), m.ino()));
         let moved = on_disk.is_none() || on_disk != state.identity;
         if moved {
-            state.file = None;
+            state.close_file();
             open_into(&self.settings.path, state, false)?;
         } else if let Some(f) = state.file.as_ref() {
             state.size.store(f.metadata()?.len(), Ordering::Relaxed);
@@ -822,7 +923,7 @@ impl FileWriter {
             .ok()
             .map(|m| (m.dev(), m.ino()));
         if now.is_none() || now != state.identity {
-            state.file = None;
+            state.close_file();
             open_into(&self.settings.path, state, false)?;
         }
         Ok(())
@@ -830,29 +931,21 @@ impl FileWriter {
 
     fn roll_by_size(&self, state: &mut State, backup_count: u32) -> std::io::Result<()> {
         let mode = state.file.as_ref().and_then(file_mode);
-        state.file = None;
+        state.close_file();
         let path = &self.settings.path;
         if self.settings.compress.is_some() {
             rename_if_present(path, compress::pending_name(path, ""))?;
             reopen_rolled(path, state, mode)?;
+            self.hold_backlog(None, backup_count);
             compress::enqueue(self.settings.clone(), self.core().pending.clone());
             return Ok(());
         }
-        for i in (1..backup_count).rev() {
-            let src = numbered(path, i);
-            if src.exists() {
-                let dst = numbered(path, i + 1);
-                if dst.exists() {
-                    std::fs::remove_file(&dst)?;
-                }
-                std::fs::rename(&src, &dst)?;
-            }
+        let found = backups::Numbered::read(path)?;
+        let first = found.make_room(path, backup_count)?;
+        match backups::rename_noreplace(path, &numbered(path, first)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {} // another process did
+            other => other?,
         }
-        let first = numbered(path, 1);
-        if first.exists() {
-            std::fs::remove_file(&first)?;
-        }
-        rename_if_present(path, &first)?;
         reopen_rolled(path, state, mode)
     }
 
@@ -864,7 +957,7 @@ impl FileWriter {
         now: i64,
     ) -> std::io::Result<()> {
         let mode = state.file.as_ref().and_then(file_mode);
-        state.file = None;
+        state.close_file();
         let path = &self.settings.path;
         let suffix = format!(
             ".{}",
@@ -875,20 +968,32 @@ impl FileWriter {
         if self.settings.compress.is_some() {
             rename_if_present(path, compress::pending_name(path, &suffix))?;
             reopen_rolled(path, state, mode)?;
+            self.hold_backlog(Some(schedule), backup_count);
             compress::enqueue(self.settings.clone(), self.core().pending.clone());
             return Ok(());
         }
-        let dst = with_suffix(path, &suffix);
-        if dst.exists() {
-            std::fs::remove_file(&dst)?;
+        let dst = backups::free_timed_name(path, &suffix[1..]);
+        match backups::rename_noreplace(path, &dst) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {} // another process did
+            other => other?,
         }
-        rename_if_present(path, &dst)?;
         if backup_count > 0 {
             for old in timed_backups_to_delete(&self.settings, schedule, backup_count) {
-                std::fs::remove_file(old)?;
+                backups::remove_ours(&old)?;
             }
         }
         reopen_rolled(path, state, mode)
+    }
+
+    /// Writes the buffer (and the buffer of the writer that replaced this one), without
+    /// waiting for compression: what a reload does with the writers it leaves.
+    pub fn write_out(&self) {
+        if self.settings.buffering.is_some() {
+            let _ = self.flush_buffer();
+        }
+        if let Some(next) = self.successor() {
+            next.write_out();
+        }
     }
 
     /// Writes the buffer, then waits (bounded) until every backup handed to the
@@ -916,22 +1021,10 @@ pub fn timed_backups_to_delete(
     schedule: &Schedule,
     keep: u32,
 ) -> Vec<PathBuf> {
-    let base = settings.base_name();
-    let mut backups: Vec<String> = std::fs::read_dir(settings.dir())
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| schedule.is_backup(&base, n))
-                .collect()
-        })
-        .unwrap_or_default();
-    backups.sort();
+    let mut backups = backups::timed_oldest_first(&settings.path, schedule);
     let excess = backups.len().saturating_sub(keep as usize);
     backups.truncate(excess);
     backups
-        .into_iter()
-        .map(|n| settings.dir().join(n))
-        .collect()
 }
 
 /// Python's size rule: a file of `size` bytes rolls over before a line of `len` bytes
@@ -1035,6 +1128,7 @@ fn open_log_file(path: &Path, truncate: bool) -> std::io::Result<(File, bool)> {
 
 fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
+    planted::check_parents(path)?;
     let trusted_link = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
             if m.uid() != effective_uid() && m.uid() != 0 {
@@ -1068,6 +1162,7 @@ fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<
         Some(libc::ENXIO) => not_connected(path, e),
         _ => e,
     })?;
+    planted::check_owner(&file, path)?;
     if fifo {
         // once open, a FIFO is written as Python writes it, waiting when it is full
         use std::os::fd::AsRawFd as _;
@@ -1194,10 +1289,12 @@ fn file_mode(file: &File) -> Option<u32> {
 }
 
 /// Opens the new file after a rollover with the permissions of the one rolled over, as
-/// logrotate's `create` does: a 0600 log stays 0600, and so do its backups.
+/// logrotate's `create` does (a 0600 log stays 0600, and so do its backups), but never
+/// more open than a file this process creates (see [`planted::no_more_open`]).
 fn reopen_rolled(path: &Path, state: &mut State, mode: Option<u32>) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     open_into(path, state, false)?;
+    let mode = mode.map(planted::no_more_open);
     if let (Some(mode), Some(file)) = (mode, state.file.as_ref()) {
         if file_mode(file) != Some(mode) {
             file.set_permissions(std::fs::Permissions::from_mode(mode))?;

@@ -180,18 +180,15 @@ impl Schedule {
             .to_string()
     }
 
-    /// True when `name` (a file in the log's directory) is a backup of `base_name`.
+    /// True when `text` is a date in this schedule's backup suffix format.
+    pub fn is_date(&self, text: &str) -> bool {
+        self.ext.is_match(text)
+    }
+
+    /// True when `name` (a file in the log's directory) is a backup of `base_name`:
+    /// `base_name.DATE`, `base_name.DATE.N` (a name that was taken), either with `.gz`.
     pub fn is_backup(&self, base_name: &str, name: &str) -> bool {
-        let Some(rest) = name
-            .strip_prefix(base_name)
-            .and_then(|r| r.strip_prefix('.'))
-        else {
-            return false;
-        };
-        if rest.contains(super::PENDING_MARK) || rest.ends_with(super::TMP_SUFFIX) {
-            return false;
-        }
-        rest.split('.').any(|part| self.ext.is_match(part))
+        super::backups::timed_key(self, base_name, name).is_some()
     }
 }
 
@@ -266,6 +263,11 @@ mod tests {
         assert!(s.is_backup("app.log", "app.log.2024-01-20.gz"));
         assert!(!s.is_backup("app.log", "app.log.1"));
         assert!(!s.is_backup("app.log", "other.log.2024-01-20"));
+        assert!(s.is_backup("app.log", "app.log.2024-01-20.2"));
+        assert!(s.is_backup("app.log", "app.log.2024-01-20.2.gz"));
+        assert!(!s.is_backup("app.log", "app.log.2024-01-20.important"));
+        assert!(!s.is_backup("app.log", "app.log.2024-01-20.02"));
+        assert!(!s.is_backup("app.log", "app.log.x.2024-01-20"));
         assert_eq!(parse_at_time("25:00"), None);
         assert_eq!(parse_at_time("01:02:03"), Some(3723));
     }

@@ -428,8 +428,10 @@ fn close_old_tree(old: Arc<Tree>, new: &Tree) -> u64 {
     for w in workers {
         let _ = w.join();
     }
+    // written out, not flushed: a reload never waits for compression (the backups of
+    // a writer left behind are compressed by the same thread as ever)
     for h in &others {
-        h.flush();
+        h.write_out();
     }
     // a file writer the new tree kept reports its own losses there
     let kept = |w: &Arc<crate::rotation::FileWriter>| {
