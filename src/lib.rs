@@ -19,6 +19,7 @@
 // tests/architecture.rs: each module uses only those below it.
 mod api;
 pub mod app;
+mod append_only;
 mod clock;
 mod compile;
 mod config;

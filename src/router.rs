@@ -5,11 +5,9 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use parking_lot::RwLock;
-
+use crate::append_only::{AppendOnly, Token};
 use crate::fork::{PerProcess, Renew};
 
 use crate::config::values::Level;
@@ -84,16 +82,13 @@ pub fn logger_name(target: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-static GENERATION: AtomicU64 = AtomicU64::new(1);
-
-/// The last route a thread used, keyed by tree generation and target. A plain pointer:
-/// it keeps nothing alive (a thread that stops logging must not keep a replaced
-/// configuration's handlers and files open), and it is followed only while the tree of
-/// its generation is borrowed, which owns the route (see [`Tree::route`]).
+/// The last route a thread used: its target, and where it is in its tree's routes (a
+/// token keeps nothing alive — a thread that stops logging must not keep a replaced
+/// configuration's handlers and files open — and only the map that issued it follows
+/// it; see [`AppendOnly`]).
 struct LastRoute {
-    generation: u64,
     target: Box<str>,
-    route: *const Route,
+    token: Token<Route>,
 }
 
 /// Called with each logger name the first time a record is routed for it.
@@ -103,13 +98,13 @@ thread_local! {
     static LAST_ROUTE: RefCell<Option<LastRoute>> = const { RefCell::new(None) };
 }
 
-/// The routes computed so far, by `log` target.
+/// The routes computed so far, by `log` target: added once, never replaced or removed.
 #[derive(Default)]
-struct Routes(RwLock<HashMap<Box<str>, Arc<Route>>>);
+struct Routes(AppendOnly<Route>);
 
 impl Renew for Routes {
-    /// A forked child computes its routes again (the parent's map may be half
-    /// updated; it is kept, never dropped, so routes borrowed from it stay valid).
+    /// A forked child computes its routes again in a map of its own (the parent's may
+    /// be half updated; it is kept, never dropped).
     fn renew(&self) -> Routes {
         Routes::default()
     }
@@ -117,7 +112,6 @@ impl Renew for Routes {
 
 /// A compiled configuration.
 pub struct Tree {
-    generation: u64,
     /// Every handler created by the configuration, by name.
     pub handlers: Vec<Arc<Handler>>,
     /// The configured loggers by dotted name.
@@ -140,7 +134,6 @@ impl Tree {
         disabled: HashSet<String>,
     ) -> Tree {
         Tree {
-            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             handlers,
             loggers,
             root,
@@ -285,52 +278,39 @@ impl Tree {
     }
 
     /// The route of a `log` target, borrowed from the tree: no reference count is
-    /// touched (threads logging at once would contend for it).
+    /// touched (threads logging at once would contend for it), and a thread logging
+    /// to one target again and again finds it without a lookup.
     pub fn route(&self, target: &str) -> &Route {
-        let hit = LAST_ROUTE.with(|last| {
-            last.borrow().as_ref().and_then(|l| {
-                (l.generation == self.generation && &*l.target == target).then_some(l.route)
-            })
+        let routes = &self.routes.get().0;
+        let last = LAST_ROUTE.with(|last| {
+            last.borrow()
+                .as_ref()
+                .filter(|l| &*l.target == target)
+                .map(|l| l.token)
         });
-        if let Some(route) = hit {
-            // SAFETY: the pointer was taken from this tree's `routes` (generations are
-            // unique per tree), whose entries are only ever added, never replaced or
-            // removed: the `Arc` there keeps the route alive as long as `self`. (A
-            // forked child starts an empty map, and the inherited one is never dropped.)
-            return unsafe { &*route };
+        if let Some(route) = last.and_then(|token| routes.by_token(token)) {
+            return route;
         }
-        let route = Arc::as_ptr(&self.route_by_map(target));
+        let (route, token) = match routes.get(target) {
+            Some(found) => found,
+            None => {
+                let name = logger_name(target);
+                let computed = self.compute_route(&name);
+                if let Some(f) = &self.on_new_name {
+                    f(&name);
+                }
+                routes.get_or_insert_with(target, || computed)
+            }
+        };
         LAST_ROUTE.with(|last| {
             if let Ok(mut last) = last.try_borrow_mut() {
                 *last = Some(LastRoute {
-                    generation: self.generation,
                     target: target.into(),
-                    route,
+                    token,
                 });
             }
         });
-        // SAFETY: as above: `route_by_map` returned a clone of the entry in `routes`.
-        unsafe { &*route }
-    }
-
-    /// The route in `routes` (computed and added the first time). Entries are never
-    /// replaced or removed: [`Tree::route`] relies on it.
-    fn route_by_map(&self, target: &str) -> Arc<Route> {
-        if let Some(r) = self.routes.get().0.read().get(target) {
-            return r.clone();
-        }
-        let name = logger_name(target);
-        let route = Arc::new(self.compute_route(&name));
-        if let Some(f) = &self.on_new_name {
-            f(&name);
-        }
-        self.routes
-            .get()
-            .0
-            .write()
-            .entry(target.into())
-            .or_insert(route)
-            .clone()
+        route
     }
 
     /// True when a record of this level and target would be handled by anything.

@@ -176,16 +176,27 @@ fn gz_source_name(gz: &Path) -> Option<String> {
         .map(|b| String::from_utf8_lossy(b).into_owned())
 }
 
-/// Compresses `src` into `target` (via a `.tmp` of this process's own), naming `src` in the header. The
-/// `.gz` gets the permissions of `src` (a 0600 log keeps 0600 backups); neither file is
-/// opened through a symbolic link.
+/// Compresses `src` into `target`, never over anything (see [`gzip_to_tmp`]).
 fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
+    let tmp = gzip_to_tmp(src, level)?;
+    let result = super::backups::rename_noreplace(&tmp, target);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Compresses `src` into `SRC.gz.PID-SEQ.tmp` (a name of this process's own: nothing
+/// another user or process left is touched), naming `src` in the gzip header, synced
+/// to disk; returns that name. The archive gets the permissions of `src` (a 0600 log
+/// keeps 0600 backups), never more open than the umask; `src` is not opened through
+/// a symbolic link.
+fn gzip_to_tmp(src: &Path, level: u32) -> std::io::Result<PathBuf> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    // a name of this process's own: nothing another user (or process) left is touched
     let tmp = with_suffix(
-        target,
+        src,
         &format!(
-            ".{}-{}{TMP_SUFFIX}",
+            ".gz.{}-{}{TMP_SUFFIX}",
             std::process::id(),
             SEQ.fetch_add(1, Ordering::Relaxed)
         ),
@@ -205,13 +216,57 @@ fn gzip(src: &Path, target: &Path, level: u32) -> std::io::Result<()> {
             .write(BufWriter::new(out), Compression::new(level.min(9)));
         std::io::copy(&mut input, &mut encoder)?;
         let out = encoder.finish()?.into_inner().map_err(|e| e.into_error())?;
-        out.sync_all()?;
-        super::backups::rename_noreplace(&tmp, target)
+        out.sync_all()
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
     }
-    result
+}
+
+/// The lock under which a log's backups are shifted, renamed and deleted: by the
+/// compressor when it puts a finished archive in place, and by a rollover that holds
+/// the backlog (see `FileWriter::hold_backlog`). `NAME.compress.lock` with
+/// `lock = true` (every process sharing the file takes it), else the directory itself
+/// (a forked child and its parent compressing at once for a moment), so no file of
+/// logconf's is added. Released explicitly, so a child forked meanwhile does not keep
+/// it held.
+pub struct FamilyLock {
+    _guard: super::FlockGuard,
+    _file: std::fs::File,
+}
+
+impl FamilyLock {
+    fn open(settings: &Settings) -> std::io::Result<std::fs::File> {
+        if settings.lock {
+            super::open_append(&with_suffix(&settings.path, ".compress.lock"), false)
+        } else {
+            std::fs::File::open(settings.dir())
+        }
+    }
+
+    /// Waits for the lock.
+    pub fn acquire(settings: &Settings) -> std::io::Result<FamilyLock> {
+        let file = FamilyLock::open(settings)?;
+        let guard = super::FlockGuard::exclusive(&file)?;
+        Ok(FamilyLock {
+            _guard: guard,
+            _file: file,
+        })
+    }
+
+    /// The lock if nobody holds it now.
+    pub fn try_acquire(settings: &Settings) -> Option<FamilyLock> {
+        let file = FamilyLock::open(settings).ok()?;
+        let guard = super::FlockGuard::try_exclusive(&file)?;
+        Some(FamilyLock {
+            _guard: guard,
+            _file: file,
+        })
+    }
 }
 
 /// Processes everything waiting for `settings.path`, then holds retention whatever
@@ -221,63 +276,41 @@ fn process(settings: &Settings) -> std::io::Result<()> {
     if !settings.dir().is_dir() {
         return Ok(()); // the log directory was removed: nothing left to compress
     }
-    // processes sharing a file (`lock = true`) compress one at a time; writers are not
-    // held up, they only rename to pending names
-    let _one_compressor = if settings.lock {
-        let lock = super::open_append(&with_suffix(&settings.path, ".compress.lock"), false)?;
-        let guard = super::FlockGuard::exclusive(&lock)?;
-        (guard, lock)
-    } else {
-        // without `lock` a forked child and its parent may still both compress for a
-        // moment (the parent's thread finishing, the child's starting): the
-        // directory's own `flock` makes them take turns, without a file of logconf's
-        let dir = std::fs::File::open(settings.dir())?;
-        let guard = super::FlockGuard::exclusive(&dir)?;
-        (guard, dir)
-    };
     let result = compress_all(settings);
-    let retained = hold_retention(settings);
-    result.and(retained)
+    let keep = settings.backup_count() as usize;
+    let retained = FamilyLock::acquire(settings).and_then(|_family| retain(settings, keep));
+    result.and(retained.map(|_| ()))
 }
 
-/// Deletes the oldest backups, compressed or still pending, beyond `backup_count`.
-fn hold_retention(settings: &Settings) -> std::io::Result<()> {
-    let keep = match &settings.policy {
-        Policy::Size { backup_count, .. } | Policy::Time { backup_count, .. } => *backup_count,
-        Policy::Append { .. } | Policy::Watched { .. } => return Ok(()),
-    };
+/// Deletes the oldest of the log's family (its backups, then the files still waiting
+/// for compression) beyond `bound` files; returns how many. The caller holds the
+/// [`FamilyLock`]. Names are counted first (one directory read), so a family within
+/// its bound costs no other system call, whatever `backup_count` is.
+pub fn retain(settings: &Settings, bound: usize) -> std::io::Result<usize> {
+    let keep = settings.backup_count();
     if keep == 0 {
-        return Ok(());
+        return Ok(0);
     }
-    let names = list(settings)?;
-    // oldest first: the backups, then the files still waiting for compression
-    let mut backups: Vec<PathBuf> = match &settings.policy {
-        Policy::Time { schedule, .. } => {
-            super::backups::timed_oldest_first(&settings.path, schedule)
-        }
-        _ => super::backups::Numbered::read(&settings.path)?.oldest_first(&settings.path, keep),
+    let schedule = match &settings.policy {
+        Policy::Time { schedule, .. } => Some(schedule),
+        Policy::Size { .. } => None,
+        Policy::Append { .. } | Policy::Watched { .. } => return Ok(0),
     };
-    let mut pendings: Vec<&String> = names
-        .iter()
-        .filter(|n| n.contains(&format!(".{PENDING_MARK}")) && !n.ends_with(TMP_SUFFIX))
-        .collect();
-    pendings.sort();
-    backups.extend(pendings.into_iter().map(|n| settings.dir().join(n)));
-    let excess = backups.len().saturating_sub(keep as usize);
-    for old in backups.into_iter().take(excess) {
-        super::backups::remove_ours(&old)?;
+    let (backups, pending) = super::backups::census(&settings.path, schedule, keep);
+    if backups + pending.len() <= bound {
+        return Ok(0);
     }
-    Ok(())
-}
-
-/// The names in the log directory that start with the log file's name and a dot.
-fn list(settings: &Settings) -> std::io::Result<Vec<String>> {
-    let prefix = format!("{}.", settings.base_name());
-    Ok(std::fs::read_dir(settings.dir())?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&prefix))
-        .collect())
+    // oldest first: the backups, then the files still waiting for compression
+    let mut family: Vec<PathBuf> = match schedule {
+        Some(schedule) => super::backups::timed_oldest_first(&settings.path, schedule),
+        None => super::backups::Numbered::read(&settings.path)?.oldest_first(&settings.path, keep),
+    };
+    family.extend(pending);
+    let excess = family.len().saturating_sub(bound);
+    for old in family.iter().take(excess) {
+        super::backups::remove_ours(old)?;
+    }
+    Ok(excess)
 }
 
 fn compress_all(settings: &Settings) -> std::io::Result<()> {
@@ -291,9 +324,12 @@ fn compress_all(settings: &Settings) -> std::io::Result<()> {
         .filter(|n| n.starts_with(&prefix))
         .collect();
     names.sort();
-    // 1. half-written archives of this log's own names: their sources still exist
-    //    and are compressed again
-    for n in names.iter().filter(|n| is_own_tmp(settings, &base, n)) {
+    // 1. half-written archives of this log's own names, left by this process or one
+    //    that is gone: their sources still exist and are compressed again
+    for n in names
+        .iter()
+        .filter(|n| is_stale_own_tmp(settings, &base, n))
+    {
         let _ = super::backups::remove_ours(&dir.join(n));
     }
     // 2. uncompressed backups from a run without compression
@@ -325,69 +361,30 @@ fn compress_all(settings: &Settings) -> std::io::Result<()> {
             other => other?,
         }
     }
-    // 3. pending rollovers, oldest first
+    // 3. pending rollovers, oldest first: each compressed outside the family lock,
+    //    then put in place under it (a rollover may retire it meanwhile)
     let pendings: Vec<PathBuf> = names
         .iter()
         .filter(|n| is_pending(&base, n))
         .map(|n| dir.join(n))
         .collect();
+    let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
     for p in pendings {
-        // a rollover may have retired it meanwhile (see `hold_backlog`)
-        let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
-        if let Err(e) = open_own_file(&p) {
-            if !gone(&e) {
-                refused.get_or_insert(e);
-            }
-            continue;
-        }
-        let pname = file_name(&p);
-        let target = match &settings.policy {
-            Policy::Size { backup_count, .. } => {
-                let found = super::backups::Numbered::read(&settings.path)?;
-                let first = found.slots(&settings.path, 1).first().copied().unwrap_or(1);
-                let target = with_suffix(&numbered(&settings.path, first), ".gz");
-                if gz_source_name(&target).as_deref() == Some(pname.as_str()) {
-                    std::fs::remove_file(&p)?;
-                    continue;
-                }
-                let first = found.make_room(&settings.path, *backup_count)?;
-                with_suffix(&numbered(&settings.path, first), ".gz")
-            }
-            Policy::Time { .. } | Policy::Append { .. } | Policy::Watched { .. } => {
-                // NAME.SUFFIX.pending-SEQ -> NAME.SUFFIX.gz, or NAME.SUFFIX.N.gz when
-                // that is taken
-                let cut = pname
-                    .rfind(&format!(".{PENDING_MARK}"))
-                    .unwrap_or(pname.len());
-                match timed_target(&dir, &pname[..cut], &pname) {
-                    Some(target) => target,
-                    None => {
-                        std::fs::remove_file(&p)?; // compressed already
-                        continue;
-                    }
-                }
-            }
-        };
-        match gzip(&p, &target, level) {
+        let tmp = match gzip_to_tmp(&p, level) {
+            Ok(tmp) => tmp,
             Err(e) if gone(&e) => continue,
-            other => other?,
-        }
-        match std::fs::remove_file(&p) {
-            Err(e) if gone(&e) => {}
-            other => other?,
-        }
-    }
-    // 4. retention of time rotation
-    if let Policy::Time {
-        schedule,
-        backup_count,
-    } = &settings.policy
-    {
-        if *backup_count > 0 {
-            for old in super::timed_backups_to_delete(settings, schedule, *backup_count) {
-                super::backups::remove_ours(&old)?;
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                refused.get_or_insert(e);
+                continue;
             }
+            Err(e) => return Err(e),
+        };
+        let _family = FamilyLock::acquire(settings)?;
+        let placed = put_in_place(settings, &p, &tmp);
+        if !matches!(placed, Ok(true)) {
+            let _ = std::fs::remove_file(&tmp);
         }
+        placed?;
     }
     refused.map_or(Ok(()), Err)
 }
@@ -403,6 +400,50 @@ fn compress_in_place(src: &Path, level: u32) -> std::io::Result<()> {
     }
     gzip(src, &target, level)?;
     std::fs::remove_file(src)
+}
+
+/// Under the family lock: renames the archive `tmp` of the pending file `p` to its
+/// backup name and removes `p`. False (nothing renamed) when `p` is gone (retired by
+/// a rollover, or put in place by another process) or its archive is there already.
+fn put_in_place(settings: &Settings, p: &Path, tmp: &Path) -> std::io::Result<bool> {
+    if std::fs::symlink_metadata(p).is_err() {
+        return Ok(false);
+    }
+    let pname = file_name(p);
+    let dir = settings.dir();
+    let target = match &settings.policy {
+        Policy::Size { backup_count, .. } => {
+            let found = super::backups::Numbered::read(&settings.path)?;
+            let first = found.slots(&settings.path, 1).first().copied().unwrap_or(1);
+            let done = with_suffix(&numbered(&settings.path, first), ".gz");
+            if gz_source_name(&done).as_deref() == Some(pname.as_str()) {
+                None // only the removal of `p` was missing (a crash)
+            } else {
+                let first = found.make_room(&settings.path, *backup_count)?;
+                Some(with_suffix(&numbered(&settings.path, first), ".gz"))
+            }
+        }
+        Policy::Time { .. } | Policy::Append { .. } | Policy::Watched { .. } => {
+            // NAME.SUFFIX.pending-SEQ -> NAME.SUFFIX.gz, or NAME.SUFFIX.N.gz when that
+            // is taken
+            let cut = pname
+                .rfind(&format!(".{PENDING_MARK}"))
+                .unwrap_or(pname.len());
+            timed_target(&dir, &pname[..cut], &pname)
+        }
+    };
+    let placed = match target {
+        Some(target) => {
+            super::backups::rename_noreplace(tmp, &target)?;
+            true
+        }
+        None => false,
+    };
+    match std::fs::remove_file(p) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    Ok(placed)
 }
 
 /// Where the pending file `pname` (rolled over as `stem`, `NAME.SUFFIX`) is
@@ -438,36 +479,47 @@ fn is_pending(base: &str, name: &str) -> bool {
     })
 }
 
-/// A half-written archive this log's compression left: `X.gz.PID-SEQ.tmp` where
-/// `X.gz` is one of its backups' names. Any other `.tmp` is someone else's.
-fn is_own_tmp(settings: &Settings, base: &str, name: &str) -> bool {
+/// A half-written archive this log's compression left, `X.gz.PID-SEQ.tmp` (or
+/// `X.gz.tmp`, from earlier versions) where `X` is one of its backups' or pending
+/// files' names, by this process (whose compressor is the caller) or by one that is no
+/// longer running. Any other `.tmp` is someone else's, or in use.
+fn is_stale_own_tmp(settings: &Settings, base: &str, name: &str) -> bool {
     let Some(rest) = name.strip_suffix(TMP_SUFFIX) else {
         return false;
     };
-    // `X.gz.PID-SEQ.tmp` (or `X.gz.tmp`, from earlier versions)
-    let gz = match rest.rsplit_once('.') {
-        Some((gz, id))
-            if gz.ends_with(".gz")
-                && id.split_once('-').is_some_and(|(p, q)| {
-                    !p.is_empty()
-                        && !q.is_empty()
-                        && p.bytes().chain(q.bytes()).all(|b| b.is_ascii_digit())
-                }) =>
-        {
-            gz
-        }
-        _ if rest.ends_with(".gz") => rest,
+    let (gz, pid) = match rest.rsplit_once('.') {
+        Some((gz, id)) if gz.ends_with(".gz") => match id.split_once('-') {
+            Some((p, q)) if !q.is_empty() && q.bytes().all(|b| b.is_ascii_digit()) => {
+                match p.parse::<i32>() {
+                    Ok(pid) if pid > 0 => (gz, Some(pid)),
+                    _ => return false,
+                }
+            }
+            _ => return false,
+        },
+        _ if rest.ends_with(".gz") => (rest, None),
         _ => return false,
     };
-    match &settings.policy {
-        Policy::Size { .. } => gz
-            .strip_prefix(base)
-            .and_then(|r| r.strip_prefix('.'))
-            .and_then(|r| r.strip_suffix(".gz"))
-            .is_some_and(|d| {
-                !d.is_empty() && !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit())
-            }),
-        Policy::Time { schedule, .. } => schedule.is_backup(base, gz),
-        Policy::Append { .. } | Policy::Watched { .. } => false,
-    }
+    let Some(x) = gz.strip_suffix(".gz") else {
+        return false;
+    };
+    let ours = is_pending(base, x)
+        || match &settings.policy {
+            Policy::Size { .. } => x
+                .strip_prefix(base)
+                .and_then(|r| r.strip_prefix('.'))
+                .is_some_and(|d| {
+                    !d.is_empty() && !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit())
+                }),
+            Policy::Time { schedule, .. } => schedule.is_backup(base, x),
+            Policy::Append { .. } | Policy::Watched { .. } => false,
+        };
+    ours && pid.is_none_or(|pid| pid as u32 == std::process::id() || !alive(pid))
+}
+
+/// True when a process `pid` exists (or cannot be told apart from one that does).
+fn alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }

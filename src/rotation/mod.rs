@@ -98,6 +98,14 @@ impl Settings {
         file_name(&self.path)
     }
 
+    /// The backups kept (0 for the classes that keep none).
+    fn backup_count(&self) -> u32 {
+        match &self.policy {
+            Policy::Size { backup_count, .. } | Policy::Time { backup_count, .. } => *backup_count,
+            Policy::Append { .. } | Policy::Watched { .. } => 0,
+        }
+    }
+
     fn dir(&self) -> PathBuf {
         dir_of(&self.path)
     }
@@ -820,32 +828,38 @@ impl FileWriter {
         }
     }
 
-    /// Keeps the log's family on disk within `backup_count` + [`BACKLOG_SLACK`] when
-    /// compression falls behind (it runs at the lowest priority, and a busy service can
-    /// roll over faster than one core compresses): the oldest files still waiting for
-    /// compression are deleted, as retention would delete them, on the logging thread
-    /// at the rollover (one directory read). Said once per streak.
+    /// Keeps the log's family on disk within `backup_count` + [`BACKLOG_SLACK`] files
+    /// when compression falls behind (it runs at the lowest priority, and a busy
+    /// service can roll over faster than one core compresses), on the logging thread at
+    /// the rollover. With the family lock free (the compressor is compressing, not
+    /// renaming) the rule is retention's own: the oldest go, backups first. When the
+    /// compressor holds it, only files still waiting for compression are deleted, the
+    /// oldest first, which is said once per streak. One directory read when nothing is
+    /// over the bound.
     fn hold_backlog(&self, schedule: Option<&Schedule>, backup_count: u32) {
         if backup_count == 0 {
             return;
         }
-        let (backups, pending) = backups::census(&self.settings.path, schedule, backup_count);
         let bound = backup_count as usize + BACKLOG_SLACK;
+        let (backups, pending) = backups::census(&self.settings.path, schedule, backup_count);
+        if backups + pending.len() <= bound {
+            self.core().backlog_retiring.store(false, Ordering::Relaxed);
+            return;
+        }
+        if let Some(_family) = compress::FamilyLock::try_acquire(&self.settings) {
+            let _ = compress::retain(&self.settings, bound);
+            return;
+        }
         let excess = (backups + pending.len()).saturating_sub(bound);
         // the newest waiting file is never the one to go
         let retire = excess.min(pending.len().saturating_sub(1));
-        let core = self.core();
-        if retire == 0 {
-            core.backlog_retiring.store(false, Ordering::Relaxed);
-            return;
-        }
         for p in &pending[..retire] {
             let _ = backups::remove_ours(p);
         }
-        if !core.backlog_retiring.swap(true, Ordering::Relaxed) {
+        if retire > 0 && !self.core().backlog_retiring.swap(true, Ordering::Relaxed) {
             crate::diagnostics::report!(
-                "compression of {} backups is behind: the oldest rolled-over files are \
-                 deleted uncompressed to keep backup_count ({retire} now)",
+                "compression of {} backups is behind: files waiting for it are deleted \
+                 uncompressed to keep backup_count ({retire} now)",
                 self.settings.path.display()
             );
         }
@@ -1268,6 +1282,16 @@ impl FlockGuard {
                 return Err(e);
             }
         }
+    }
+}
+
+impl FlockGuard {
+    /// The lock if no other open file holds it now (never waits).
+    pub fn try_exclusive(file: &File) -> Option<FlockGuard> {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: as in `exclusive`.
+        (unsafe { libc::flock(fd, libc::LOCK_EX | libc::LOCK_NB) } == 0).then_some(FlockGuard(fd))
     }
 }
 
