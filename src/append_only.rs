@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use parking_lot::RwLock;
+use crate::sync::RwLock;
 
 /// The id the next map gets (ids are never reused in a process; a forked child goes
 /// on from its parent's count, past every map it inherited).

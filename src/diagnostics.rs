@@ -84,8 +84,8 @@ pub fn report_to_stderr(message: fmt::Arguments<'_>) {
 /// lock is the process's own (see [`crate::fork`]). Standard error is unbuffered, so
 /// the order with the application's own `eprintln!` is kept.
 pub(crate) fn write_stderr(bytes: &[u8]) -> std::io::Result<()> {
-    static STDERR: crate::fork::PerProcess<parking_lot::Mutex<()>> =
-        crate::fork::PerProcess::new_static(parking_lot::Mutex::new(()));
+    static STDERR: crate::fork::PerProcess<crate::sync::Mutex<()>> =
+        crate::fork::PerProcess::new_static(crate::sync::Mutex::new(()));
     let _one = STDERR.get().lock();
     let mut rest = bytes;
     while !rest.is_empty() {

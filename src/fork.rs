@@ -72,13 +72,14 @@ pub fn watch() {
 
 /// A value that can be rebuilt in a forked child from the one the child inherited.
 pub trait Renew {
-    /// Builds the child's value from the inherited one.
+    /// Builds the child's value from the inherited one, which is never used again
+    /// (nor dropped).
     ///
     /// `self` may be in any state a thread of the parent left it in: its locks may be
-    /// held (by threads that do not exist in the child) and must not be taken. Read
-    /// only plain fields (through `data_ptr` for what a lock guards), and start
-    /// anything that collects records or runs a thread afresh.
-    fn renew(&self) -> Self;
+    /// marked held (by threads that do not exist in the child) and must not be taken;
+    /// `&mut self` reaches what they guard without them (`get_mut`). Start anything
+    /// that collects records or runs a thread afresh.
+    fn renew(&mut self) -> Self;
 }
 
 /// A value that belongs to one process: in a forked child it is replaced, at its
@@ -193,9 +194,9 @@ impl<T: Renew + Default> Default for PerProcess<T> {
 
 /// The most common per-process value: a lock around something that starts empty in
 /// a child.
-impl<T: Default> Renew for parking_lot::Mutex<T> {
-    fn renew(&self) -> Self {
-        parking_lot::Mutex::new(T::default())
+impl<T: Default> Renew for crate::sync::Mutex<T> {
+    fn renew(&mut self) -> Self {
+        crate::sync::Mutex::new(T::default())
     }
 }
 
@@ -232,36 +233,32 @@ impl Default for ThreadOnce {
 }
 
 /// A mutex whose value a forked child keeps: a copy of the value as the parent left it,
-/// behind a fresh lock. For state that changes rarely (a configuration, a status), never
-/// for records.
+/// behind a fresh lock. For state that changes rarely (a configuration, a status),
+/// never for records.
 pub struct Mutex<T: Clone>(PerProcess<Kept<T>>);
 
 /// The lock of a [`Mutex`].
-struct Kept<T>(parking_lot::Mutex<T>);
+struct Kept<T>(crate::sync::Mutex<T>);
 
 impl<T: Clone> Renew for Kept<T> {
-    fn renew(&self) -> Self {
-        // SAFETY: the child's only thread renews; the lock may be held by a thread that
-        // is not in this process, so the value is read without it.
-        Kept(parking_lot::Mutex::new(
-            unsafe { &*self.0.data_ptr() }.clone(),
-        ))
+    fn renew(&mut self) -> Self {
+        Kept(crate::sync::Mutex::new(self.0.get_mut().clone()))
     }
 }
 
 impl<T: Clone> Mutex<T> {
     /// A mutex of the current process.
     pub fn new(value: T) -> Self {
-        Mutex(PerProcess::new(Kept(parking_lot::Mutex::new(value))))
+        Mutex(PerProcess::new(Kept(crate::sync::Mutex::new(value))))
     }
 
     /// A mutex for a `static` (see [`PerProcess::new_static`]).
     pub const fn new_static(value: T) -> Self {
-        Mutex(PerProcess::new_static(Kept(parking_lot::Mutex::new(value))))
+        Mutex(PerProcess::new_static(Kept(crate::sync::Mutex::new(value))))
     }
 
     /// Locks it.
-    pub fn lock(&self) -> parking_lot::MutexGuard<'_, T> {
+    pub fn lock(&self) -> crate::sync::MutexGuard<'_, T> {
         self.0.get().0.lock()
     }
 }

@@ -36,6 +36,7 @@ mod rotation;
 mod router;
 mod runtime;
 mod structured;
+mod sync;
 #[cfg(feature = "tracing")]
 mod tracing_layer;
 mod value;

@@ -105,7 +105,7 @@ struct Routes(AppendOnly<Route>);
 impl Renew for Routes {
     /// A forked child computes its routes again in a map of its own (the parent's may
     /// be half updated; it is kept, never dropped).
-    fn renew(&self) -> Routes {
+    fn renew(&mut self) -> Routes {
         Routes::default()
     }
 }

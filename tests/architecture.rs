@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 /// The top-level modules, bottom to top, as docs/architecture.md lists them.
 const LAYERS: &[&str] = &[
     "clock",
+    "sync",
     "append_only",
     "fork",
     "diagnostics",

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chrono::{DateTime, TimeZone};
 use common::{build, files_containing, gunzip, log, read};
 use logconf::Level;
-use parking_lot::Mutex;
+use std::sync::Mutex;
 
 /// The clock is process-wide: one test at a time drives it.
 static CLOCK: Mutex<()> = Mutex::new(());
@@ -35,7 +35,7 @@ impl Drop for Reset {
 
 #[test]
 fn rolls_over_at_each_unit_with_python_suffixes() {
-    let _lock = CLOCK.lock();
+    let _lock = CLOCK.lock().unwrap_or_else(|e| e.into_inner());
     let _reset = Reset;
     for (when, first, later, suffix) in [
         (
@@ -102,7 +102,7 @@ fn rolls_over_at_each_unit_with_python_suffixes() {
 
 #[test]
 fn interval_at_time_and_retention() {
-    let _lock = CLOCK.lock();
+    let _lock = CLOCK.lock().unwrap_or_else(|e| e.into_inner());
     let _reset = Reset;
     let dir = tempfile::tempdir().unwrap();
     set("2024-01-20T10:00:00Z");
@@ -183,7 +183,7 @@ fn interval_at_time_and_retention() {
 
 #[test]
 fn schedule_survives_a_restart_through_the_files_mtime() {
-    let _lock = CLOCK.lock();
+    let _lock = CLOCK.lock().unwrap_or_else(|e| e.into_inner());
     let _reset = Reset;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.log");
@@ -203,7 +203,7 @@ fn schedule_survives_a_restart_through_the_files_mtime() {
 
 #[test]
 fn local_time_names_and_gzip_backups() {
-    let _lock = CLOCK.lock();
+    let _lock = CLOCK.lock().unwrap_or_else(|e| e.into_inner());
     let _reset = Reset;
     let dir = tempfile::tempdir().unwrap();
     set("2024-01-20T10:30:00Z");

@@ -12,7 +12,7 @@ use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use parking_lot::Mutex;
+use crate::sync::Mutex;
 use serde::Deserialize;
 
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};

@@ -22,7 +22,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError, TrySendE
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use parking_lot::{Condvar, Mutex};
+use crate::sync::{Condvar, Mutex};
 use serde::Deserialize;
 
 use super::{Handler, HandlerClass, HandlerCommon, Output, PlanContext};
@@ -290,7 +290,7 @@ impl Lane {
 impl Renew for Lane {
     /// In a forked child: a new channel and worker for the same targets. The records
     /// the parent had queued stay the parent's.
-    fn renew(&self) -> Lane {
+    fn renew(&mut self) -> Lane {
         Lane::start(&self.name, self.size, self.targets.clone()).unwrap_or_else(|e| {
             crate::diagnostics::report!(
                 "queue handler `{}`: cannot start its worker in this forked process: {e}; its records are dropped",
@@ -458,15 +458,17 @@ impl QueueSink {
         let mut held = lane.progress.lock.lock();
         // the worker adds to `done` before it takes the lock to wake: read under the
         // lock, no wake-up is missed
+        // in slices: a wake-up lost anyway (a forked child inherits the parking
+        // lot's tables as the parent's threads left them) costs one slice, not the
+        // whole limit
         while lane.progress.done.load(Ordering::Acquire) < target {
-            if lane
-                .progress
-                .drained
-                .wait_until(&mut held, deadline)
-                .timed_out()
-            {
+            let now = Instant::now();
+            if now >= deadline {
                 return;
             }
+            let slice = deadline.min(now + Duration::from_millis(20));
+            lane.progress.drained.wait_until(&mut held, slice);
+            lane.wake();
         }
     }
 }

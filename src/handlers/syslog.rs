@@ -15,8 +15,8 @@ use std::net::{TcpStream, ToSocketAddrs, UdpSocket};
 use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::time::{Duration, Instant};
 
+use crate::sync::Mutex;
 use chrono::{Local, TimeZone};
-use parking_lot::Mutex;
 use serde::Deserialize;
 
 use super::{HandlerClass, HandlerCommon, Output, PlanContext};

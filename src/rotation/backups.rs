@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+use crate::sync::Mutex;
 use once_cell::sync::Lazy;
-use parking_lot::Mutex;
 
 use super::timed::Schedule;
 use super::{numbered, with_suffix, PENDING_MARK, TMP_SUFFIX};

@@ -16,9 +16,10 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, MutexGuard, Once, PoisonError, TryLockError, Weak};
 use std::time::{Duration, Instant};
 
+use crate::sync::Mutex;
 use once_cell::sync::Lazy;
-use parking_lot::Mutex;
 
+use super::lock_order;
 use super::{size_rolls, FileWriter, Policy, State};
 use crate::clock;
 use crate::config::values::Level;
@@ -81,6 +82,7 @@ impl FileWriter {
         buffering: &Buffering,
     ) -> std::io::Result<()> {
         let (urgent, capacity) = (level >= buffering.flush_level, buffering.size);
+        let _buffer_held = self.held(lock_order::Kind::Buffer);
         let mut buf = hold(&self.core().buffer);
         if self.is_retired() {
             // retired while this thread waited for the buffer: the new writer writes it
@@ -96,6 +98,7 @@ impl FileWriter {
             buf.ends.push(end);
             return Ok(());
         }
+        let _state_held = self.held(lock_order::Kind::State);
         let mut state = self.core().state.write();
         if !fits
             && !urgent
@@ -123,7 +126,7 @@ impl FileWriter {
     /// is kept: these records reach the file before anything added after them.
     fn write_full_buffer(
         &self,
-        mut state: parking_lot::RwLockWriteGuard<'_, State>,
+        mut state: crate::sync::RwLockWriteGuard<'_, State>,
         mut buf: MutexGuard<'_, Buffer>,
         line: &[u8],
     ) -> std::io::Result<()> {
@@ -236,7 +239,9 @@ impl FileWriter {
 
     /// Writes what the buffer holds now.
     pub(super) fn flush_buffer(&self) -> std::io::Result<()> {
+        let _buffer_held = self.held(lock_order::Kind::Buffer);
         let mut buf = hold(&self.core().buffer);
+        let _state_held = self.held(lock_order::Kind::State);
         let mut state = self.core().state.write();
         self.write_held(&mut state, &mut buf)
     }
@@ -310,6 +315,7 @@ impl FileWriter {
         let bytes = std::mem::take(&mut buf.bytes);
         let ends = std::mem::take(&mut buf.ends);
         if !bytes.is_empty() {
+            let _state_held = self.held(lock_order::Kind::State);
             let mut state = self.core().state.write();
             let _ = self.write_records(&mut state, &bytes, &ends);
         }
@@ -331,10 +337,8 @@ pub struct Buffering {
 struct Writers(Mutex<Vec<Weak<FileWriter>>>);
 
 impl crate::fork::Renew for Writers {
-    fn renew(&self) -> Self {
-        // SAFETY: the child's only thread renews; the lock may be held by a thread
-        // that is not in this process (the list changes only when a writer is made)
-        Writers(Mutex::new(unsafe { &*self.0.data_ptr() }.clone()))
+    fn renew(&mut self) -> Self {
+        Writers(Mutex::new(self.0.get_mut().clone()))
     }
 }
 
@@ -347,6 +351,7 @@ const TICK: Duration = Duration::from_millis(50);
 /// Flushes `writer` at its interval from now on, and on a panic.
 pub fn register(writer: &Arc<FileWriter>) {
     {
+        let _writers_held = lock_order::enter(lock_order::Kind::BufferedWriters, 0);
         let mut writers = WRITERS.get().0.lock();
         writers.retain(|w| w.strong_count() > 0);
         writers.push(Arc::downgrade(writer));

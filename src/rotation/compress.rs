@@ -21,10 +21,10 @@ use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::sync::{Condvar, Mutex};
 use flate2::read::GzDecoder;
 use flate2::{Compression, GzBuilder};
 use once_cell::sync::Lazy;
-use parking_lot::{Condvar, Mutex};
 
 use crate::fork::PerProcess;
 

@@ -10,9 +10,9 @@
 
 use std::collections::VecDeque;
 use std::io::{Error, ErrorKind};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
-use parking_lot::{Condvar, Mutex};
+use crate::sync::{spin, AtomicU64, Condvar, Mutex, SPINS};
 
 /// The queue of one file's waiting lines.
 #[derive(Default)]
@@ -20,13 +20,9 @@ pub struct Group {
     queue: Mutex<Queue>,
     written: Condvar,
     /// `Queue::completed`, readable without the lock: a waiting thread spins on it a
-    /// little before it sleeps (the leader's write takes microseconds; a sleep and a
-    /// wake-up cost more than that).
+    /// little ([`SPINS`] looks) before it sleeps.
     completed: AtomicU64,
 }
-
-/// How many times a waiting thread looks at `completed` before it sleeps.
-const SPINS: u32 = 2_000;
 
 #[derive(Default)]
 struct Queue {
@@ -91,11 +87,7 @@ impl Group {
             if self.completed.load(Ordering::Acquire) > ticket {
                 break;
             }
-            if i % 256 == 255 {
-                std::thread::yield_now();
-            } else {
-                std::hint::spin_loop();
-            }
+            spin(i);
         }
         let mut q = self.queue.lock();
         while q.completed <= ticket {

@@ -6,13 +6,18 @@
 //! call returns. Threads append to a file at once under a shared lock; rollover,
 //! `lock = true`, `watched_file`, buffers and recovery from a failed write hold it
 //! alone, with group commit for the lines that arrive meanwhile. A rollover on the
-//! logging thread only renames files; compression (and the shifting of numbered `.gz` backups that has to follow it) runs on the
-//! `logconf-compress` thread, crash-safely (see [`compress`]).
+//! logging thread only renames files; compression (and the shifting of numbered
+//! backups that has to follow it) runs on the `logconf-compress` thread,
+//! crash-safely (see [`compress`]); [`backups`] names them, never over anything.
+//!
+//! The locks and the order they are taken in are written in [`lock_order`], which
+//! checks it in debug builds.
 
 pub mod backups;
 mod buffer;
 pub mod compress;
 mod group;
+mod lock_order;
 mod planted;
 mod retire;
 pub mod timed;
@@ -26,8 +31,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use crate::sync::{Mutex, RwLock};
 use once_cell::sync::Lazy;
-use parking_lot::{Mutex, RwLock};
 
 use crate::clock;
 use crate::config::values::Level;
@@ -248,14 +253,13 @@ impl Renew for Core {
     /// held for writing (the parent's buffered or queued lines are the parent's), and
     /// with `lock`, what is waiting for compression taken up by this process's own
     /// compression thread.
-    fn renew(&self) -> Core {
-        // SAFETY: the child's only thread renews (see `fork`); the locks may be held
-        // by threads that are not in this process, so the data is read without them.
-        // The inherited core is never dropped or used again: the descriptors it owns
-        // are moved out once.
-        let (old, successor) = unsafe { (&*self.state.data_ptr(), &*self.successor.data_ptr()) };
-        let file = unsafe { std::ptr::read(&old.file) };
-        drop(unsafe { std::ptr::read(&old.lock_file) });
+    fn renew(&mut self) -> Core {
+        // the inherited core is never dropped or used again: the descriptors it owns
+        // are moved out of it
+        let successor = self.successor.get_mut().clone();
+        let old = self.state.get_mut();
+        let file = old.file.take();
+        drop(old.lock_file.take());
         // the identity is the open file's own: a thread of the parent may have been
         // between storing the file and its identity at the fork
         let identity = file
@@ -309,17 +313,15 @@ static REGISTRY: Lazy<PerProcess<Registry>> =
 struct Registry(Mutex<HashMap<PathBuf, Vec<Weak<FileWriter>>>>);
 
 impl Registry {
-    fn lock(&self) -> parking_lot::MutexGuard<'_, HashMap<PathBuf, Vec<Weak<FileWriter>>>> {
+    fn lock(&self) -> crate::sync::MutexGuard<'_, HashMap<PathBuf, Vec<Weak<FileWriter>>>> {
         self.0.lock()
     }
 }
 
 impl Renew for Registry {
     /// A forked child keeps the parent's writers (the list changes only at a load).
-    fn renew(&self) -> Registry {
-        // SAFETY: the child's only thread renews; the lock may be held by a thread
-        // that is not in this process, so the map is read without it.
-        Registry(Mutex::new(unsafe { &*self.0.data_ptr() }.clone()))
+    fn renew(&mut self) -> Registry {
+        Registry(Mutex::new(self.0.get_mut().clone()))
     }
 }
 
@@ -346,6 +348,13 @@ impl FileWriter {
         self.core.get()
     }
 
+    /// Checks (in debug builds) that taking this writer's lock `kind` keeps the lock
+    /// order; declare it before the lock's guard.
+    #[inline]
+    fn held(&self, kind: lock_order::Kind) -> lock_order::Held {
+        lock_order::enter(kind, self as *const FileWriter as usize)
+    }
+
     /// The writer of `settings.path`: the one already open for it when its settings
     /// are the same (no reopen, no truncation), else a new one.
     pub fn shared(settings: Settings) -> std::io::Result<Arc<FileWriter>> {
@@ -353,6 +362,7 @@ impl FileWriter {
         // declared first, dropped last: after the registry is released (a last
         // reference's drop may write)
         let live: Vec<Arc<FileWriter>>;
+        let _registry_held = lock_order::enter(lock_order::Kind::Registry, 0);
         let mut registry = REGISTRY.get().lock();
         registry.retain(|_, writers| {
             writers.retain(|w| w.strong_count() > 0);
@@ -440,6 +450,7 @@ impl FileWriter {
             self.settings.policy,
             Policy::Append { truncate: true } | Policy::Watched { truncate: true }
         );
+        let _state_held = self.held(lock_order::Kind::State);
         let state = self.core().state.write();
         if truncate && !self.settings.delay {
             if let Some(f) = state.file.as_ref() {
@@ -495,6 +506,7 @@ impl FileWriter {
         match self.core().group.submit(line) {
             group::Turn::Written(result) => result,
             group::Turn::Lead => {
+                let _state_held = self.held(lock_order::Kind::State);
                 let mut state = self.core().state.write();
                 let mine = self.write_exclusive(&mut state, line);
                 let mut batch = group::Batch::default();
@@ -518,11 +530,13 @@ impl FileWriter {
             return next.write_many(bytes, ends);
         }
         // a buffer's records go first
+        let _buffer_held = self.held(lock_order::Kind::Buffer);
         let mut buf = self
             .settings
             .buffering
             .as_ref()
             .map(|_| buffer::hold(&self.core().buffer));
+        let _state_held = self.held(lock_order::Kind::State);
         let mut state = self.core().state.write();
         if let Some(buf) = buf.as_mut() {
             if let Err(e) = self.write_held(&mut state, buf) {
@@ -548,6 +562,7 @@ impl FileWriter {
         if !self.concurrent {
             return None;
         }
+        let shared_held = self.held(lock_order::Kind::State);
         let state = self.core().state.read();
         // looked at under the lock: a thread that failed set it before releasing its own;
         // a writer retired meanwhile hands the line on from the exclusive path
@@ -615,6 +630,8 @@ impl FileWriter {
             }
         }
         drop(state);
+        drop(shared_held);
+        let _state_held = self.held(lock_order::Kind::State);
         let mut state = self.core().state.write();
         Some(self.write_exclusive(&mut state, line))
     }

@@ -13,6 +13,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::buffer::hold;
+use super::lock_order;
 use super::{normalize, FileWriter, REGISTRY};
 use crate::fork::PerProcess;
 
@@ -25,20 +26,24 @@ impl FileWriter {
         // one retirement at a time, process-wide: a retiring writer writes into its
         // successor with its own locks held, and two configurations (two `Handle`s on
         // one file) retiring each other's writer at once would wait for each other
-        static ONE_AT_A_TIME: PerProcess<parking_lot::Mutex<()>> =
-            PerProcess::new_static(parking_lot::Mutex::new(()));
+        static ONE_AT_A_TIME: PerProcess<crate::sync::Mutex<()>> =
+            PerProcess::new_static(crate::sync::Mutex::new(()));
+        let _retire_held = lock_order::enter(lock_order::Kind::Retire, 0);
         let _one = ONE_AT_A_TIME.get().lock();
         // a successor whose chain leads back here would pass records round forever
         let successor = successor.filter(|next| !next.hands_on_to(self));
+        let _buffer_held = self.held(lock_order::Kind::Buffer);
         let mut buf = self
             .settings
             .buffering
             .as_ref()
             .map(|_| hold(&self.core().buffer));
         // with the state held, no record is half way through this writer
+        let _state_held = self.held(lock_order::Kind::State);
         let mut state = self.core().state.write();
         self.take_back_cuts(&mut state);
         let next = {
+            let _successor_held = self.held(lock_order::Kind::Successor);
             let mut slot = self.core().successor.lock();
             if let Some(next) = successor {
                 if slot.is_none() && !std::ptr::eq(Arc::as_ptr(&next), self) {
@@ -113,6 +118,7 @@ impl FileWriter {
     /// another configuration), for the reload to retire in favour of this one.
     pub fn others_of_file(&self) -> Vec<Arc<FileWriter>> {
         let others: Vec<Arc<FileWriter>>;
+        let _registry_held = lock_order::enter(lock_order::Kind::Registry, 0);
         let registry = REGISTRY.get().lock();
         others = registry
             .get(&normalize(&self.settings.path))

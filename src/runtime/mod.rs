@@ -85,7 +85,7 @@ pub struct Logging {
     /// The queues of earlier configurations that may still be writing (see
     /// `queue_after_old_queues`).
     unfinished_queues:
-        crate::fork::PerProcess<parking_lot::Mutex<Vec<Arc<crate::handlers::Finished>>>>,
+        crate::fork::PerProcess<crate::sync::Mutex<Vec<Arc<crate::handlers::Finished>>>>,
 }
 
 impl Logging {

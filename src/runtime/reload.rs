@@ -13,8 +13,8 @@ use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use crate::sync::Mutex;
 use once_cell::sync::Lazy;
-use parking_lot::Mutex;
 
 use super::{Logging, Source};
 
