@@ -111,7 +111,8 @@ fn planted_backup_names_are_skipped_and_retention_still_holds() {
         as_other_user(
             dir.path(),
             "mkdir app.log.2 app.log.2.gz; printf 'theirs\\n' > app.log.3; \
-             printf 'x\\n' > app.log.1.gz.tmp; printf 'keep\\n' > app.log.notes.tmp",
+             printf 'x\\n' > app.log.1.gz.tmp; printf 'keep\\n' > app.log.notes.tmp; \
+             printf 'pending?\\n' > app.log.pending-000000000000000000000001-0000000001-00000001",
         );
         let h = build(dir.path(), &config("app.log", compress)).unwrap();
         for i in 0..200 {
@@ -133,6 +134,11 @@ fn planted_backup_names_are_skipped_and_retention_still_holds() {
             read(&d.join("app.log.1.gz.tmp")),
             "x\n",
             "another user's .tmp"
+        );
+        assert_eq!(
+            read(&d.join("app.log.pending-000000000000000000000001-0000000001-00000001")),
+            "pending?\n",
+            "another user's pending name"
         );
         // logconf's own backups: two, on the numbers the planted ones left free
         let mine: Vec<String> = files_containing(d, "app.log.")

@@ -305,7 +305,19 @@ pub fn retain(settings: &Settings, bound: usize) -> std::io::Result<usize> {
         Some(schedule) => super::backups::timed_oldest_first(&settings.path, schedule),
         None => super::backups::Numbered::read(&settings.path)?.oldest_first(&settings.path, keep),
     };
-    family.extend(pending);
+    // a planted pending name is not the log's (reported, left alone, not counted)
+    family.extend(
+        pending
+            .into_iter()
+            .filter(|p| match super::backups::occupant(p) {
+                super::backups::Occupant::Ours => true,
+                super::backups::Occupant::Foreign => {
+                    super::backups::report_foreign(p);
+                    false
+                }
+                super::backups::Occupant::Free => false,
+            }),
+    );
     let excess = family.len().saturating_sub(bound);
     for old in family.iter().take(excess) {
         super::backups::remove_ours(old)?;
