@@ -1,0 +1,254 @@
+//! Opening the files a log writes: the log file (never through another user's link,
+//! never another user's file in a directory others can write), its lock file, the
+//! backups compression reads; the `flock` that `lock = true` takes.
+
+use super::*;
+
+pub(super) fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
+/// The error for a file logconf will not touch, and why.
+pub(super) fn refused(path: &Path, why: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::PermissionDenied,
+        format!(
+            "refusing {}: it {why} (another user may have planted it)",
+            path.display()
+        ),
+    )
+}
+
+pub(super) fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Opens `path` for appending, creating it; truncates it first when `truncate`.
+///
+/// A symbolic link is followed only when it belongs to this process's user or to
+/// root; one of another user (planted in a shared directory such as /tmp) is refused,
+/// and when no link was found none is followed (`O_NOFOLLOW`), so one swapped in
+/// meanwhile is refused too.
+pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
+    open_append_with(path, truncate, false)
+}
+
+/// [`open_append`] for a log file: also readable when it is a regular file this user
+/// may read (so that a line a full disk cut short can be recognised and taken back),
+/// and whether it is. A FIFO, a terminal or a file the user may only write is opened
+/// for writing alone: reading a pipe it writes would keep it open when its reader
+/// leaves.
+pub(super) fn open_log_file(path: &Path, truncate: bool) -> std::io::Result<(File, bool)> {
+    let regular_or_new = std::fs::metadata(path).map_or(true, |m| m.is_file());
+    if regular_or_new {
+        match open_append_with(path, truncate, true) {
+            Ok(file) if file.metadata()?.is_file() => return Ok((file, true)),
+            Ok(_) => {} // swapped for something else meanwhile
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((open_append_with(path, truncate, false)?, false))
+}
+
+pub(super) fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    planted::check_parents(path)?;
+    let trusted_link = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            if m.uid() != effective_uid() && m.uid() != 0 {
+                return Err(refused(
+                    path,
+                    &format!("is a symbolic link of another user (uid {})", m.uid()),
+                ));
+            }
+            true
+        }
+        _ => false,
+    };
+    // a FIFO is opened with O_NONBLOCK: without a reader that fails at once instead of
+    // waiting, maybe forever, for one (in a logging call, for a file opened at its first
+    // record). Only a FIFO: on a regular file it would make an open that meets a lease
+    // (an NFS delegation, a Samba oplock) fail instead of waiting
+    use std::os::unix::fs::FileTypeExt as _;
+    let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+    let mut flags = if trusted_link { 0 } else { libc::O_NOFOLLOW };
+    if fifo {
+        flags |= libc::O_NONBLOCK;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options
+        .create(true)
+        .append(true)
+        .read(read)
+        .custom_flags(flags);
+    let file = options.open(path).map_err(|e| match e.raw_os_error() {
+        Some(libc::ELOOP) => refused(path, "became a symbolic link while it was being opened"),
+        Some(libc::ENXIO) => not_connected(path, e),
+        _ => e,
+    })?;
+    planted::check_owner(&file, path)?;
+    if fifo {
+        // once open, a FIFO is written as Python writes it, waiting when it is full
+        use std::os::fd::AsRawFd as _;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a descriptor this function owns; no pointer is passed.
+        let cleared = unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+        };
+        if !cleared {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    if truncate {
+        file.set_len(0)?;
+    }
+    Ok(file)
+}
+
+/// ENXIO from an open, said for what the path is: a FIFO nobody reads, or a socket
+/// (which a file handler cannot open at all).
+pub(super) fn not_connected(path: &Path, error: std::io::Error) -> std::io::Error {
+    use std::os::unix::fs::FileTypeExt as _;
+    let kind = std::fs::metadata(path).map(|m| m.file_type()).ok();
+    let why = match kind {
+        Some(k) if k.is_fifo() => "is a FIFO that no process reads: start its reader first",
+        Some(k) if k.is_socket() => {
+            "is a socket, which a file handler cannot open: use a `syslog` or `journald` handler, or `console` for the process's own output"
+        }
+        _ => return error,
+    };
+    std::io::Error::new(
+        std::io::ErrorKind::NotConnected,
+        format!("{} {why}", path.display()),
+    )
+}
+
+/// Opens for reading a file logconf made itself (a rotated or pending backup, a
+/// `.gz`), refusing anything else: a symbolic link, a FIFO or device, a file of
+/// another user. Compressing through a planted link would copy any file the process
+/// can read into a backup.
+pub fn open_own_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                refused(path, "is a symbolic link")
+            } else {
+                e
+            }
+        })?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(refused(path, "is not a regular file"));
+    }
+    let me = effective_uid();
+    if meta.uid() != me {
+        return Err(refused(
+            path,
+            &format!(
+                "belongs to uid {}, not to this process's user (uid {me})",
+                meta.uid()
+            ),
+        ));
+    }
+    Ok(file)
+}
+
+/// Renames `from` to `to`; nothing to do when `from` is gone (another process rolled
+/// it over first).
+pub(super) fn rename_if_present(from: &Path, to: impl AsRef<Path>) -> std::io::Result<()> {
+    match std::fs::rename(from, to) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// `NAME.lock`: the side file processes sharing `NAME` lock (`lock = true`).
+pub fn lock_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".lock")
+}
+
+/// The permission bits of an open file.
+pub(super) fn file_mode(file: &File) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    file.metadata()
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777)
+}
+
+/// Opens the new file after a rollover with the permissions of the one rolled over, as
+/// logrotate's `create` does (a 0600 log stays 0600, and so do its backups), but never
+/// more open than a file this process creates (see [`planted::no_more_open`]).
+pub(super) fn reopen_rolled(
+    path: &Path,
+    state: &mut State,
+    mode: Option<u32>,
+) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    open_into(path, state, false)?;
+    let mode = mode.map(planted::no_more_open);
+    if let (Some(mode), Some(file)) = (mode, state.file.as_ref()) {
+        if file_mode(file) != Some(mode) {
+            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn open_into(path: &Path, state: &mut State, truncate: bool) -> std::io::Result<()> {
+    let (file, readable) = open_log_file(path, truncate)?;
+    state.shared_appends = readable;
+    let meta = file.metadata()?;
+    state.size.store(meta.len(), Ordering::Relaxed);
+    state.identity = Some((meta.dev(), meta.ino()));
+    state.file = Some(file);
+    Ok(())
+}
+
+/// An exclusive `flock` on a file, released when dropped.
+pub struct FlockGuard(std::os::fd::RawFd);
+
+impl FlockGuard {
+    /// Waits for the lock (other processes hold it only while they write one line or
+    /// roll the file over).
+    pub fn exclusive(file: &File) -> std::io::Result<FlockGuard> {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        loop {
+            // SAFETY: `fd` is an open descriptor owned by `file`, which outlives the guard
+            // (the guard is dropped before the writer's state).
+            if unsafe { libc::flock(fd, libc::LOCK_EX) } == 0 {
+                return Ok(FlockGuard(fd));
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+}
+
+impl FlockGuard {
+    /// The lock if no other open file holds it now (never waits).
+    pub fn try_exclusive(file: &File) -> Option<FlockGuard> {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: as in `exclusive`.
+        (unsafe { libc::flock(fd, libc::LOCK_EX | libc::LOCK_NB) } == 0).then_some(FlockGuard(fd))
+    }
+}
+
+impl Drop for FlockGuard {
+    fn drop(&mut self) {
+        // SAFETY: unlocking a descriptor this guard locked; errors leave nothing to undo.
+        unsafe {
+            libc::flock(self.0, libc::LOCK_UN);
+        }
+    }
+}
