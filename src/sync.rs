@@ -16,7 +16,7 @@ use std::ops::{Deref, DerefMut};
 use std::sync::PoisonError;
 use std::time::Instant;
 
-pub use std::sync::atomic::AtomicU64;
+pub use std::sync::atomic::{AtomicBool, AtomicU64};
 pub use std::sync::{RwLockReadGuard, RwLockWriteGuard};
 
 /// How many times a waiting thread looks before it sleeps (a leader's write takes

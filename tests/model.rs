@@ -1,10 +1,13 @@
-//! Model checking of the real group commit (src/rotation/group.rs, compiled here as it
-//! is, against shuttle's primitives through this file's `sync` module): shuttle runs
-//! the threads one step at a time and tries their interleavings (random schedules,
-//! PCT schedules that find bugs of a given depth with a known probability, and the
-//! first schedules of the smallest case in depth-first order). In each, a leader writes alone, every line is written exactly once and in
-//! its thread's order, a call returns only once its own line is written (or with the
-//! error that cost it), and no thread waits for ever (shuttle reports a deadlock).
+//! Model checking of the real group commit (src/rotation/group.rs) and the queues'
+//! hand-over at a reload (src/handlers/handover.rs), compiled here as they are against
+//! shuttle's primitives through this file's `sync` module. Shuttle runs the threads one
+//! step at a time and tries their interleavings: random schedules, PCT schedules (which
+//! find a bug of a given depth with a known probability), and the first schedules of
+//! the smallest case in depth-first order. Group commit: a leader writes alone, every
+//! line is written once and in its thread's order, a call returns only once its own
+//! line is written (or with the error that cost it). Hand-over: a thread's records in
+//! the old queue reach the file before its records in the new one. Everywhere: no
+//! thread waits for ever (shuttle reports a deadlock).
 //!
 //! `LOGCONF_MODEL_ITERATIONS` sets the schedules per check (default 2,000; `.ci/run`
 //! runs 20,000).
@@ -15,7 +18,7 @@ use std::sync::Arc;
 /// What group.rs imports as `crate::sync`: shuttle's primitives behind parking_lot's
 /// shape.
 mod sync {
-    pub use shuttle::sync::atomic::AtomicU64;
+    pub use shuttle::sync::atomic::{AtomicBool, AtomicU64};
 
     /// A waiting thread looks twice, then sleeps (every look is a scheduling point).
     pub const SPINS: u32 = 2;
@@ -57,8 +60,27 @@ mod sync {
             guard.0 = Some(self.0.wait(held).unwrap_or_else(|e| e.into_inner()));
         }
 
+        /// In the model the deadline never passes (shuttle does not model time): a
+        /// wait ends only when notified.
+        pub fn wait_until<T>(
+            &self,
+            guard: &mut MutexGuard<'_, T>,
+            _deadline: std::time::Instant,
+        ) -> WaitTimeoutResult {
+            self.wait(guard);
+            WaitTimeoutResult
+        }
+
         pub fn notify_all(&self) {
             self.0.notify_all();
+        }
+    }
+
+    pub struct WaitTimeoutResult;
+
+    impl WaitTimeoutResult {
+        pub fn timed_out(&self) -> bool {
+            false
         }
     }
 }
@@ -66,6 +88,10 @@ mod sync {
 #[path = "../src/rotation/group.rs"]
 #[allow(dead_code)]
 mod group;
+
+#[path = "../src/handlers/handover.rs"]
+#[allow(dead_code)]
+mod handover;
 
 use group::{Batch, Group, Turn};
 
@@ -220,6 +246,85 @@ fn group_commit_depth_first_schedules_of_the_smallest_case() {
     shuttle::check_dfs(counting(&ran, 2, 1, false), Some(iterations() * 5));
     eprintln!(
         "model: depth-first, two threads: {} schedules",
+        ran.load(Ordering::Relaxed)
+    );
+}
+
+/// A reload in the middle of two threads' logging: each thread's records in the old
+/// configuration's queue (worker as `handlers::queue::work` runs it: write each record,
+/// then say it is finished once the queue is closed) reach the file before its records
+/// in the new queue, whose worker waits for the old one before its first record (the
+/// real `Finished` and `wait_for_all`).
+fn handover_scenario() {
+    use shuttle::sync::mpsc::channel;
+    let file = Arc::new(shuttle::sync::Mutex::new(Vec::<String>::new()));
+    let (old_tx, old_rx) = channel::<String>();
+    let (new_tx, new_rx) = channel::<String>();
+    let old_finished = Arc::new(handover::Finished::default());
+    let old_worker = {
+        let (file, finished) = (file.clone(), old_finished.clone());
+        shuttle::thread::spawn(move || {
+            while let Ok(r) = old_rx.recv() {
+                file.lock().unwrap().push(r);
+            }
+            finished.set();
+        })
+    };
+    let new_worker = {
+        let file = file.clone();
+        let after = vec![old_finished.clone()];
+        shuttle::thread::spawn(move || {
+            let mut after = Some(after);
+            while let Ok(r) = new_rx.recv() {
+                if let Some(old) = after.take() {
+                    handover::wait_for_all(old, None);
+                }
+                file.lock().unwrap().push(r);
+            }
+        })
+    };
+    let threads: Vec<_> = (0..2)
+        .map(|t| {
+            let (old_tx, new_tx) = (old_tx.clone(), new_tx.clone());
+            shuttle::thread::spawn(move || {
+                old_tx.send(format!("{t}:old")).unwrap();
+                drop(old_tx); // its call returns: it lets go of the old configuration
+                new_tx.send(format!("{t}:new")).unwrap();
+            })
+        })
+        .collect();
+    // the reload drops the old configuration (its queue closes once no call holds it)
+    drop(old_tx);
+    drop(new_tx);
+    for t in threads {
+        t.join().unwrap();
+    }
+    old_worker.join().unwrap();
+    new_worker.join().unwrap();
+    let lines = file.lock().unwrap().clone();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    for t in 0..2 {
+        let old = lines.iter().position(|l| *l == format!("{t}:old"));
+        let new = lines.iter().position(|l| *l == format!("{t}:new"));
+        assert!(old < new, "thread {t}: {lines:?}");
+    }
+}
+
+#[test]
+fn queue_hand_over_at_a_reload() {
+    let ran = Arc::new(AtomicUsize::new(0));
+    let counted = {
+        let ran = ran.clone();
+        move || {
+            ran.fetch_add(1, Ordering::Relaxed);
+            handover_scenario();
+        }
+    };
+    shuttle::check_random(counted.clone(), iterations());
+    shuttle::check_pct(counted.clone(), iterations(), 3);
+    shuttle::check_dfs(counted, Some(iterations() * 5));
+    eprintln!(
+        "model: queue hand-over: {} schedules",
         ran.load(Ordering::Relaxed)
     );
 }

@@ -23,6 +23,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::sync::{Condvar, Mutex};
+
+use super::handover::{wait_for_all, Finished};
 use serde::Deserialize;
 
 use super::{Handler, HandlerClass, HandlerCommon, Output, PlanContext};
@@ -152,56 +154,6 @@ impl Progress {
     }
 }
 
-/// Set when a queue's worker has written its last record (its queue closed, which
-/// happens when the configuration it belongs to is dropped): after a reload, the new
-/// configuration's queues may write from then on.
-#[derive(Default)]
-pub struct Finished {
-    set: std::sync::atomic::AtomicBool,
-    /// Taken to wait for `set`, and to wake the waiters.
-    lock: Mutex<()>,
-    changed: Condvar,
-}
-
-impl Finished {
-    /// True once set.
-    pub fn is_set(&self) -> bool {
-        self.set.load(Ordering::Acquire)
-    }
-
-    fn set(&self) {
-        if self.set.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let _held = self.lock.lock();
-        self.changed.notify_all();
-    }
-
-    /// Waits until set, or until `deadline`.
-    fn wait_until(&self, deadline: Instant) {
-        let mut held = self.lock.lock();
-        // set before the lock is taken to wake: read under the lock, no wake-up is missed
-        while !self.is_set() {
-            if self.changed.wait_until(&mut held, deadline).timed_out() {
-                return;
-            }
-        }
-    }
-}
-
-/// Waits until every one of `queues` has written its last record, at most
-/// [`HANDOVER_LIMIT`] from now in all (or until `deadline`, if sooner).
-fn wait_for_all(queues: Vec<Arc<Finished>>, deadline: Option<Instant>) {
-    let limit = Instant::now() + HANDOVER_LIMIT;
-    let deadline = deadline.map_or(limit, |d| d.min(limit));
-    for f in queues {
-        f.wait_until(deadline);
-    }
-}
-
-/// The longest a new worker waits for the queues of the configuration it replaced.
-pub const HANDOVER_LIMIT: Duration = Duration::from_secs(2);
-
 /// The queue and its worker.
 pub struct QueueSink {
     /// The channel and its worker, of this process: a forked child starts its own at
@@ -229,7 +181,7 @@ struct Lane {
     /// Set when the worker has stopped.
     finished: Arc<Finished>,
     /// The workers of the configuration this one replaced: this worker writes nothing
-    /// before they have stopped (at most [`HANDOVER_LIMIT`]), so that a thread's
+    /// before they have stopped (at most [`HANDOVER_LIMIT`](super::handover::HANDOVER_LIMIT)), so that a thread's
     /// records still in an old queue are written before its later ones.
     after: Arc<Mutex<Vec<Arc<Finished>>>>,
     /// What a child needs to start the worker again.
@@ -442,7 +394,7 @@ impl QueueSink {
 
     /// Before a reload switches to the configuration of this queue: its worker writes
     /// nothing before the old configuration's queues (`old`) have written their last
-    /// record (at most [`HANDOVER_LIMIT`]).
+    /// record (at most [`HANDOVER_LIMIT`](super::handover::HANDOVER_LIMIT)).
     pub fn start_after(&self, old: Vec<Arc<Finished>>) {
         self.lane.get().after.lock().extend(old);
     }
