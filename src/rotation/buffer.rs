@@ -20,6 +20,7 @@ use crate::sync::Mutex;
 use once_cell::sync::Lazy;
 
 use super::lock_order;
+use super::retire::{one_line, Ownership};
 use super::{size_rolls, FileWriter, Policy, State};
 use crate::clock;
 use crate::config::values::Level;
@@ -241,9 +242,15 @@ impl FileWriter {
     pub(super) fn flush_buffer(&self) -> std::io::Result<()> {
         let _buffer_held = self.held(lock_order::Kind::Buffer);
         let mut buf = hold(&self.core().buffer);
-        let _state_held = self.held(lock_order::Kind::State);
-        let mut state = self.core().state.write();
-        self.write_held(&mut state, &mut buf)
+        match self.own() {
+            Ownership::Mine(mut state) => self.write_held(&mut state, &mut buf),
+            // retired: `retire` wrote what the buffer held, and nothing was added since
+            Ownership::HandedOn(next) => {
+                let (bytes, ends) = buf.take();
+                drop(buf);
+                one_line(next.write_many(&bytes, &ends))
+            }
+        }
     }
 
     /// Writes what the buffer holds (whole lines; what cannot be written is dropped,
@@ -315,9 +322,10 @@ impl FileWriter {
         let bytes = std::mem::take(&mut buf.bytes);
         let ends = std::mem::take(&mut buf.ends);
         if !bytes.is_empty() {
-            let _state_held = self.held(lock_order::Kind::State);
-            let mut state = self.core().state.write();
-            let _ = self.write_records(&mut state, &bytes, &ends);
+            let _ = match self.own() {
+                Ownership::Mine(mut state) => self.write_records(&mut state, &bytes, &ends),
+                Ownership::HandedOn(next) => next.write_many(&bytes, &ends),
+            };
         }
     }
 }

@@ -83,8 +83,9 @@ impl FileWriter {
         }
         drop(state);
         drop(shared_held);
-        let _state_held = self.held(lock_order::Kind::State);
-        let mut state = self.core().state.write();
-        Some(self.write_exclusive(&mut state, line))
+        Some(match self.own() {
+            Ownership::Mine(mut state) => self.write_exclusive(&mut state, line),
+            Ownership::HandedOn(next) => one_line(next.write_many(line, &[line.len()])),
+        })
     }
 }

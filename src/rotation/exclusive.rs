@@ -53,10 +53,11 @@ impl FileWriter {
         bytes: &[u8],
         ends: &[usize],
     ) -> (usize, Option<std::io::Error>) {
-        // retired while this thread waited for the file: the new writer writes it
-        if let Some(next) = self.successor() {
-            return next.write_many(bytes, ends);
-        }
+        // who writes was decided where the state was taken (`own`), or by `retire`
+        debug_assert!(
+            self.successor().is_none(),
+            "records written by a retired writer"
+        );
         self.take_back_cuts(state);
         // with `lock`, the other processes wait while this one looks, rolls and writes
         let _shared = if self.settings.lock {

@@ -43,6 +43,7 @@ use crate::config::values::Level;
 use crate::fork::{PerProcess, Renew};
 use open::*;
 pub use open::{lock_path, open_append, open_own_file, FlockGuard};
+use retire::{one_line, Ownership};
 use rollover::*;
 use timed::Schedule;
 
@@ -513,12 +514,20 @@ impl FileWriter {
         match self.core().group.submit(line) {
             group::Turn::Written(result) => result,
             group::Turn::Lead => {
-                let _state_held = self.held(lock_order::Kind::State);
-                let mut state = self.core().state.write();
-                let mine = self.write_exclusive(&mut state, line);
+                let mut owner = self.own();
+                let mine = match &mut owner {
+                    Ownership::Mine(state) => self.write_exclusive(state, line),
+                    Ownership::HandedOn(next) => one_line(next.write_many(line, &[line.len()])),
+                };
+                // the lines that queued meanwhile go where this one went
                 let mut batch = group::Batch::default();
                 while self.core().group.take(&mut batch) {
-                    let (ok, error) = self.write_records(&mut state, &batch.bytes, &batch.ends);
+                    let (ok, error) = match &mut owner {
+                        Ownership::Mine(state) => {
+                            self.write_records(state, &batch.bytes, &batch.ends)
+                        }
+                        Ownership::HandedOn(next) => next.write_many(&batch.bytes, &batch.ends),
+                    };
                     self.core().group.finish(&batch, ok, error.as_ref());
                 }
                 mine
@@ -543,8 +552,13 @@ impl FileWriter {
             .buffering
             .as_ref()
             .map(|_| buffer::hold(&self.core().buffer));
-        let _state_held = self.held(lock_order::Kind::State);
-        let mut state = self.core().state.write();
+        let mut state = match self.own() {
+            Ownership::Mine(state) => state,
+            Ownership::HandedOn(next) => {
+                drop(buf);
+                return next.write_many(bytes, ends);
+            }
+        };
         if let Some(buf) = buf.as_mut() {
             if let Err(e) = self.write_held(&mut state, buf) {
                 return (0, Some(e));

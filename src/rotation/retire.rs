@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::buffer::hold;
 use super::lock_order;
-use super::{normalize, FileWriter, REGISTRY};
+use super::{normalize, FileWriter, State, REGISTRY};
 use crate::fork::PerProcess;
 
 impl FileWriter {
@@ -106,6 +106,21 @@ impl FileWriter {
         self.retired.load(Ordering::Acquire)
     }
 
+    /// The one place that decides which writer writes a record now: this writer's
+    /// state held exclusively, or the writer it was retired in favour of. `retire`
+    /// marks a writer retired with its buffer and state held, so the answer given with
+    /// the state held stands as long as the hold: every exclusive write goes through
+    /// here (the concurrent path looks at `is_retired` under its shared hold, the
+    /// buffered path under the buffer).
+    pub(super) fn own(&self) -> Ownership<'_> {
+        let held = self.held(lock_order::Kind::State);
+        let state = self.core().state.write();
+        match self.successor() {
+            Some(next) => Ownership::HandedOn(next),
+            None => Ownership::Mine(Owned { state, _held: held }),
+        }
+    }
+
     /// For a retired writer: the writer it hands its records to, if any.
     pub(super) fn successor(&self) -> Option<Arc<FileWriter>> {
         if !self.is_retired() {
@@ -135,4 +150,36 @@ impl FileWriter {
         drop(registry);
         others
     }
+}
+
+/// Who writes a record now (see [`FileWriter::own`]).
+pub(super) enum Ownership<'a> {
+    /// This writer, with its state held exclusively.
+    Mine(Owned<'a>),
+    /// The writer this one was retired in favour of.
+    HandedOn(Arc<FileWriter>),
+}
+
+/// A writer's state, held exclusively by the writer that owns the file.
+pub(super) struct Owned<'a> {
+    state: crate::sync::RwLockWriteGuard<'a, State>,
+    _held: lock_order::Held,
+}
+
+impl std::ops::Deref for Owned<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl std::ops::DerefMut for Owned<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
+/// One line's result from a `write_many` of that line alone.
+pub(super) fn one_line((_, error): (usize, Option<std::io::Error>)) -> std::io::Result<()> {
+    error.map_or(Ok(()), Err)
 }
