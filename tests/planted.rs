@@ -237,3 +237,95 @@ fn files_made_at_a_rollover_are_never_more_open_than_the_umask() {
         "no rollover happened"
     );
 }
+
+#[test]
+fn lock_files_are_the_users_own_and_a_locked_directory_does_not_stop_logging() {
+    if !can_act_as_another_user("lock files") {
+        return;
+    }
+    // `lock = true`: NAME.lock and NAME.compress.lock are 0600, so another user cannot
+    // even open them to hold their lock for ever
+    let dir = shared_dir();
+    let d = dir.path();
+    let h = build(d, &config("app.log", "compress = \"gzip\"\nlock = true\n")).unwrap();
+    for i in 0..50 {
+        log(
+            &h,
+            "app",
+            Level::INFO,
+            &format!("record {i:03} ........................"),
+        );
+    }
+    h.flush();
+    for name in ["app.log.lock", "app.log.compress.lock"] {
+        let mode = std::fs::metadata(d.join(name)).unwrap().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{name}");
+    }
+    let status = std::process::Command::new("setpriv")
+        .args([
+            &format!("--reuid={OTHER}"),
+            &format!("--regid={OTHER}"),
+            "--clear-groups",
+            "sh",
+            "-c",
+            "exec 3< app.log.lock",
+        ])
+        .current_dir(d)
+        .status()
+        .unwrap();
+    assert!(!status.success(), "another user opened app.log.lock");
+    drop(h);
+
+    // without `lock`, the compressor takes the directory's own lock, which any user
+    // who can read the directory can hold: logging and flushing still end
+    let dir = shared_dir();
+    let d = dir.path().to_path_buf();
+    let mut holder = std::process::Command::new("setpriv")
+        .args([
+            &format!("--reuid={OTHER}"),
+            &format!("--regid={OTHER}"),
+            "--clear-groups",
+            "flock",
+            d.to_str().unwrap(),
+            "sleep",
+            "60",
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300)); // it holds the lock
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker_dir = d.clone();
+    std::thread::spawn(move || {
+        let h = build(&worker_dir, &config("app.log", "compress = \"gzip\"\n")).unwrap();
+        for i in 0..200 {
+            log(
+                &h,
+                "app",
+                Level::INFO,
+                &format!("record {i:03} ........................"),
+            );
+        }
+        h.flush();
+        let _ = tx.send(());
+    });
+    // the compressor gives up after FAMILY_LOCK_LIMIT (10 s) a round; the flush waits
+    // for it, never for the holder
+    let ended = rx.recv_timeout(std::time::Duration::from_secs(50));
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert!(
+        ended.is_ok(),
+        "logging or its flush waited for another user's lock"
+    );
+    // the newest records are kept (retention may have let the oldest go)
+    let mut text = String::new();
+    for name in files_containing(&d, "app.log") {
+        let path = d.join(&name);
+        if name.ends_with(".gz") {
+            text.push_str(&gunzip(&path));
+        } else if !name.ends_with(".tmp") {
+            text.push_str(&read(&path));
+        }
+    }
+    assert!(text.contains("record 199 ........................"));
+}

@@ -14,6 +14,7 @@
 //! exists means only step 2 was missing. Uncompressed backups left by a run without
 //! `compress` are compressed in place at the next start.
 
+use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -106,10 +107,29 @@ pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
             // the same failure again and again (a full disk) is said once, until
             // compression works again or fails otherwise
             let mut last_failure: Option<String> = None;
+            // a log whose family lock another process held past FAMILY_LOCK_LIMIT: its
+            // next jobs are skipped until then (each would wait as long again; the
+            // files wait for the next round, and retention is held by the rollovers)
+            let mut held_elsewhere: HashMap<PathBuf, Instant> = HashMap::new();
             for job in rx {
+                if held_elsewhere
+                    .get(&job.settings.path)
+                    .is_some_and(|until| Instant::now() < *until)
+                {
+                    job.pending.done();
+                    continue;
+                }
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     process(&job.settings)
                 }));
+                if let Ok(Err(e)) = &result {
+                    if e.kind() == std::io::ErrorKind::TimedOut {
+                        held_elsewhere.insert(
+                            job.settings.path.clone(),
+                            Instant::now() + FAMILY_LOCK_LIMIT,
+                        );
+                    }
+                }
                 let failure = match result {
                     Ok(Ok(())) => None,
                     Ok(Err(e)) => Some(format!(
@@ -227,6 +247,10 @@ fn gzip_to_tmp(src: &Path, level: u32) -> std::io::Result<PathBuf> {
     }
 }
 
+/// The longest the compressor waits for a log's [`FamilyLock`] before it gives up
+/// this round (said once; the next rollover tries again).
+pub const FAMILY_LOCK_LIMIT: Duration = Duration::from_secs(10);
+
 /// The lock under which a log's backups are shifted, renamed and deleted: by the
 /// compressor when it puts a finished archive in place, and by a rollover that holds
 /// the backlog (see `FileWriter::hold_backlog`). `NAME.compress.lock` with
@@ -242,16 +266,17 @@ pub struct FamilyLock {
 impl FamilyLock {
     fn open(settings: &Settings) -> std::io::Result<std::fs::File> {
         if settings.lock {
-            super::open_append(&with_suffix(&settings.path, ".compress.lock"), false)
+            super::open::open_lock_file(&with_suffix(&settings.path, ".compress.lock"))
         } else {
             std::fs::File::open(settings.dir())
         }
     }
 
-    /// Waits for the lock.
+    /// Waits for the lock, at most [`FAMILY_LOCK_LIMIT`]: a directory can be locked by
+    /// any user who can read it, and the compressor must not wait for one for ever.
     pub fn acquire(settings: &Settings) -> std::io::Result<FamilyLock> {
         let file = FamilyLock::open(settings)?;
-        let guard = super::FlockGuard::exclusive(&file)?;
+        let guard = super::FlockGuard::exclusive_within(&file, FAMILY_LOCK_LIMIT)?;
         Ok(FamilyLock {
             _guard: guard,
             _file: file,
@@ -277,6 +302,9 @@ fn process(settings: &Settings) -> std::io::Result<()> {
         return Ok(()); // the log directory was removed: nothing left to compress
     }
     let result = compress_all(settings);
+    if matches!(&result, Err(e) if e.kind() == std::io::ErrorKind::TimedOut) {
+        return result;
+    }
     let keep = settings.backup_count() as usize;
     let retained = FamilyLock::acquire(settings).and_then(|_family| retain(settings, keep));
     result.and(retained.map(|_| ()))

@@ -177,7 +177,7 @@ impl FileWriter {
     /// Takes the advisory lock on `NAME.lock`, opening it the first time.
     pub(super) fn lock_shared_file(&self, state: &mut State) -> std::io::Result<FlockGuard> {
         if state.lock_file.is_none() {
-            state.lock_file = Some(open_append(&lock_path(&self.settings.path), false)?);
+            state.lock_file = Some(open_lock_file(&lock_path(&self.settings.path))?);
         }
         let file = state
             .lock_file

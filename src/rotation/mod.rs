@@ -42,7 +42,7 @@ use crate::clock;
 use crate::config::values::Level;
 use crate::fork::{PerProcess, Renew};
 use open::*;
-pub use open::{lock_path, open_append, open_own_file, FlockGuard};
+pub use open::{lock_path, open_own_file, FlockGuard};
 use retire::{one_line, Ownership};
 use rollover::*;
 use timed::Schedule;

@@ -2,6 +2,7 @@
 //! never another user's file in a directory others can write), its lock file, the
 //! backups compression reads; the `flock` that `lock = true` takes.
 
+use super::planted::{check_owner, check_parents};
 use super::*;
 
 pub(super) fn is_regular(path: &Path) -> bool {
@@ -24,16 +25,6 @@ pub(super) fn effective_uid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-/// Opens `path` for appending, creating it; truncates it first when `truncate`.
-///
-/// A symbolic link is followed only when it belongs to this process's user or to
-/// root; one of another user (planted in a shared directory such as /tmp) is refused,
-/// and when no link was found none is followed (`O_NOFOLLOW`), so one swapped in
-/// meanwhile is refused too.
-pub fn open_append(path: &Path, truncate: bool) -> std::io::Result<File> {
-    open_append_with(path, truncate, false)
-}
-
 /// [`open_append`] for a log file: also readable when it is a regular file this user
 /// may read (so that a line a full disk cut short can be recognised and taken back),
 /// and whether it is. A FIFO, a terminal or a file the user may only write is opened
@@ -52,6 +43,15 @@ pub(super) fn open_log_file(path: &Path, truncate: bool) -> std::io::Result<(Fil
     Ok((open_append_with(path, truncate, false)?, false))
 }
 
+/// Opens `path` for appending (and reading when `read`), creating it; truncates it
+/// first when `truncate`.
+///
+/// A symbolic link is followed only when it belongs to this process's user or to
+/// root; one of another user (planted in a shared directory such as /tmp) is refused,
+/// and when no link was found none is followed (`O_NOFOLLOW`), so one swapped in
+/// meanwhile is refused too. The parent directories are looked at the same way, and an
+/// existing file of another user in a directory others can write is refused (see
+/// [`super::planted`]).
 pub(super) fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     planted::check_parents(path)?;
@@ -214,6 +214,30 @@ pub(super) fn open_into(path: &Path, state: &mut State, truncate: bool) -> std::
 /// An exclusive `flock` on a file, released when dropped.
 pub struct FlockGuard(std::os::fd::RawFd);
 
+/// Opens (creating) a lock file: `NAME.lock`, `NAME.compress.lock`. Mode 0600, so no
+/// other user can open it and hold its `flock` for ever; one made more open by an
+/// earlier version is narrowed. Never another user's, nor through a link (see [`open_append_with`]).
+pub fn open_lock_file(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    check_parents(path)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => refused(path, "is a symbolic link"),
+            _ => e,
+        })?;
+    check_owner(&file, path)?;
+    let meta = file.metadata()?;
+    if meta.uid() == effective_uid() && meta.permissions().mode() & 0o077 != 0 {
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}
+
 impl FlockGuard {
     /// Waits for the lock (other processes hold it only while they write one line or
     /// roll the file over).
@@ -235,6 +259,32 @@ impl FlockGuard {
 }
 
 impl FlockGuard {
+    /// Waits for the lock at most `limit` (a `TimedOut` error then): for a lock that a
+    /// process of another user can take too (a directory).
+    pub fn exclusive_within(
+        file: &File,
+        limit: std::time::Duration,
+    ) -> std::io::Result<FlockGuard> {
+        let deadline = std::time::Instant::now() + limit;
+        let mut pause = std::time::Duration::from_micros(100);
+        loop {
+            if let Some(guard) = FlockGuard::try_exclusive(file) {
+                return Ok(guard);
+            }
+            if std::time::Instant::now() >= deadline {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "its lock was held by another process for {} s",
+                        limit.as_secs()
+                    ),
+                ));
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// The lock if no other open file holds it now (never waits).
     pub fn try_exclusive(file: &File) -> Option<FlockGuard> {
         use std::os::fd::AsRawFd;
