@@ -329,3 +329,24 @@ fn lock_files_are_the_users_own_and_a_locked_directory_does_not_stop_logging() {
     }
     assert!(text.contains("record 199 ........................"));
 }
+
+#[test]
+fn links_of_the_processs_own_user_among_the_parents_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("real/logs")).unwrap();
+    // an absolute link, a relative one, and `..` through them
+    std::os::unix::fs::symlink(d.join("real"), d.join("abs")).unwrap();
+    std::os::unix::fs::symlink("real/logs", d.join("rel")).unwrap();
+    for (i, filename) in ["abs/logs/a.log", "rel/b.log", "rel/../logs/c.log"]
+        .iter()
+        .enumerate()
+    {
+        let h = build(d, &config(filename, "")).unwrap();
+        log(&h, "app", Level::INFO, &format!("through link {i}"));
+        h.flush();
+    }
+    assert_eq!(read(&d.join("real/logs/a.log")), "through link 0\n");
+    assert_eq!(read(&d.join("real/logs/b.log")), "through link 1\n");
+    assert_eq!(read(&d.join("real/logs/c.log")), "through link 2\n");
+}

@@ -2,7 +2,7 @@
 //! never another user's file in a directory others can write), its lock file, the
 //! backups compression reads; the `flock` that `lock = true` takes.
 
-use super::planted::{check_owner, check_parents};
+use super::planted::check_owner;
 use super::*;
 
 pub(super) fn is_regular(path: &Path) -> bool {
@@ -53,14 +53,13 @@ pub(super) fn open_log_file(path: &Path, truncate: bool) -> std::io::Result<(Fil
 /// existing file of another user in a directory others can write is refused (see
 /// [`super::planted`]).
 pub(super) fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    planted::check_parents(path)?;
-    let trusted_link = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            if m.uid() != effective_uid() && m.uid() != 0 {
+    let (dir, name) = planted::open_parent(path)?;
+    let trusted_link = match planted::stat_in(&dir, &name, false) {
+        Some(st) if st.st_mode & libc::S_IFMT == libc::S_IFLNK => {
+            if st.st_uid != effective_uid() && st.st_uid != 0 {
                 return Err(refused(
                     path,
-                    &format!("is a symbolic link of another user (uid {})", m.uid()),
+                    &format!("is a symbolic link of another user (uid {})", st.st_uid),
                 ));
             }
             true
@@ -71,19 +70,17 @@ pub(super) fn open_append_with(path: &Path, truncate: bool, read: bool) -> std::
     // waiting, maybe forever, for one (in a logging call, for a file opened at its first
     // record). Only a FIFO: on a regular file it would make an open that meets a lease
     // (an NFS delegation, a Samba oplock) fail instead of waiting
-    use std::os::unix::fs::FileTypeExt as _;
-    let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
-    let mut flags = if trusted_link { 0 } else { libc::O_NOFOLLOW };
+    let fifo = planted::stat_in(&dir, &name, true)
+        .is_some_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFIFO);
+    let mut flags = libc::O_CREAT | libc::O_APPEND;
+    flags |= if read { libc::O_RDWR } else { libc::O_WRONLY };
+    if !trusted_link {
+        flags |= libc::O_NOFOLLOW;
+    }
     if fifo {
         flags |= libc::O_NONBLOCK;
     }
-    let mut options = std::fs::OpenOptions::new();
-    options
-        .create(true)
-        .append(true)
-        .read(read)
-        .custom_flags(flags);
-    let file = options.open(path).map_err(|e| match e.raw_os_error() {
+    let file = planted::open_in(&dir, &name, flags, 0o666).map_err(|e| match e.raw_os_error() {
         Some(libc::ELOOP) => refused(path, "became a symbolic link while it was being opened"),
         Some(libc::ENXIO) => not_connected(path, e),
         _ => e,
@@ -218,18 +215,13 @@ pub struct FlockGuard(std::os::fd::RawFd);
 /// other user can open it and hold its `flock` for ever; one made more open by an
 /// earlier version is narrowed. Never another user's, nor through a link (see [`open_append_with`]).
 pub fn open_lock_file(path: &Path) -> std::io::Result<File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    check_parents(path)?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => refused(path, "is a symbolic link"),
-            _ => e,
-        })?;
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, name) = planted::open_parent(path)?;
+    let flags = libc::O_CREAT | libc::O_APPEND | libc::O_WRONLY | libc::O_NOFOLLOW;
+    let file = planted::open_in(&dir, &name, flags, 0o600).map_err(|e| match e.raw_os_error() {
+        Some(libc::ELOOP) => refused(path, "is a symbolic link"),
+        _ => e,
+    })?;
     check_owner(&file, path)?;
     let meta = file.metadata()?;
     if meta.uid() == effective_uid() && meta.permissions().mode() & 0o077 != 0 {
