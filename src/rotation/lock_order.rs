@@ -1,7 +1,7 @@
 //! The order in which the write core takes its locks, checked in debug builds: a
 //! thread that takes one out of order stops the process at once (with a backtrace),
 //! in any test, instead of deadlocking one day under load. Release builds compile the
-//! checks away.
+//! checks away, and so does the model checker's build (its threads share one thread-local).
 //!
 //! Per writer, outer to inner: its buffer (`Core::buffer`), its state (`Core::state`,
 //! shared or exclusive), then the leaves (`successor`, `cuts`, `spare`, the group
@@ -12,7 +12,7 @@
 //! writers, then the registry of buffered writers; a writer's locks are never held
 //! while one of them is taken.
 
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, not(shuttle)))]
 use std::cell::RefCell;
 
 /// A lock of the write core, outer to inner.
@@ -38,7 +38,7 @@ impl Kind {
     }
 }
 
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, not(shuttle)))]
 thread_local! {
     /// The locks this thread holds: kind and writer (0 for process-wide ones).
     static HELD: RefCell<Vec<(Kind, usize)>> = const { RefCell::new(Vec::new()) };
@@ -48,7 +48,7 @@ thread_local! {
 /// dropped after it).
 #[must_use]
 pub struct Held {
-    #[cfg(debug_assertions)]
+    #[cfg(all(debug_assertions, not(shuttle)))]
     entry: (Kind, usize),
 }
 
@@ -56,7 +56,7 @@ pub struct Held {
 /// keeps the order, and marks it held.
 #[inline]
 pub fn enter(kind: Kind, writer: usize) -> Held {
-    #[cfg(debug_assertions)]
+    #[cfg(all(debug_assertions, not(shuttle)))]
     {
         HELD.with(|held| {
             let mut held = held.borrow_mut();
@@ -86,14 +86,14 @@ pub fn enter(kind: Kind, writer: usize) -> Held {
             entry: (kind, writer),
         }
     }
-    #[cfg(not(debug_assertions))]
+    #[cfg(not(all(debug_assertions, not(shuttle))))]
     {
         let _ = (kind, writer);
         Held {}
     }
 }
 
-#[cfg(debug_assertions)]
+#[cfg(all(debug_assertions, not(shuttle)))]
 impl Drop for Held {
     fn drop(&mut self) {
         HELD.with(|held| {
@@ -105,7 +105,7 @@ impl Drop for Held {
     }
 }
 
-#[cfg(all(test, debug_assertions))]
+#[cfg(all(test, debug_assertions, not(shuttle)))]
 mod tests {
     use super::*;
 

@@ -213,7 +213,7 @@ struct Core {
     state: RwLock<State>,
     /// With `buffer`: the records held in memory. Taken before `state`, which a record
     /// needs only when the buffer is written (see [`buffer`]).
-    buffer: std::sync::Mutex<buffer::Buffer>,
+    buffer: Mutex<buffer::Buffer>,
     /// A write failed and no exclusive write has succeeded since: every line takes the
     /// exclusive path, where a line cut short is taken back before the next one.
     failing: std::sync::atomic::AtomicBool,
@@ -239,7 +239,7 @@ impl Core {
     fn new(settings: Arc<Settings>, state: State) -> Core {
         Core {
             settings,
-            buffer: std::sync::Mutex::new(buffer::Buffer::new(&state)),
+            buffer: Mutex::new(buffer::Buffer::new(&state)),
             state: RwLock::new(state),
             failing: std::sync::atomic::AtomicBool::new(false),
             roll_failing: std::sync::atomic::AtomicBool::new(false),
