@@ -242,3 +242,40 @@ fn local_time_names_and_gzip_backups() {
         "retention counts compressed backups"
     );
 }
+
+#[test]
+fn a_directory_full_of_taken_names_ends_no_rollover_and_loses_nothing() {
+    let _lock = CLOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let _reset = Reset;
+    let dir = tempfile::tempdir().unwrap();
+    set("2024-01-20T10:30:00Z");
+    // the first hour's backup name and every name logconf would try after it
+    std::fs::write(dir.path().join("app.log.2024-01-20_10.gz"), "not ours\n").unwrap();
+    for n in 1..=10_000 {
+        std::fs::write(dir.path().join(format!("app.log.2024-01-20_10.{n}.gz")), "").unwrap();
+    }
+    let h = build(dir.path(), &config("when = \"H\"\ncompress = \"gzip\"")).unwrap();
+    log(&h, "app", Level::INFO, "first hour");
+    set("2024-01-20T11:30:00Z");
+    log(&h, "app", Level::INFO, "second hour");
+    h.flush();
+    // the first hour's records wait, uncompressed, for a free name; nothing was
+    // renamed over the planted names
+    let mut text = read(&dir.path().join("app.log"));
+    for name in files_containing(dir.path(), "pending") {
+        text.push_str(&read(&dir.path().join(name)));
+    }
+    assert!(
+        text.contains("first hour") && text.contains("second hour"),
+        "{text:?}"
+    );
+    assert_eq!(
+        read(&dir.path().join("app.log.2024-01-20_10.gz")),
+        "not ours\n"
+    );
+    let planted = files_containing(dir.path(), "_10.")
+        .into_iter()
+        .filter(|n| n.ends_with(".gz"))
+        .count();
+    assert_eq!(planted, 10_001);
+}

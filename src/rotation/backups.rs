@@ -289,6 +289,9 @@ pub fn timed_key(schedule: &Schedule, base: &str, name: &str) -> Option<TimedKey
     })
 }
 
+/// How many taken names a timed backup tries (`NAME.SUFFIX.1` … this) before giving up.
+pub const MOST_TAKEN: u32 = 10_000;
+
 /// `NAME.SUFFIX` when neither it nor `NAME.SUFFIX.gz` exists, else the first free
 /// `NAME.SUFFIX.N` (N from 1).
 pub fn free_timed_name(path: &Path, suffix: &str) -> PathBuf {
@@ -300,7 +303,9 @@ pub fn free_timed_name(path: &Path, suffix: &str) -> PathBuf {
     if !taken(&plain) {
         return plain;
     }
-    (1..=u32::MAX)
+    // bounded: a directory filled with planted names must not make a rollover endless
+    // (then the plain name is tried, the rename fails, and records go on into the file)
+    (1..=MOST_TAKEN)
         .map(|n| with_suffix(path, &format!(".{suffix}.{n}")))
         .find(|p| !taken(p))
         .unwrap_or(plain)

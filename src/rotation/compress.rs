@@ -469,7 +469,7 @@ fn put_in_place(settings: &Settings, p: &Path, tmp: &Path) -> std::io::Result<bo
             let cut = pname
                 .rfind(&format!(".{PENDING_MARK}"))
                 .unwrap_or(pname.len());
-            timed_target(&dir, &pname[..cut], &pname)
+            timed_target(&dir, &pname[..cut], &pname)?
         }
     };
     let placed = match target {
@@ -488,9 +488,10 @@ fn put_in_place(settings: &Settings, p: &Path, tmp: &Path) -> std::io::Result<bo
 
 /// Where the pending file `pname` (rolled over as `stem`, `NAME.SUFFIX`) is
 /// compressed to: `stem.gz`, or `stem.N.gz` when that name (compressed or not) is
-/// taken; None when one of them already holds this pending file.
-fn timed_target(dir: &Path, stem: &str, pname: &str) -> Option<PathBuf> {
-    for n in 0..=u32::MAX {
+/// taken; None when one of them already holds this pending file; an error when
+/// [`super::backups::MOST_TAKEN`] names are taken.
+fn timed_target(dir: &Path, stem: &str, pname: &str) -> std::io::Result<Option<PathBuf>> {
+    for n in 0..=super::backups::MOST_TAKEN {
         let name = if n == 0 {
             stem.to_string()
         } else {
@@ -499,15 +500,22 @@ fn timed_target(dir: &Path, stem: &str, pname: &str) -> Option<PathBuf> {
         let gz = dir.join(format!("{name}.gz"));
         if std::fs::symlink_metadata(&gz).is_ok() {
             if gz_source_name(&gz).as_deref() == Some(pname) {
-                return None;
+                return Ok(None);
             }
             continue;
         }
         if std::fs::symlink_metadata(dir.join(&name)).is_err() {
-            return Some(gz);
+            return Ok(Some(gz));
         }
     }
-    None
+    // the pending file stays, and is tried again at the next rollover
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!(
+            "{stem}.gz and {} more names after it are taken",
+            super::backups::MOST_TAKEN
+        ),
+    ))
 }
 
 /// A file waiting for compression: `BASE.[SUFFIX.]pending-…`.
