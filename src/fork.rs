@@ -160,6 +160,17 @@ impl<T: Renew> PerProcess<T> {
         {
             std::thread::yield_now();
         }
+        // released however the renewal ends (a panic in `renew` included: the other
+        // threads must not wait for it for ever)
+        struct Release(bool);
+        impl Drop for Release {
+            fn drop(&mut self) {
+                if self.0 {
+                    RENEWER.store(0, Ordering::Release);
+                }
+            }
+        }
+        let _release = Release(!nested);
         let now = epoch();
         if self.made_in.load(Ordering::Acquire) != now {
             // SAFETY: see the `Sync` impl. The inherited value is read, then overwritten
@@ -170,9 +181,6 @@ impl<T: Renew> PerProcess<T> {
                 std::ptr::write(self.value.get(), ManuallyDrop::new(fresh));
             }
             self.made_in.store(now, Ordering::Release);
-        }
-        if !nested {
-            RENEWER.store(0, Ordering::Release);
         }
     }
 }
@@ -242,7 +250,15 @@ struct Kept<T>(crate::sync::Mutex<T>);
 
 impl<T: Clone> Renew for Kept<T> {
     fn renew(&mut self) -> Self {
-        Kept(crate::sync::Mutex::new(self.0.get_mut().clone()))
+        // taken when free (the value is whole); a lock held at the fork was held by a
+        // thread that is not in this process, which may have been changing the value:
+        // as Python's `_at_fork_reinit`, the child goes on with it as it is
+        let whole = self.0.try_lock().map(|v| v.clone());
+        let value = match whole {
+            Some(v) => v,
+            None => self.0.get_mut().clone(),
+        };
+        Kept(crate::sync::Mutex::new(value))
     }
 }
 

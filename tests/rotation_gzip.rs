@@ -204,3 +204,48 @@ fn a_failed_reload_compresses_no_leftover_backup() {
     );
     assert_eq!(gunzip(&dir.path().join("a.log.1.gz")), "an old backup\n");
 }
+
+/// Two compressed logs in one directory, one's name the start of the other's
+/// (`app.log`, `app.log.err`): each compresses and keeps only its own files.
+#[test]
+fn a_log_whose_name_starts_another_keeps_to_its_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = "version = 1\n[handlers.app]\nclass = \"rotating_file\"\nfilename = \"app.log\"\nmax_bytes = 300\nbackup_count = 1000\ncompress = \"gzip\"\n[handlers.err]\nclass = \"rotating_file\"\nfilename = \"app.log.err\"\nmax_bytes = 300\nbackup_count = 1000\ncompress = \"gzip\"\n[loggers.app]\nhandlers = [\"app\"]\npropagate = false\n[loggers.err]\nhandlers = [\"err\"]\npropagate = false\n[root]\nlevel = \"INFO\"\n";
+    let h = common::build(dir.path(), toml).unwrap();
+    for i in 0..300 {
+        common::log(
+            &h,
+            "app",
+            logconf::Level::INFO,
+            &format!("app record {i:03} ..........."),
+        );
+        common::log(
+            &h,
+            "err",
+            logconf::Level::INFO,
+            &format!("err record {i:03} ..........."),
+        );
+    }
+    h.flush();
+    let mut seen = std::collections::HashMap::new();
+    for name in common::files_containing(dir.path(), "app.log") {
+        let path = dir.path().join(&name);
+        let text = if name.ends_with(".gz") {
+            common::gunzip(&path)
+        } else {
+            common::read(&path)
+        };
+        let family = if name == "app.log.err" || name.starts_with("app.log.err.") {
+            "err"
+        } else {
+            "app"
+        };
+        assert!(!name.contains("pending"), "left waiting: {name}");
+        for line in text.lines() {
+            assert!(line.starts_with(family), "{line:?} in {name}");
+            *seen.entry(line.to_string()).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(seen.len(), 600, "records lost");
+    assert!(seen.values().all(|&n| n == 1), "records written twice");
+}

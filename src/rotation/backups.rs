@@ -162,11 +162,19 @@ impl Numbered {
     }
 
     /// The first `count` numbers not held by something foreign (reported once), in
-    /// order: the numbers this log's backups use.
+    /// order: the numbers this log's backups use — up to the first number above every
+    /// one on disk, which is free (the rest, up to `count`, are free too).
     pub fn slots(&self, path: &Path, count: u32) -> Vec<u32> {
+        // beyond the highest number on disk every number is free: the list stops at
+        // the first of them, so its length follows the directory, not `backup_count`
+        let highest = self.found.keys().next_back().copied().unwrap_or(0);
         let mut slots = Vec::with_capacity(count.min(1 << 16) as usize);
         let mut i = 1u32;
         while (slots.len() as u32) < count {
+            if i > highest {
+                slots.push(i);
+                break;
+            }
             let foreign: Vec<PathBuf> = self
                 .present(path, i)
                 .into_iter()
@@ -358,10 +366,8 @@ pub fn census(path: &Path, schedule: Option<&Schedule>, count: u32) -> (usize, V
         let Some(rest) = name.strip_prefix(&prefix) else {
             continue;
         };
-        if rest.contains(PENDING_MARK) {
-            if !rest.ends_with(TMP_SUFFIX) {
-                pending.push(dir.join(&name));
-            }
+        if is_pending_of(&base, schedule, &name) {
+            pending.push(dir.join(&name));
             continue;
         }
         let is_backup = match schedule {
@@ -380,4 +386,73 @@ pub fn census(path: &Path, schedule: Option<&Schedule>, count: u32) -> (usize, V
     }
     pending.sort();
     (backups, pending)
+}
+
+/// True when `name` is a file of the log `base` waiting for compression, exactly as
+/// `compress::pending_name` makes it: `BASE.pending-ID` for size rotation,
+/// `BASE.DATE.pending-ID` for time rotation (DATE in the schedule's format), ID being
+/// digits (`TIME-PID-SEQ`, or the shorter forms of earlier versions). Another log's (`app.log.err.pending-…` beside
+/// `app.log`) or a name someone chose is not.
+pub fn is_pending_of(base: &str, schedule: Option<&Schedule>, name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(base).and_then(|r| r.strip_prefix('.')) else {
+        return false;
+    };
+    let Some((stem, id)) = rest.rsplit_once(PENDING_MARK) else {
+        return false;
+    };
+    // `TIME-PID-SEQ` now; `TIME-SEQ` and `SEQ` from earlier versions
+    let groups: Vec<&str> = id.split('-').collect();
+    let id_ok = (1..=3).contains(&groups.len())
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.len() <= 24 && g.bytes().all(|b| b.is_ascii_digit()));
+    id_ok
+        && match schedule {
+            None => stem.is_empty(),
+            Some(s) => stem.strip_suffix('.').is_some_and(|date| s.is_date(date)),
+        }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::values::When;
+
+    #[test]
+    fn pending_names_are_the_logs_own_only() {
+        let id = "000000000000000000000001-0000000042-00000007";
+        assert!(is_pending_of(
+            "app.log",
+            None,
+            &format!("app.log.pending-{id}")
+        ));
+        // another log whose name starts with this one's
+        assert!(!is_pending_of(
+            "app.log",
+            None,
+            &format!("app.log.err.pending-{id}")
+        ));
+        assert!(!is_pending_of("app.log", None, "app.log.pending-notes"));
+        assert!(!is_pending_of(
+            "app.log",
+            None,
+            &format!("app.log.pending-{id}.gz.1-2.tmp")
+        ));
+        let hourly = Schedule::new(When::H, 1, true, None);
+        assert!(is_pending_of(
+            "app.log",
+            Some(&hourly),
+            &format!("app.log.2024-01-20_10.pending-{id}")
+        ));
+        assert!(!is_pending_of(
+            "app.log",
+            Some(&hourly),
+            &format!("app.log.err.2024-01-20_10.pending-{id}")
+        ));
+        assert!(!is_pending_of(
+            "app.log",
+            Some(&hourly),
+            &format!("app.log.pending-{id}")
+        ));
+    }
 }

@@ -338,7 +338,10 @@ struct Writers(Mutex<Vec<Weak<FileWriter>>>);
 
 impl crate::fork::Renew for Writers {
     fn renew(&mut self) -> Self {
-        Writers(Mutex::new(self.0.get_mut().clone()))
+        // a list a parent thread was changing at the fork is not read (see `Registry`)
+        Writers(Mutex::new(
+            self.0.try_lock().map(|w| w.clone()).unwrap_or_default(),
+        ))
     }
 }
 

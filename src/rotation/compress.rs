@@ -405,7 +405,7 @@ fn compress_all(settings: &Settings) -> std::io::Result<()> {
     //    then put in place under it (a rollover may retire it meanwhile)
     let pendings: Vec<PathBuf> = names
         .iter()
-        .filter(|n| is_pending(&base, n))
+        .filter(|n| is_pending(settings, &base, n))
         .map(|n| dir.join(n))
         .collect();
     let gone = |e: &std::io::Error| e.kind() == std::io::ErrorKind::NotFound;
@@ -518,13 +518,13 @@ fn timed_target(dir: &Path, stem: &str, pname: &str) -> std::io::Result<Option<P
     ))
 }
 
-/// A file waiting for compression: `BASE.[SUFFIX.]pending-…`.
-fn is_pending(base: &str, name: &str) -> bool {
-    name.strip_prefix(base).is_some_and(|rest| {
-        rest.starts_with('.')
-            && rest.contains(&format!(".{PENDING_MARK}"))
-            && !rest.ends_with(TMP_SUFFIX)
-    })
+/// A file of this log waiting for compression (see [`super::backups::is_pending_of`]).
+fn is_pending(settings: &Settings, base: &str, name: &str) -> bool {
+    let schedule = match &settings.policy {
+        Policy::Time { schedule, .. } => Some(schedule),
+        _ => None,
+    };
+    super::backups::is_pending_of(base, schedule, name)
 }
 
 /// A half-written archive this log's compression left, `X.gz.PID-SEQ.tmp` (or
@@ -551,7 +551,7 @@ fn is_stale_own_tmp(settings: &Settings, base: &str, name: &str) -> bool {
     let Some(x) = gz.strip_suffix(".gz") else {
         return false;
     };
-    let ours = is_pending(base, x)
+    let ours = is_pending(settings, base, x)
         || match &settings.policy {
             Policy::Size { .. } => x
                 .strip_prefix(base)

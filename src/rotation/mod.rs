@@ -264,7 +264,7 @@ impl Renew for Core {
     fn renew(&mut self) -> Core {
         // the inherited core is never dropped or used again: the descriptors it owns
         // are moved out of it
-        let successor = self.successor.get_mut().clone();
+        let successor = self.successor.try_lock().and_then(|s| s.clone());
         let old = self.state.get_mut();
         let file = old.file.take();
         drop(old.lock_file.take());
@@ -329,7 +329,11 @@ impl Registry {
 impl Renew for Registry {
     /// A forked child keeps the parent's writers (the list changes only at a load).
     fn renew(&mut self) -> Registry {
-        Registry(Mutex::new(self.0.get_mut().clone()))
+        // a lock held at the fork was held by a thread that is not in this process:
+        // its map may be half changed, and the child starts with none (writers made
+        // from then on register again)
+        let writers = self.0.try_lock().map(|w| w.clone()).unwrap_or_default();
+        Registry(Mutex::new(writers))
     }
 }
 
