@@ -27,7 +27,7 @@
 
 use std::cell::UnsafeCell;
 use std::mem::ManuallyDrop;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 
 /// The process's fork epoch: 0 in the process that loaded logconf, one more in each
 /// generation of children forked after [`watch`].
@@ -53,7 +53,43 @@ pub fn epoch() -> u64 {
     EPOCH.load(Ordering::Acquire)
 }
 
+/// Descriptors that hold a `flock` (`NAME.lock`, a compressor's lock): a forked child
+/// closes its copies at once, in the fork hook, so that a parent that dies holding
+/// one does not leave it held by a child that keeps the copy (a lock belongs to the
+/// open file, which any copy keeps open). -1: a free slot.
+static LOCK_FDS: [AtomicI32; 64] = [const { AtomicI32::new(-1) }; 64];
+
+/// Notes `fd` as one the child closes at the fork; false when every slot is taken
+/// (the child then closes it when it renews what holds it).
+pub fn register_lock_fd(fd: i32) -> bool {
+    LOCK_FDS.iter().any(|slot| {
+        slot.compare_exchange(-1, fd, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    })
+}
+
+/// Forgets `fd` (it is being closed).
+pub fn unregister_lock_fd(fd: i32) {
+    for slot in &LOCK_FDS {
+        if slot
+            .compare_exchange(fd, -1, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
 extern "C" fn in_child() {
+    // close(2) is async-signal-safe, as a fork hook must be
+    for slot in &LOCK_FDS {
+        let fd = slot.swap(-1, Ordering::AcqRel);
+        if fd >= 0 {
+            // SAFETY: a descriptor registered as a lock's; the child's copy is closed
+            // once here, and its owner knows not to close it again (see `LockFile`)
+            unsafe { libc::close(fd) };
+        }
+    }
     // the only thread of the child runs this: no other thread can be renewing
     RENEWER.store(0, Ordering::Release);
     EPOCH.fetch_add(1, Ordering::AcqRel);

@@ -370,3 +370,31 @@ fn forks_while_threads_log_watched_file() {
 fn forks_while_threads_log_queue() {
     forks_while_logging("queue", forks_per_mode());
 }
+
+/// A forked child keeps no copy of the parent's `NAME.lock` descriptor: a parent that
+/// dies holding the lock must not leave it held by a child that never logs.
+#[test]
+fn a_child_keeps_no_copy_of_the_parents_lock_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[handlers.file]\nclass = \"rotating_file\"\nfilename = \"app.log\"\nmax_bytes = 1000000\nbackup_count = 2\nlock = true\n[root]\nlevel = \"INFO\"\nhandlers = [\"file\"]\n",
+    )
+    .unwrap();
+    log(&h, "opens app.log.lock");
+    let holds_lock_file = || {
+        std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter_map(|e| std::fs::read_link(e.path()).ok())
+            .any(|target| target.to_string_lossy().ends_with("app.log.lock"))
+    };
+    assert!(holds_lock_file(), "the parent has app.log.lock open");
+    let pid = fork(move || i32::from(holds_lock_file()));
+    assert_eq!(
+        wait(pid, Duration::from_secs(20)),
+        Some(0),
+        "the child kept a copy of app.log.lock"
+    );
+    drop(h);
+}

@@ -260,7 +260,7 @@ pub const FAMILY_LOCK_LIMIT: Duration = Duration::from_secs(10);
 /// it held.
 pub struct FamilyLock {
     _guard: super::FlockGuard,
-    _file: std::fs::File,
+    _file: super::LockFile,
 }
 
 impl FamilyLock {
@@ -275,8 +275,8 @@ impl FamilyLock {
     /// Waits for the lock, at most [`FAMILY_LOCK_LIMIT`]: a directory can be locked by
     /// any user who can read it, and the compressor must not wait for one for ever.
     pub fn acquire(settings: &Settings) -> std::io::Result<FamilyLock> {
-        let file = FamilyLock::open(settings)?;
-        let guard = super::FlockGuard::exclusive_within(&file, FAMILY_LOCK_LIMIT)?;
+        let file = super::LockFile::new(FamilyLock::open(settings)?);
+        let guard = super::FlockGuard::exclusive_within(file.file(), FAMILY_LOCK_LIMIT)?;
         Ok(FamilyLock {
             _guard: guard,
             _file: file,
@@ -285,8 +285,8 @@ impl FamilyLock {
 
     /// The lock if nobody holds it now.
     pub fn try_acquire(settings: &Settings) -> Option<FamilyLock> {
-        let file = FamilyLock::open(settings).ok()?;
-        let guard = super::FlockGuard::try_exclusive(&file)?;
+        let file = super::LockFile::new(FamilyLock::open(settings).ok()?);
+        let guard = super::FlockGuard::try_exclusive(file.file())?;
         Some(FamilyLock {
             _guard: guard,
             _file: file,

@@ -177,13 +177,15 @@ impl FileWriter {
     /// Takes the advisory lock on `NAME.lock`, opening it the first time.
     pub(super) fn lock_shared_file(&self, state: &mut State) -> std::io::Result<FlockGuard> {
         if state.lock_file.is_none() {
-            state.lock_file = Some(open_lock_file(&lock_path(&self.settings.path))?);
+            state.lock_file = Some(LockFile::new(open_lock_file(&lock_path(
+                &self.settings.path,
+            ))?));
         }
         let file = state
             .lock_file
             .as_ref()
             .ok_or_else(|| std::io::Error::other("the lock file is not open"))?;
-        FlockGuard::exclusive(file)
+        FlockGuard::exclusive(file.file())
     }
 
     /// Under the lock: reopens the file when another process rolled it over (true

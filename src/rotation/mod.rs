@@ -42,7 +42,7 @@ use crate::clock;
 use crate::config::values::Level;
 use crate::fork::{PerProcess, Renew};
 use open::*;
-pub use open::{lock_path, open_own_file, FlockGuard};
+pub use open::{lock_path, open_own_file, FlockGuard, LockFile};
 use retire::{one_line, Ownership};
 use rollover::*;
 use timed::Schedule;
@@ -164,7 +164,7 @@ struct State {
     /// under the shared lock (see [`FileWriter::append_concurrently`]).
     shared_appends: bool,
     /// `NAME.lock`, open while `lock = true`.
-    lock_file: Option<File>,
+    lock_file: Option<LockFile>,
     /// When the path was last compared with the open file (without `lock`).
     checked_at: i64,
     /// Opened after the writer it replaces was retired: the time schedule starts from

@@ -294,3 +294,44 @@ impl Drop for FlockGuard {
         }
     }
 }
+
+/// An open lock file (or a directory locked for compression) whose descriptor a forked
+/// child closes at once (see [`crate::fork::register_lock_fd`]): in that child, dropping
+/// it does not close the number again.
+pub struct LockFile {
+    file: std::mem::ManuallyDrop<File>,
+    registered: bool,
+    made_in: u64,
+}
+
+impl LockFile {
+    /// Takes `file` over and registers its descriptor.
+    pub fn new(file: File) -> LockFile {
+        use std::os::fd::AsRawFd;
+        let registered = crate::fork::register_lock_fd(file.as_raw_fd());
+        LockFile {
+            file: std::mem::ManuallyDrop::new(file),
+            registered,
+            made_in: crate::fork::epoch(),
+        }
+    }
+
+    /// The open file.
+    pub fn file(&self) -> &File {
+        &self.file
+    }
+}
+
+impl Drop for LockFile {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        if self.registered {
+            if self.made_in != crate::fork::epoch() {
+                return; // a child's copy, closed by the fork hook already
+            }
+            crate::fork::unregister_lock_fd(self.file.as_raw_fd());
+        }
+        // SAFETY: dropped once, here, and never used again.
+        unsafe { std::mem::ManuallyDrop::drop(&mut self.file) };
+    }
+}
