@@ -34,20 +34,24 @@ fn can_act_as_another_user(test: &str) -> bool {
     false
 }
 
-/// Runs `script` in `sh` as uid/gid 4242 (no supplementary groups).
-fn as_other_user(dir: &Path, script: &str) {
-    let status = std::process::Command::new("setpriv")
+/// `program args…` as uid/gid 4242 (no supplementary groups), in `dir`.
+fn other_user(dir: &Path, program: &str, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new("setpriv");
+    command
         .args([
             &format!("--reuid={OTHER}"),
             &format!("--regid={OTHER}"),
             "--clear-groups",
-            "sh",
-            "-ec",
-            script,
+            program,
         ])
-        .current_dir(dir)
-        .status()
-        .unwrap();
+        .args(args)
+        .current_dir(dir);
+    command
+}
+
+/// Runs `script` in `sh` as uid/gid 4242.
+fn as_other_user(dir: &Path, script: &str) {
+    let status = other_user(dir, "sh", &["-ec", script]).status().unwrap();
     assert!(status.success(), "as uid {OTHER}: {script}");
 }
 
@@ -56,6 +60,19 @@ fn shared_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
     dir
+}
+
+/// Logs `n` records of 40 bytes each through `h`, then flushes.
+fn log_records(h: &logconf::Handle, n: usize) {
+    for i in 0..n {
+        log(
+            h,
+            "app",
+            Level::INFO,
+            &format!("record {i:03} ........................"),
+        );
+    }
+    h.flush();
 }
 
 fn config(filename: &str, extra: &str) -> String {
@@ -115,15 +132,7 @@ fn planted_backup_names_are_skipped_and_retention_still_holds() {
              printf 'pending?\\n' > app.log.pending-000000000000000000000001-0000000001-00000001",
         );
         let h = build(dir.path(), &config("app.log", compress)).unwrap();
-        for i in 0..200 {
-            log(
-                &h,
-                "app",
-                Level::INFO,
-                &format!("record {i:03} ........................"),
-            );
-        }
-        h.flush();
+        log_records(&h, 200);
         drop(h);
         // the planted entries are untouched
         let d = dir.path();
@@ -209,15 +218,7 @@ fn files_made_at_a_rollover_are_never_more_open_than_the_umask() {
     std::fs::write(d.join("app.log"), "").unwrap();
     std::fs::set_permissions(d.join("app.log"), std::fs::Permissions::from_mode(0o666)).unwrap();
     let h = build(d, &config("app.log", "compress = \"gzip\"\n")).unwrap();
-    for i in 0..50 {
-        log(
-            &h,
-            "app",
-            Level::INFO,
-            &format!("record {i:03} ........................"),
-        );
-    }
-    h.flush();
+    log_records(&h, 50);
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let umask = status
         .lines()
@@ -248,29 +249,12 @@ fn lock_files_are_the_users_own_and_a_locked_directory_does_not_stop_logging() {
     let dir = shared_dir();
     let d = dir.path();
     let h = build(d, &config("app.log", "compress = \"gzip\"\nlock = true\n")).unwrap();
-    for i in 0..50 {
-        log(
-            &h,
-            "app",
-            Level::INFO,
-            &format!("record {i:03} ........................"),
-        );
-    }
-    h.flush();
+    log_records(&h, 50);
     for name in ["app.log.lock", "app.log.compress.lock"] {
         let mode = std::fs::metadata(d.join(name)).unwrap().mode() & 0o777;
         assert_eq!(mode, 0o600, "{name}");
     }
-    let status = std::process::Command::new("setpriv")
-        .args([
-            &format!("--reuid={OTHER}"),
-            &format!("--regid={OTHER}"),
-            "--clear-groups",
-            "sh",
-            "-c",
-            "exec 3< app.log.lock",
-        ])
-        .current_dir(d)
+    let status = other_user(d, "sh", &["-c", "exec 3< app.log.lock"])
         .status()
         .unwrap();
     assert!(!status.success(), "another user opened app.log.lock");
@@ -280,16 +264,7 @@ fn lock_files_are_the_users_own_and_a_locked_directory_does_not_stop_logging() {
     // who can read the directory can hold: logging and flushing still end
     let dir = shared_dir();
     let d = dir.path().to_path_buf();
-    let mut holder = std::process::Command::new("setpriv")
-        .args([
-            &format!("--reuid={OTHER}"),
-            &format!("--regid={OTHER}"),
-            "--clear-groups",
-            "flock",
-            d.to_str().unwrap(),
-            "sleep",
-            "60",
-        ])
+    let mut holder = other_user(&d, "flock", &[d.to_str().unwrap(), "sleep", "60"])
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(300)); // it holds the lock
@@ -297,15 +272,7 @@ fn lock_files_are_the_users_own_and_a_locked_directory_does_not_stop_logging() {
     let worker_dir = d.clone();
     std::thread::spawn(move || {
         let h = build(&worker_dir, &config("app.log", "compress = \"gzip\"\n")).unwrap();
-        for i in 0..200 {
-            log(
-                &h,
-                "app",
-                Level::INFO,
-                &format!("record {i:03} ........................"),
-            );
-        }
-        h.flush();
+        log_records(&h, 200);
         let _ = tx.send(());
     });
     // the compressor gives up after FAMILY_LOCK_LIMIT (10 s) a round; the flush waits

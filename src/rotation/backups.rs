@@ -39,6 +39,14 @@ pub fn occupant(path: &Path) -> Occupant {
     }
 }
 
+/// A backup's number as logconf writes it (`1`, `2`, …: digits, no leading zero).
+pub fn backup_number(text: &str) -> Option<u32> {
+    if text.starts_with('0') || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 /// Says once per name, for the life of the process, that a name of the log's family
 /// holds something logconf did not make and leaves alone.
 pub fn report_foreign(path: &Path) {
@@ -135,13 +143,7 @@ impl Numbered {
                 Some(d) => (d, 1),
                 None => (rest, 0),
             };
-            if digits.is_empty()
-                || digits.starts_with('0')
-                || !digits.bytes().all(|b| b.is_ascii_digit())
-            {
-                continue;
-            }
-            if let Ok(i) = digits.parse::<u32>() {
+            if let Some(i) = backup_number(digits) {
                 found.entry(i).or_default()[gz] = true;
             }
         }
@@ -286,10 +288,7 @@ pub fn timed_key(schedule: &Schedule, base: &str, name: &str) -> Option<TimedKey
         });
     }
     let (date, n) = rest.rsplit_once('.')?;
-    if n.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let n = n.parse::<u32>().ok()?;
+    let n = backup_number(n)?;
     schedule.is_date(date).then(|| TimedKey {
         date: date.to_string(),
         n,
@@ -374,10 +373,7 @@ pub fn census(path: &Path, schedule: Option<&Schedule>, count: u32) -> (usize, V
             Some(s) => timed_key(s, &base, &name).is_some(),
             None => {
                 let digits = rest.strip_suffix(".gz").unwrap_or(rest);
-                !digits.starts_with('0')
-                    && digits
-                        .parse::<u32>()
-                        .is_ok_and(|i| (1..=count).contains(&i))
+                backup_number(digits).is_some_and(|i| i <= count)
             }
         };
         if is_backup {

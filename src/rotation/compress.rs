@@ -556,9 +556,7 @@ fn is_stale_own_tmp(settings: &Settings, base: &str, name: &str) -> bool {
             Policy::Size { .. } => x
                 .strip_prefix(base)
                 .and_then(|r| r.strip_prefix('.'))
-                .is_some_and(|d| {
-                    !d.is_empty() && !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit())
-                }),
+                .is_some_and(|d| super::backups::backup_number(d).is_some()),
             Policy::Time { schedule, .. } => schedule.is_backup(base, x),
             Policy::Append { .. } | Policy::Watched { .. } => false,
         };
