@@ -37,6 +37,7 @@ mod router;
 mod runtime;
 mod structured;
 mod sync;
+mod threads;
 #[cfg(feature = "tracing")]
 mod tracing_layer;
 mod value;

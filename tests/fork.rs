@@ -272,8 +272,8 @@ fn mode_config(mode: &str) -> String {
     format!("version = 1\n{handlers}[root]\nlevel = \"INFO\"\nhandlers = [\"{root}\"]\n")
 }
 
-/// Forks `forks` children while four threads log; each child logs one record and
-/// flushes. None may hang, and each child's record is written once.
+/// Forks `forks` children while four threads log and another starts and ends threads;
+/// each child logs one record and flushes. None may hang, and each child's record is written once.
 fn forks_while_logging(mode: &str, forks: usize) {
     let dir = tempfile::tempdir().unwrap();
     let h = build(dir.path(), &mode_config(mode)).unwrap();
@@ -293,6 +293,17 @@ fn forks_while_logging(mode: &str, forks: usize) {
             })
         })
         .collect();
+    // and a fifth starts and ends threads, as a growing and shrinking pool does: the
+    // standard library locks a registry as a thread starts and ends, and a child
+    // forked meanwhile inherits it held (logconf's own threads keep out of it)
+    let churn = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let _ = std::thread::spawn(|| {}).join();
+            }
+        })
+    };
     let mut hung = 0;
     let mut failed = Vec::new();
     for k in 0..forks {
@@ -309,6 +320,7 @@ fn forks_while_logging(mode: &str, forks: usize) {
         }
     }
     stop.store(true, Ordering::Relaxed);
+    churn.join().unwrap();
     for t in threads {
         t.join().unwrap();
     }

@@ -33,6 +33,7 @@ use crate::diagnostics::Diagnostic;
 use crate::fork::{PerProcess, Renew};
 use crate::format::value::OwnedKv;
 use crate::record::{Message, Origin, Record};
+use crate::threads::{Waker, Worker};
 
 /// Hands records to a worker thread that writes them through other handlers (Python's
 /// `logging.handlers.QueueHandler` with its `QueueListener`): the logging call only
@@ -175,9 +176,9 @@ struct Lane {
     sender: Option<SyncSender<Queued>>,
     progress: Arc<Progress>,
     last_report: Mutex<Option<Instant>>,
-    worker: Mutex<Option<std::thread::JoinHandle<()>>>,
+    worker: Mutex<Option<Worker>>,
     /// The worker, to wake it.
-    worker_thread: Option<std::thread::Thread>,
+    worker_thread: Option<Waker>,
     /// Set when the worker has stopped.
     finished: Arc<Finished>,
     /// The workers of the configuration this one replaced: this worker writes nothing
@@ -199,30 +200,28 @@ impl Lane {
         let after: Arc<Mutex<Vec<Arc<Finished>>>> = Arc::default();
         let (worker_finished, worker_after) = (finished.clone(), after.clone());
         let worker_targets = targets.clone();
-        let worker = std::thread::Builder::new()
-            .name(format!("logconf-queue-{name}"))
-            .spawn(move || {
-                /// Says the worker is done however it ends (a panic included).
-                struct SetOnDrop(Arc<Finished>);
-                impl Drop for SetOnDrop {
-                    fn drop(&mut self) {
-                        self.0.set();
-                    }
+        let worker = crate::threads::spawn(&format!("logconf-queue-{name}"), move || {
+            /// Says the worker is done however it ends (a panic included).
+            struct SetOnDrop(Arc<Finished>);
+            impl Drop for SetOnDrop {
+                fn drop(&mut self) {
+                    self.0.set();
                 }
-                let finished = SetOnDrop(worker_finished);
-                work(
-                    &receiver,
-                    &worker_targets,
-                    &worker_progress,
-                    &worker_after,
-                    &finished.0,
-                );
-            })?;
+            }
+            let finished = SetOnDrop(worker_finished);
+            work(
+                &receiver,
+                &worker_targets,
+                &worker_progress,
+                &worker_after,
+                &finished.0,
+            );
+        })?;
         Ok(Lane {
             sender: Some(sender),
             progress,
             last_report: Mutex::new(None),
-            worker_thread: Some(worker.thread().clone()),
+            worker_thread: Some(worker.waker()),
             worker: Mutex::new(Some(worker)),
             finished,
             after,
@@ -234,7 +233,7 @@ impl Lane {
 
     fn wake(&self) {
         if let Some(t) = &self.worker_thread {
-            t.unpark();
+            t.wake();
         }
     }
 }
@@ -383,7 +382,7 @@ impl QueueSink {
     }
 
     /// The worker, to wait for after the queue is closed (taken once).
-    pub fn take_worker(&self) -> Option<std::thread::JoinHandle<()>> {
+    pub fn take_worker(&self) -> Option<Worker> {
         self.lane.get_if_current()?.worker.lock().take()
     }
 
@@ -437,9 +436,7 @@ impl Drop for QueueSink {
         if let Some(worker) = lane.worker.lock().take() {
             // never the worker itself (a record its targets log can hold the last
             // reference to the configuration)
-            if worker.thread().id() != std::thread::current().id() {
-                let _ = worker.join();
-            }
+            worker.join();
         }
     }
 }

@@ -378,12 +378,10 @@ pub(super) fn start_flusher() {
     if cfg!(shuttle) || !FLUSHER.first_in_this_process() {
         return;
     }
-    let spawned = std::thread::Builder::new()
-        .name("logconf-flush".into())
-        .spawn(|| loop {
-            std::thread::sleep(TICK);
-            flush_all(false);
-        });
+    let spawned = crate::threads::spawn("logconf-flush", || loop {
+        std::thread::sleep(TICK);
+        flush_all(false);
+    });
     if let Err(e) = spawned {
         crate::diagnostics::report!(
             "cannot start the buffer flushing thread: {e}; buffers are written when full"

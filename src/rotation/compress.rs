@@ -100,56 +100,53 @@ pub fn enqueue(settings: Arc<Settings>, pending: Arc<Pending>) {
         None => job,
     };
     let (tx, rx) = channel::<Job>();
-    let spawned = std::thread::Builder::new()
-        .name("logconf-compress".into())
-        .spawn(move || {
-            lower_priority();
-            // the same failure again and again (a full disk) is said once, until
-            // compression works again or fails otherwise
-            let mut last_failure: Option<String> = None;
-            // a log whose family lock another process held past FAMILY_LOCK_LIMIT: its
-            // next jobs are skipped until then (each would wait as long again; the
-            // files wait for the next round, and retention is held by the rollovers)
-            let mut held_elsewhere: HashMap<PathBuf, Instant> = HashMap::new();
-            for job in rx {
-                if held_elsewhere
-                    .get(&job.settings.path)
-                    .is_some_and(|until| Instant::now() < *until)
-                {
-                    job.pending.done();
-                    continue;
-                }
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    process(&job.settings)
-                }));
-                if let Ok(Err(e)) = &result {
-                    if e.kind() == std::io::ErrorKind::TimedOut {
-                        held_elsewhere.insert(
-                            job.settings.path.clone(),
-                            Instant::now() + FAMILY_LOCK_LIMIT,
-                        );
-                    }
-                }
-                let failure = match result {
-                    Ok(Ok(())) => None,
-                    Ok(Err(e)) => Some(format!(
-                        "compressing backups of {}: {e}; uncompressed files are kept",
-                        job.settings.path.display()
-                    )),
-                    Err(_) => Some(format!(
-                        "compressing backups of {} failed; uncompressed files are kept",
-                        job.settings.path.display()
-                    )),
-                };
-                if let Some(f) = &failure {
-                    if last_failure.as_ref() != Some(f) {
-                        crate::diagnostics::report!("{f}");
-                    }
-                }
-                last_failure = failure;
+    let spawned = crate::threads::spawn("logconf-compress", move || {
+        lower_priority();
+        // the same failure again and again (a full disk) is said once, until
+        // compression works again or fails otherwise
+        let mut last_failure: Option<String> = None;
+        // a log whose family lock another process held past FAMILY_LOCK_LIMIT: its
+        // next jobs are skipped until then (each would wait as long again; the
+        // files wait for the next round, and retention is held by the rollovers)
+        let mut held_elsewhere: HashMap<PathBuf, Instant> = HashMap::new();
+        for job in rx {
+            if held_elsewhere
+                .get(&job.settings.path)
+                .is_some_and(|until| Instant::now() < *until)
+            {
                 job.pending.done();
+                continue;
             }
-        });
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(&job.settings)));
+            if let Ok(Err(e)) = &result {
+                if e.kind() == std::io::ErrorKind::TimedOut {
+                    held_elsewhere.insert(
+                        job.settings.path.clone(),
+                        Instant::now() + FAMILY_LOCK_LIMIT,
+                    );
+                }
+            }
+            let failure = match result {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(format!(
+                    "compressing backups of {}: {e}; uncompressed files are kept",
+                    job.settings.path.display()
+                )),
+                Err(_) => Some(format!(
+                    "compressing backups of {} failed; uncompressed files are kept",
+                    job.settings.path.display()
+                )),
+            };
+            if let Some(f) = &failure {
+                if last_failure.as_ref() != Some(f) {
+                    crate::diagnostics::report!("{f}");
+                }
+            }
+            last_failure = failure;
+            job.pending.done();
+        }
+    });
     match spawned {
         Ok(_) => {
             let _ = tx.send(job);
@@ -419,7 +416,14 @@ fn compress_all(settings: &Settings) -> std::io::Result<()> {
             }
             Err(e) => return Err(e),
         };
-        let _family = FamilyLock::acquire(settings)?;
+        let _family = match FamilyLock::acquire(settings) {
+            Ok(lock) => lock,
+            Err(e) => {
+                // the archive waits for the next round, made again from its source
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
         let placed = put_in_place(settings, &p, &tmp);
         if !matches!(placed, Ok(true)) {
             let _ = std::fs::remove_file(&tmp);

@@ -302,10 +302,11 @@ impl Renew for Core {
             buffer::start_flusher();
         }
         // with `lock`, processes take turns compressing (`NAME.compress.lock`): this
-        // one takes up what is waiting (without holding up its `flush`, which waits
-        // for its own rollovers only). Without `lock`, the parent's thread does.
+        // one takes up what is waiting, and its `flush` waits for that too (a child
+        // that exits in the middle would leave a half-written archive until the next
+        // round). Without `lock`, the parent's thread does.
         if self.settings.compress.is_some() && self.settings.lock {
-            compress::enqueue(self.settings.clone(), Arc::default());
+            compress::enqueue(self.settings.clone(), core.pending.clone());
         }
         core
     }

@@ -426,7 +426,7 @@ fn close_old_tree(old: Arc<Tree>, new: &Tree) -> u64 {
     }
     drop(old);
     for w in workers {
-        let _ = w.join();
+        w.join();
     }
     // written out, not flushed: a reload never waits for compression (the backups of
     // a writer left behind are compressed by the same thread as ever)

@@ -102,9 +102,9 @@ pub fn ensure_watcher(target: ReloadTarget) {
     }
     let seen = target.text_hash();
     let thread_target = target.clone();
-    let spawned = std::thread::Builder::new()
-        .name("logconf-watch".into())
-        .spawn(move || watch_loop(thread_target, path, seen));
+    let spawned = crate::threads::spawn("logconf-watch", move || {
+        watch_loop(thread_target, path, seen)
+    });
     if let Err(e) = spawned {
         target.release_watcher();
         crate::diagnostics::report!(
@@ -186,16 +186,14 @@ pub fn reload_on_sighup(target: ReloadTarget) {
     }
     match signal_hook::iterator::Signals::new([signal_hook::consts::SIGHUP]) {
         Ok(mut signals) => {
-            let spawned = std::thread::Builder::new()
-                .name("logconf-sighup".into())
-                .spawn(move || {
-                    for _ in signals.forever() {
-                        let live: Vec<ReloadTarget> = SIGHUP_TARGETS.lock().clone();
-                        for t in live {
-                            t.reload_after("SIGHUP");
-                        }
+            let spawned = crate::threads::spawn("logconf-sighup", move || {
+                for _ in signals.forever() {
+                    let live: Vec<ReloadTarget> = SIGHUP_TARGETS.lock().clone();
+                    for t in live {
+                        t.reload_after("SIGHUP");
                     }
-                });
+                }
+            });
             if let Err(e) = spawned {
                 crate::diagnostics::report!("cannot listen for SIGHUP: {e}");
             }
