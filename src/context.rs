@@ -232,6 +232,29 @@ pub fn snapshot() -> Vec<(String, Value)> {
     })
 }
 
+/// True when `f` is true for some field of the thread's context (shadowed ones too),
+/// without copying any.
+pub fn any_field(mut f: impl FnMut(&str, &Value) -> bool) -> bool {
+    STACK.with(|s| {
+        let Ok(s) = s.try_borrow() else {
+            return false;
+        };
+        s.iter().any(|frame| match &frame.scope {
+            FrameFields::Fields(fields) => fields.iter().any(|(k, v)| f(k, v)),
+            FrameFields::Span(span) => {
+                let mut node = Some(span);
+                while let Some(n) = node {
+                    if n.fields.load().iter().any(|(k, v)| f(k, v)) {
+                        return true;
+                    }
+                    node = n.parent.as_ref();
+                }
+                false
+            }
+        })
+    })
+}
+
 /// True when no field is set (the fast path of formatting).
 pub fn is_empty() -> bool {
     STACK.with(|s| s.try_borrow().map_or(true, |s| s.is_empty()))

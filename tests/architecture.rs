@@ -12,6 +12,7 @@ const LAYERS: &[&str] = &[
     "sync",
     "append_only",
     "fork",
+    "threads",
     "diagnostics",
     "value",
     "config",

@@ -292,3 +292,76 @@ fn each_kind_of_key_value_alone_is_checked() {
          display password=[REDACTED]\nfloat 4111111111111111.0\nbool true\nshort 1234\n"
     );
 }
+
+/// The classes an outside review found leaking (2026-12-07), one example of each: the
+/// secret must be gone, the words around it kept.
+#[test]
+fn every_class_of_the_review_is_redacted() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("postgres://admin:s3cr3tPass@db:5432/app", &["s3cr3tPass"], &["admin", "db:5432/app"]),
+        ("redis://:r3dispass@cache:6379", &["r3dispass"], &["cache:6379"]),
+        ("fetch https://user:hunter22@host/x", &["hunter22"], &["host/x"]),
+        ("<password>hunter22</password> ok", &["hunter22"], &["ok"]),
+        (r#"<input type="password" value="hunter22">"#, &["hunter22"], &["input"]),
+        ("psql --password hunter22 -h db", &["hunter22"], &["-h db"]),
+        ("mysql -u root -phunter22 shop", &["hunter22"], &["shop"]),
+        ("run --password=hunter22 -h db", &["hunter22"], &["-h db"]),
+        ("pw=hunter22 pass:hunter23 pswd=hunter24", &["hunter22", "hunter23", "hunter24"], &[]),
+        ("p%61ssword=hunter22&x=1", &["hunter22"], &["x=1"]),
+        (r#"{"pass\u0077ord": "hunter22"}"#, &["hunter22"], &[]),
+        ("PASSWORD => hunter22", &["hunter22"], &[]),
+        ("access_key=AbC123xyz cookie=c00kie set-cookie: sid=abc123 session=s355ion otp=123456 pin=4321 cvv=123 pan=4111111111111111 private-key=pk123",
+            &["AbC123xyz", "c00kie", "sid=abc123", "s355ion", "123456", "4321", "cvv=123", "4111111111111111", "pk123"], &[]),
+        ("aws AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", &["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"], &[]),
+        ("aws-secret: creds AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", &["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI"], &[]),
+        ("gh ghp_abcdefghijklmnopqrstuvwxyz0123456789 done", &["ghp_abcdefghij"], &["done"]),
+        ("slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", &["xoxb-1234"], &[]),
+        ("post https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", &["XXXXXXXXXXXXXXXXXXXXXXXX"], &["hooks.slack.com"]),
+        ("stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc rk_live_4eC39HqLyjWDarjtT1zdp7dc", &["4eC39HqLyjWDarjtT1zdp7dc"], &["stripe"]),
+        ("google AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe", &["AIzaSyDaGmWKa4JsXZ"], &[]),
+        ("sendgrid 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", &["ngeVfQFYQlKU0ufo8x5d1A"], &[]),
+        ("twilio SK0123456789abcdef0123456789abcdef", &["SK0123456789abcdef"], &[]),
+        ("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=abc123+def/456==;EndpointSuffix=core.windows.net", &["abc123+def"], &["AccountName=acme", "EndpointSuffix"]),
+        ("key -----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----", &["MIIEpAIBAAKCAQEA"], &["BEGIN RSA PRIVATE KEY"]),
+        ("the password is hunter22.", &["hunter22"], &["the password is"]),
+        ("password was 'hunter22'", &["hunter22"], &[]),
+        ("Cookie: sessionid=abc123def; csrftoken=xyz789", &["abc123def", "xyz789"], &["Cookie:"]),
+        ("card 4111\u{a0}1111\u{a0}1111\u{a0}1111 ok", &["1111\u{a0}1111"], &["ok"]),
+        ("card 4111\u{202f}1111\u{202f}1111\u{202f}1111 ok", &["1111\u{202f}1111"], &["ok"]),
+        ("card 4111\u{2013}1111\u{2013}1111\u{2013}1111 ok", &["1111\u{2013}1111"], &["ok"]),
+        ("card 4111\u{b7}1111\u{b7}1111\u{b7}1111 ok", &["1111\u{b7}1111"], &["ok"]),
+        ("card 4111|1111|1111|1111 ok", &["1111|1111"], &["ok"]),
+        ("card 4111,1111,1111,1111 ok", &["1111,1111"], &["ok"]),
+        ("card 4111+1111+1111+1111 ok", &["1111+1111"], &["ok"]),
+        ("card \u{ff14}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11}\u{ff11} ok", &["\u{ff11}\u{ff11}\u{ff11}\u{ff11}"], &["ok"]),
+        ("card \u{664}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661} ok", &["\u{661}\u{661}\u{661}\u{661}"], &["ok"]),
+        ("swipe %B4111111111111111^DOE/JOHN^25121010000000000000? ok", &["4111111111111111", "DOE/JOHN"], &["ok"]),
+        ("ref x4111111111111111y", &["4111111111111111"], &["ref"]),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[filters.redact]\nclass = \"redact\"\n[formatters.f]\nformat = \"%(message)s\\u0000\"\n[handlers.f]\nclass = \"file\"\nfilename = \"out.log\"\nformatter = \"f\"\nfilters = [\"redact\"]\n[root]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n",
+    )
+    .unwrap();
+    for (text, _, _) in cases {
+        h.log("app", &Record::new(Level::INFO, Message::Text(text)));
+    }
+    h.flush();
+    let out = read(&dir.path().join("out.log"));
+    let lines: Vec<&str> = out.split("\0\n").collect();
+    let mut failures = Vec::new();
+    for ((text, secrets, kept), line) in cases.iter().zip(&lines) {
+        for s in *secrets {
+            if line.contains(s) {
+                failures.push(format!("leaked {s:?}: {text:?}\n   -> {line:?}"));
+            }
+        }
+        for k in *kept {
+            if !line.contains(k) {
+                failures.push(format!("lost {k:?}: {text:?}\n   -> {line:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -37,14 +37,19 @@ pub enum FilterConfig {
         /// The highest level passed. Default CRITICAL.
         max: Option<Level>,
     },
-    /// Passes every record, with secrets (card numbers, passwords, bearer tokens, JWTs)
-    /// rewritten in the message and the key-values.
+    /// Passes every record, with secrets (card numbers and track data, passwords and
+    /// other values named like secrets, credentials in URLs, cookies, bearer tokens,
+    /// JWTs, providers' API keys, private keys) rewritten in the message, the
+    /// key-values and the context fields. See docs/redaction.md.
     Redact {
-        /// Built-in pattern names ("card", "password", "bearer", "jwt") and/or regular
-        /// expressions. Default: all built-in patterns.
+        /// Built-in pattern names ("card", "password", "bearer", "jwt", "keys") and/or
+        /// regular expressions. Default: all built-in patterns.
         patterns: Option<Vec<String>>,
         /// The text a secret is replaced with. Default `"[REDACTED]"`.
         replacement: Option<String>,
+        /// How card numbers are written: "none" replaces them whole (default),
+        /// "last4" keeps their last four digits (`**** **** **** 1111`).
+        mask: Option<redact::Mask>,
     },
     /// A filter registered by name from Rust code at init (`Builder::filter`); `init()`
     /// fails when nothing is registered under `function`. The `logconf` command runs no
@@ -131,8 +136,13 @@ impl Filter {
             FilterConfig::Redact {
                 patterns,
                 replacement,
+                mask,
             } => {
-                let redactor = Redactor::new(patterns.as_deref(), replacement.as_deref())
+                let redactor = Redactor::new(
+                    patterns.as_deref(),
+                    replacement.as_deref(),
+                    mask.unwrap_or_default(),
+                )
                     .map_err(|(i, label)| {
                         let pattern = patterns.as_deref().and_then(|p| p.get(i));
                         FilterError {
@@ -278,15 +288,16 @@ fn kv_needs_redaction(kv: &dyn log::kv::Source, redactors: &[&Redactor]) -> bool
             if k.starts_with("__logconf") {
                 return Ok(());
             }
-            let needed = redact::is_secret_name(k) || {
-                // one look at the value, whatever its kind
-                let mut value_check = ValueCheck {
-                    redactors: self.redactors,
-                    needed: false,
+            let needed =
+                (self.redactors.iter().any(|r| r.judges_names()) && redact::is_secret_name(k)) || {
+                    // one look at the value, whatever its kind
+                    let mut value_check = ValueCheck {
+                        redactors: self.redactors,
+                        needed: false,
+                    };
+                    let _ = value.visit(&mut value_check);
+                    value_check.needed
                 };
-                let _ = value.visit(&mut value_check);
-                value_check.needed
-            };
             if needed {
                 self.needed = true;
                 return Err(log::kv::Error::msg("found"));
@@ -302,6 +313,40 @@ fn kv_needs_redaction(kv: &dyn log::kv::Source, redactors: &[&Redactor]) -> bool
     check.needed
 }
 
+/// The context fields a record carries: captured with it (a queued record), else the
+/// logging thread's.
+fn context_fields(rec: &Record<'_>) -> Vec<(String, crate::value::Value)> {
+    match rec.origin {
+        Some(o) => o.context.clone(),
+        None if crate::context::is_empty() => Vec::new(),
+        None => crate::context::snapshot(),
+    }
+}
+
+/// True when a context field's name or its text needs a redactor.
+fn context_field_needs(name: &str, value: &crate::value::Value, redactors: &[&Redactor]) -> bool {
+    use crate::value::Value;
+    redactors.iter().any(|r| {
+        (r.judges_names() && redact::is_secret_name(name))
+            || match value {
+                Value::Str(s) => r.may_match(s),
+                Value::Int(i) => redact::card_length(i.unsigned_abs()),
+                Value::Float(_) | Value::Bool(_) => false,
+            }
+    })
+}
+
+/// True when a context field of the record needs a redactor.
+fn context_needs_redaction(rec: &Record<'_>, redactors: &[&Redactor]) -> bool {
+    match rec.origin {
+        Some(o) => o
+            .context
+            .iter()
+            .any(|(k, v)| context_field_needs(k, v, redactors)),
+        None => crate::context::any_field(|k, v| context_field_needs(k, v, redactors)),
+    }
+}
+
 /// Calls `f` with a copy of `rec` whose message and key-values went through every
 /// redactor (a key that names a secret has its whole value replaced); with `rec`
 /// itself, copying nothing, when no redactor could change it.
@@ -311,7 +356,9 @@ pub fn with_redacted<R>(
     f: impl FnOnce(&Record<'_>) -> R,
 ) -> R {
     let clean = |text: &str| {
-        !redactors.iter().any(|r| r.may_match(text)) && !kv_needs_redaction(rec.kv, redactors)
+        !redactors.iter().any(|r| r.may_match(text))
+            && !kv_needs_redaction(rec.kv, redactors)
+            && !context_needs_redaction(rec, redactors)
     };
     let text = match rec.message {
         Message::Text(t) => Some(t),
@@ -395,6 +442,23 @@ fn redact_copy<R>(
             *v = FieldValue::Str(Cow::Owned(redacted));
         }
     }
+    // a context field with a secret: its redacted text as a key-value of the same
+    // name, which every output shows instead of the field
+    for (k, v) in context_fields(rec) {
+        if kv.0.iter().any(|(seen, _)| *seen == k) || !context_field_needs(&k, &v, redactors) {
+            continue;
+        }
+        let text = v.to_string();
+        let mut redacted = text.clone();
+        for r in redactors {
+            if let Cow::Owned(s) = r.redact_value(&k, &redacted) {
+                redacted = s;
+            }
+        }
+        if redacted != text {
+            kv.0.push((k, FieldValue::Str(Cow::Owned(redacted))));
+        }
+    }
     let copy = Record {
         message: Message::Text(message),
         kv: &kv,
@@ -409,7 +473,7 @@ mod tests {
     use crate::record::Record;
 
     fn through(rec: &Record<'_>) -> (String, Vec<(String, String)>, bool) {
-        let r = Redactor::new(None, None).unwrap();
+        let r = Redactor::new(None, None, redact::Mask::None).unwrap();
         with_redacted(rec, &[&r], |out| {
             let mut text = String::new();
             out.message.write_to(&mut text);

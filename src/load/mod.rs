@@ -670,6 +670,7 @@ fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
         }
     }
     check_handlers_reached_twice(loaded, diags);
+    check_mixed_redaction(loaded, diags);
     for name in c.loggers.keys().filter(|n| n.is_empty()) {
         diags.push(
             Diagnostic::error(
@@ -687,6 +688,89 @@ fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
 /// A handler named by a logger and again by an ancestor its records propagate to
 /// writes each of that logger's records twice (Python does too): a warning at the
 /// logger's reference, naming the ancestor.
+/// Warns where one logger's records reach handlers that redact and handlers that do
+/// not: a secret kept out of one output would be written by another.
+fn check_mixed_redaction(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
+    let c = &loaded.config;
+    let redacts = |handler: &str| {
+        c.handlers.get(handler).is_some_and(|h| {
+            h.common().filters.iter().any(|f| {
+                matches!(
+                    c.filters.get(f),
+                    Some(crate::filters::FilterConfig::Redact { .. })
+                )
+            })
+        })
+    };
+    let writes = |handler: &str| {
+        c.handlers
+            .get(handler)
+            .is_some_and(|h| !matches!(h.class_name(), "null"))
+    };
+    let loggers = c
+        .loggers
+        .iter()
+        .filter(|(n, _)| !n.is_empty())
+        .map(|(n, l)| {
+            (
+                n.as_str(),
+                &l.handlers,
+                join_path(&join_path("loggers", n), "handlers"),
+            )
+        })
+        .chain(std::iter::once((
+            "root",
+            &c.root.handlers,
+            "root.handlers".to_string(),
+        )));
+    for (name, own, at) in loggers {
+        if own.is_empty() {
+            continue;
+        }
+        // every handler a record of `name` reaches: its own, then its ancestors'
+        let mut reached: Vec<&str> = own.iter().map(String::as_str).collect();
+        let mut propagate = name == "root" || c.loggers.get(name).is_none_or(|l| l.propagate);
+        let mut current = name;
+        while propagate && name != "root" {
+            match crate::router::parent(current) {
+                Some(parent) => {
+                    current = parent;
+                    if let Some(config) = c.loggers.get(parent) {
+                        reached.extend(config.handlers.iter().map(String::as_str));
+                        propagate = config.propagate;
+                    }
+                }
+                None => {
+                    reached.extend(c.root.handlers.iter().map(String::as_str));
+                    break;
+                }
+            }
+        }
+        reached.retain(|h| writes(h));
+        let (with, without): (Vec<&str>, Vec<&str>) = reached.iter().partition(|h| redacts(h));
+        if with.is_empty() || without.is_empty() {
+            continue;
+        }
+        let mut without = without;
+        without.dedup();
+        diags.push(
+            Diagnostic::warning(
+                format!(
+                    "records of `{name}` reach handlers that redact secrets ({}) and handlers that do not ({})",
+                    with.join(", "),
+                    without.join(", ")
+                ),
+                loaded.value_span(&at),
+            )
+            .label("a secret redacted in one output is written in full by another")
+            .help(format!(
+                "add the redact filter to the `filters` of {}",
+                without.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+            )),
+        );
+    }
+}
+
 fn check_handlers_reached_twice(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     let c = &loaded.config;
     for (name, logger) in &c.loggers {

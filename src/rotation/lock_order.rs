@@ -33,6 +33,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    #[cfg_attr(not(debug_assertions), allow(dead_code))]
     fn per_writer(self) -> bool {
         self >= Kind::Buffer
     }

@@ -1,0 +1,268 @@
+//! Payment card numbers and magnetic-stripe track data.
+//!
+//! A card number is 13 to 19 digits, in one run or in groups split by separators
+//! (spaces, `-`, `.`, `_`, `/`, `|`, `,`, `+`, at most three between two groups; the
+//! decoded text has already made Unicode digits, spaces, dashes and dots plain), whose
+//! first digits are those of a card network for its length (Visa, Mastercard, Amex,
+//! Discover, JCB, Diners, UnionPay, Maestro, Mir, RuPay) and which passes the Luhn
+//! check. A number glued to letters (`ref4111111111111111x`) counts too, as one run of
+//! digits, unless the word is 20 or more hexadecimal digits (a hash); groups of more
+//! than six digits are never joined (UUIDs). Numbers that
+//! fail either check — most ids, timestamps, amounts and phone numbers — are kept.
+//!
+//! Track data (`%B4111…^NAME^YYMM…?`, `;4111…=YYMM…?`) is replaced whole: it holds the
+//! expiry date and the card's verification data.
+
+use regex::Regex;
+
+/// A card found: its range in the text.
+pub type Span = (usize, usize);
+
+/// True when the digits pass the Luhn check (card numbers do).
+pub fn luhn(digits: &str) -> bool {
+    let mut sum = 0;
+    for (i, c) in digits.chars().rev().enumerate() {
+        let Some(mut d) = c.to_digit(10) else {
+            return false;
+        };
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// True when a card network issues numbers of this length with these first digits.
+pub fn network_number(digits: &str) -> bool {
+    let len = digits.len();
+    let prefix = |n: usize| digits.get(..n).and_then(|p| p.parse::<u32>().ok());
+    let (Some(p1), Some(p2), Some(p4)) = (prefix(1), prefix(2), prefix(4)) else {
+        return false;
+    };
+    match p1 {
+        4 => (13..=19).contains(&len),
+        5 => (13..=19).contains(&len),
+        6 => (13..=19).contains(&len),
+        2 => {
+            (16..=19).contains(&len) && ((2200..=2204).contains(&p4) || (2221..=2720).contains(&p4))
+        }
+        3 => match p2 {
+            34 | 37 => len == 15,
+            30 | 36 | 38 | 39 => (14..=19).contains(&len),
+            35 => (16..=19).contains(&len) && (3528..=3589).contains(&p4),
+            _ => false,
+        },
+        8 => len == 16 && matches!(p2, 81 | 82),
+        _ => false,
+    }
+}
+
+/// True for a number that is a card number (network prefix, length and Luhn).
+pub fn is_card(digits: &str) -> bool {
+    network_number(digits) && luhn(digits)
+}
+
+fn is_separator(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'-' | b'.' | b'_' | b'/' | b'|' | b',' | b'+'
+    )
+}
+
+/// The card numbers in `text`.
+pub fn find(text: &str, out: &mut Vec<Span>) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        // a run with fewer than 13 digits in all holds no card: skipped without a copy
+        let mut j = i;
+        let mut total = 0;
+        loop {
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+                total += 1;
+            }
+            let mut k = j;
+            while k < bytes.len() && k - j < 3 && is_separator(bytes[k]) {
+                k += 1;
+            }
+            if k > j && k < bytes.len() && bytes[k].is_ascii_digit() {
+                j = k;
+            } else {
+                break;
+            }
+        }
+        if total < 13 {
+            i = j.max(i + 1);
+            continue;
+        }
+        // the groups of this run
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut j = i;
+        loop {
+            let start = j;
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+            }
+            groups.push((start, j));
+            let mut k = j;
+            while k < bytes.len() && k - j < 3 && is_separator(bytes[k]) {
+                k += 1;
+            }
+            if k > j && k < bytes.len() && bytes[k].is_ascii_digit() && groups.len() < 64 {
+                j = k;
+            } else {
+                break;
+            }
+        }
+        let run_end = groups.last().map_or(i, |g| g.1);
+        // a number glued to a letter counts only as one group (`ref4111…x`); groups
+        // of more than six digits are not how cards are printed (a UUID's last part)
+        let glued = (i > 0 && bytes[i - 1].is_ascii_alphabetic())
+            || bytes.get(run_end).is_some_and(u8::is_ascii_alphabetic);
+        let joinable = |(s, e): (usize, usize)| !glued && e - s <= 6;
+        if glued && in_a_hex_hash(bytes, i, run_end) {
+            i = run_end.max(i + 1);
+            continue;
+        }
+        let mut g = 0;
+        while g < groups.len() {
+            let mut found = None;
+            let mut digits = String::new();
+            for (h, &(s, e)) in groups.iter().enumerate().skip(g) {
+                if h > g && !(joinable(groups[h - 1]) && joinable((s, e))) {
+                    break;
+                }
+                digits.push_str(&text[s..e]);
+                if digits.len() > 19 {
+                    break;
+                }
+                if digits.len() >= 13 && is_card(&digits) {
+                    found = Some(h);
+                }
+            }
+            match found {
+                Some(h) => {
+                    out.push((groups[g].0, groups[h].1));
+                    g = h + 1;
+                }
+                None => g += 1,
+            }
+        }
+        i = run_end.max(i + 1);
+    }
+}
+
+/// True when the digits `start..end` are part of a word of 20 or more hexadecimal
+/// digits with three letters or more (a hash, a commit id): its decimal runs are not
+/// card numbers (`B4111…`, track data, is not a hash).
+fn in_a_hex_hash(bytes: &[u8], start: usize, end: usize) -> bool {
+    let mut s = start;
+    while s > 0 && bytes[s - 1].is_ascii_alphanumeric() {
+        s -= 1;
+    }
+    let mut e = end;
+    while e < bytes.len() && bytes[e].is_ascii_alphanumeric() {
+        e += 1;
+    }
+    let word = &bytes[s..e];
+    word.len() >= 20
+        && word.iter().all(u8::is_ascii_hexdigit)
+        && word.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 3
+}
+
+/// Magnetic-stripe track 1 and track 2 data.
+pub struct Tracks(Regex);
+
+impl Tracks {
+    /// Compiles the track patterns.
+    pub fn new() -> Tracks {
+        Tracks(
+            Regex::new(
+                r"%?B(\d{12,19})\^[^\^\n]{0,26}\^\d{4}[^?\s]{0,80}\??|;?(\d{12,19})=\d{4}\d{0,40}\??",
+            )
+            .expect("the track pattern compiles"),
+        )
+    }
+
+    /// The track data in `text` whose card number passes the Luhn check.
+    pub fn find(&self, text: &str, out: &mut Vec<Span>) {
+        for c in self.0.captures_iter(text) {
+            let pan = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+            if luhn(pan) {
+                if let Some(m) = c.get(0) {
+                    out.push((m.start(), m.end()));
+                }
+            }
+        }
+    }
+}
+
+/// The text of a card span masked to its last four digits: every other digit is `*`,
+/// separators are kept (`**** **** **** 1111`).
+pub fn mask_last4(card: &str) -> String {
+    let total = card.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    card.chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                seen += 1;
+                if seen + 4 > total {
+                    return c;
+                }
+                '*'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cards(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        find(text, &mut out);
+        out.iter().map(|&(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn finds_cards_in_groups_and_glued() {
+        assert_eq!(
+            cards("pay 4111 1111 1111 1111 now"),
+            ["4111 1111 1111 1111"]
+        );
+        assert_eq!(cards("x4111111111111111y"), ["4111111111111111"]);
+        assert_eq!(cards("4111|1111|1111|1111"), ["4111|1111|1111|1111"]);
+        assert_eq!(cards("amex 378282246310005, cvv 123"), ["378282246310005"]);
+        assert!(
+            cards("id 1234567890123456789").is_empty(),
+            "no network starts with 1"
+        );
+        assert!(cards("order 4111111111111112").is_empty(), "fails Luhn");
+        assert!(cards("2026-12-07 15:43:21.123456").is_empty());
+        assert_eq!(mask_last4("4111 1111 1111 1111"), "**** **** **** 1111");
+    }
+
+    #[test]
+    fn finds_track_data() {
+        let t = Tracks::new();
+        let mut out = Vec::new();
+        let text = "swipe %B4111111111111111^DOE/JOHN^2512101000000000000?";
+        t.find(text, &mut out);
+        assert_eq!(
+            &text[out[0].0..out[0].1],
+            "%B4111111111111111^DOE/JOHN^2512101000000000000?"
+        );
+    }
+}

@@ -1,0 +1,539 @@
+//! Which key names hold secrets: `password`, `db_password`, `newPassword`, `x-api-key`,
+//! `Set-Cookie`, `AWS_SECRET_ACCESS_KEY`, `pin`, `cvv`, ...
+//!
+//! A name is cut into segments at `_`, `-`, `.`, spaces, and where a lower-case letter
+//! meets an upper-case one or a letter meets a digit (`newPassword` is `new password`,
+//! `cvv2` is `cvv 2`). The name is a secret's when
+//!
+//! - its **last** segment is a secret word ([`LAST_WORDS`]: `token`, `pin`, `session`,
+//!   `otp`, ...), so `user_pin` is a secret and `pin_attempts` is not;
+//! - its last segment ends with a long secret word ([`SUFFIX_WORDS`]: `csrftoken`,
+//!   `dbpassword`, `setcookie`);
+//! - its last two segments are a secret pair ([`PAIRS`]: `api key`, `access key`,
+//!   `card number`, `session id`, ...);
+//! - any segment starts with `password`, `passwd`, `passphrase` or `pwd`
+//!   (`password_hash`, `passwordConfirm`).
+//!
+//! Whole segments, never substrings: `shipping`, `company`, `spinner`, `tokenizer`,
+//! `secretary` and `keyboard` name nothing secret.
+
+/// Words that make a name secret as its last segment (kept sorted).
+pub const LAST_WORDS: &[&str] = &[
+    "accesskey",
+    "apikey",
+    "auth",
+    "authorization",
+    "bearer",
+    "card",
+    "cardnumber",
+    "ccnumber",
+    "cid",
+    "cookie",
+    "cookies",
+    "credential",
+    "credentials",
+    "creds",
+    "cvc",
+    "cvc2",
+    "cvv",
+    "cvv2",
+    "jwt",
+    "otp",
+    "pan",
+    "pass",
+    "passcode",
+    "passphrase",
+    "passwd",
+    "password",
+    "passwords",
+    "pin",
+    "privatekey",
+    "psw",
+    "pswd",
+    "pw",
+    "pwd",
+    "secret",
+    "secretkey",
+    "secrets",
+    "session",
+    "sessionid",
+    "sig",
+    "signature",
+    "ssn",
+    "token",
+    "tokens",
+    "totp",
+];
+
+/// Long words that make a name secret when its last segment ends with them.
+pub const SUFFIX_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "token",
+    "secret",
+    "apikey",
+    "cookie",
+    "credential",
+    "credentials",
+    "privatekey",
+    "accesskey",
+    "secretkey",
+    "sessionid",
+];
+
+/// Segments that make a name secret wherever they start a segment.
+const ANY_PREFIXES: &[&str] = &["password", "passwd", "passphrase", "pwd"];
+
+/// Last two segments that make a name secret.
+pub const PAIRS: &[(&str, &str)] = &[
+    ("api", "key"),
+    ("access", "key"),
+    ("secret", "key"),
+    ("private", "key"),
+    ("auth", "key"),
+    ("signing", "key"),
+    ("encryption", "key"),
+    ("master", "key"),
+    ("account", "key"),
+    ("client", "key"),
+    ("shared", "key"),
+    ("app", "key"),
+    ("license", "key"),
+    ("ssh", "key"),
+    ("storage", "key"),
+    ("subscription", "key"),
+    ("card", "number"),
+    ("card", "no"),
+    ("card", "num"),
+    ("credit", "card"),
+    ("security", "code"),
+    ("pin", "code"),
+    ("otp", "code"),
+    ("mfa", "code"),
+    ("verification", "code"),
+    ("session", "id"),
+    ("session", "key"),
+    ("auth", "code"),
+    ("sas", "url"),
+    ("session", "token"),
+];
+
+/// The segments of a name, as byte ranges (at most the last 16). A run of capitals
+/// before a lower-case letter ends before its last capital (`AWSSecret` is `AWS
+/// Secret`).
+fn segments(name: &str) -> ([(usize, usize); 16], usize) {
+    let mut out = [(0usize, 0usize); 16];
+    let mut n = 0usize;
+    let mut push = |s: usize, e: usize| {
+        if e > s {
+            if n == out.len() {
+                out.copy_within(1.., 0);
+                n -= 1;
+            }
+            out[n] = (s, e);
+            n += 1;
+        }
+    };
+    let mut start = 0;
+    // the previous two characters of the current segment, with their offsets
+    let mut prev: Option<(usize, char)> = None;
+    let mut before_prev: Option<char> = None;
+    for (i, c) in name.char_indices() {
+        if !c.is_alphanumeric() {
+            push(start, i);
+            start = i + c.len_utf8();
+            prev = None;
+            before_prev = None;
+            continue;
+        }
+        if let Some((pi, p)) = prev {
+            if (p.is_lowercase() && c.is_uppercase())
+                || (p.is_alphabetic() && c.is_ascii_digit())
+                || (p.is_ascii_digit() && c.is_alphabetic())
+            {
+                push(start, i);
+                start = i;
+            } else if p.is_uppercase()
+                && c.is_lowercase()
+                && before_prev.is_some_and(char::is_uppercase)
+            {
+                push(start, pi);
+                start = pi;
+            }
+        }
+        before_prev = prev.map(|(_, p)| p);
+        prev = Some((i, c));
+    }
+    push(start, name.len());
+    (out, n)
+}
+
+/// True when `segment` is `word`, any case (`word` is lower-case ASCII).
+fn is(segment: &str, word: &str) -> bool {
+    segment.eq_ignore_ascii_case(word) || (!segment.is_ascii() && segment.to_lowercase() == word)
+}
+
+fn lower(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.bytes().any(|b| b.is_ascii_uppercase()) || !segment.is_ascii() {
+        std::borrow::Cow::Owned(segment.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(segment)
+    }
+}
+
+/// True when a key names a secret (see the module's rules).
+pub fn is_secret_name(name: &str) -> bool {
+    if name.is_empty() || name.len() > 128 {
+        return false;
+    }
+    if name.is_ascii() {
+        return ascii_is_secret_name(name.as_bytes());
+    }
+    unicode_is_secret_name(name)
+}
+
+/// [`is_secret_name`] for an ASCII name, without allocating: most names are.
+fn ascii_is_secret_name(name: &[u8]) -> bool {
+    // most names end with two letters no secret word ends with, and hold no `p`
+    let trimmed = match name.iter().rposition(u8::is_ascii_alphanumeric) {
+        Some(end) => &name[..=end],
+        None => return false,
+    };
+    if let [.., x, y @ (b'a'..=b'z' | b'A'..=b'Z')] = trimmed {
+        let ending =
+            usize::from(x.to_ascii_lowercase()) << 7 | usize::from(y.to_ascii_lowercase() & 0x7f);
+        if ENDINGS[ending / 64] & (1 << (ending % 64)) == 0
+            && !name.iter().any(|b| b | 0x20 == b'p')
+        {
+            return false;
+        }
+    }
+    // one pass: the last two segments, and whether a segment starts with a password word
+    let (mut prev, mut last) = ((0usize, 0usize), (0usize, 0usize));
+    let mut prefixed = false;
+    let mut close = |s: usize, e: usize, prev: &mut (usize, usize), last: &mut (usize, usize)| {
+        if e > s {
+            let seg = &name[s..e];
+            prefixed |= matches!(seg[0], b'p' | b'P')
+                && ANY_PREFIXES.iter().any(|p| {
+                    seg.len() >= p.len() && seg[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+                });
+            *prev = *last;
+            *last = (s, e);
+        }
+    };
+    let mut start = 0;
+    for i in 0..name.len() {
+        let c = name[i];
+        if !c.is_ascii_alphanumeric() {
+            close(start, i, &mut prev, &mut last);
+            start = i + 1;
+            continue;
+        }
+        if i == start {
+            continue;
+        }
+        let p = name[i - 1];
+        if (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+            || (p.is_ascii_alphabetic() && c.is_ascii_digit())
+            || (p.is_ascii_digit() && c.is_ascii_alphabetic())
+        {
+            close(start, i, &mut prev, &mut last);
+            start = i;
+        } else if p.is_ascii_uppercase()
+            && c.is_ascii_lowercase()
+            && i >= start + 2
+            && name[i - 2].is_ascii_uppercase()
+        {
+            close(start, i - 1, &mut prev, &mut last);
+            start = i - 1;
+        }
+    }
+    close(start, name.len(), &mut prev, &mut last);
+    if prefixed {
+        return true;
+    }
+    if last.1 == 0 {
+        return false;
+    }
+    let n = if prev.1 > 0 { 2 } else { 1 };
+    let ranges = [prev, last];
+    let seg = |i: usize| {
+        let (s, e) = ranges[i + 2 - n];
+        &name[s..e]
+    };
+    let mut buf = [0u8; 48];
+    let mut lower = |s: &[u8]| -> Option<usize> {
+        let b = buf.get_mut(..s.len())?;
+        b.copy_from_slice(s);
+        b.make_ascii_lowercase();
+        Some(s.len())
+    };
+    let last = seg(n - 1);
+    // `cvv2`: a number ending a name belongs to the word before it
+    if n >= 2 && last.iter().all(u8::is_ascii_digit) {
+        let before = seg(n - 2);
+        let joined_len = before.len() + last.len();
+        if joined_len <= 48 {
+            let mut joined = [0u8; 48];
+            joined[..before.len()].copy_from_slice(before);
+            joined[before.len()..joined_len].copy_from_slice(last);
+            joined[..joined_len].make_ascii_lowercase();
+            if is_last_word(&joined[..joined_len]) {
+                return true;
+            }
+        }
+        return ascii_is_secret_name(&name[..prev.1]);
+    }
+    let Some(len) = lower(last) else {
+        return false;
+    };
+    let last = &buf[..len];
+    if is_last_word(last)
+        || SUFFIX_WORDS
+            .iter()
+            .any(|w| last.len() > w.len() && same(&last[last.len() - w.len()..], w.as_bytes()))
+    {
+        return true;
+    }
+    n >= 2
+        && PAIRS
+            .iter()
+            .any(|(a, b)| same(last, b.as_bytes()) && seg(n - 2).eq_ignore_ascii_case(a.as_bytes()))
+}
+
+/// True when a lower-case segment is one of [`LAST_WORDS`]: the words that share its
+/// [`bucket`] are compared, usually none.
+fn is_last_word(segment: &[u8]) -> bool {
+    let mut words = LAST_WORD_BUCKETS[bucket(segment)];
+    while words != 0 {
+        let i = words.trailing_zeros() as usize;
+        if same(LAST_WORDS[i].as_bytes(), segment) {
+            return true;
+        }
+        words &= words - 1;
+    }
+    false
+}
+
+/// A word's bucket: from its length and its first and last bytes.
+const fn bucket(w: &[u8]) -> usize {
+    if w.is_empty() {
+        return 0;
+    }
+    (w.len() * 7 + w[0] as usize * 3 + w[w.len() - 1] as usize) & 255
+}
+
+/// For each bucket, the [`LAST_WORDS`] in it, as bits.
+static LAST_WORD_BUCKETS: [u64; 256] = {
+    assert!(LAST_WORDS.len() <= 64);
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < LAST_WORDS.len() {
+        table[bucket(LAST_WORDS[i].as_bytes())] |= 1 << i;
+        i += 1;
+    }
+    table
+};
+
+/// The last two bytes (lower-cased) of every word a secret name can end with
+/// ([`LAST_WORDS`], [`SUFFIX_WORDS`], the second words of [`PAIRS`], and a digit after
+/// any of them), as bits of `first << 7 | second`.
+static ENDINGS: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < LAST_WORDS.len() + SUFFIX_WORDS.len() + PAIRS.len() {
+        let w = if i < LAST_WORDS.len() {
+            LAST_WORDS[i].as_bytes()
+        } else if i < LAST_WORDS.len() + SUFFIX_WORDS.len() {
+            SUFFIX_WORDS[i - LAST_WORDS.len()].as_bytes()
+        } else {
+            PAIRS[i - LAST_WORDS.len() - SUFFIX_WORDS.len()]
+                .1
+                .as_bytes()
+        };
+        table = with_ending(table, w[w.len() - 2], w[w.len() - 1]);
+        // `cvv2`, `token_2`: the word then a digit
+        let mut d = b'0';
+        while d <= b'9' {
+            table = with_ending(table, w[w.len() - 1], d);
+            d += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+const fn with_ending(mut table: [u64; 256], x: u8, y: u8) -> [u64; 256] {
+    let e = (x as usize) << 7 | (y as usize & 0x7f);
+    table[e / 64] |= 1 << (e % 64);
+    table
+}
+
+/// Byte equality of two short texts, compared inline (a call to `memcmp` costs more
+/// than the comparison).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// [`is_secret_name`] for a name with non-ASCII characters.
+fn unicode_is_secret_name(name: &str) -> bool {
+    let (ranges, n) = segments(name);
+    if n == 0 {
+        return false;
+    }
+    let seg = |i: usize| &name[ranges[i].0..ranges[i].1];
+    let last = seg(n - 1);
+    // `cvv2`: a number ending a name belongs to the word before it
+    if n >= 2 && last.bytes().all(|b| b.is_ascii_digit()) {
+        let joined = format!("{}{last}", lower(seg(n - 2)));
+        return LAST_WORDS.contains(&joined.as_str())
+            || unicode_is_secret_name(&name[..ranges[n - 2].1]);
+    }
+    if (0..n).map(seg).any(|s| {
+        ANY_PREFIXES
+            .iter()
+            .any(|p| s.len() >= p.len() && s.is_char_boundary(p.len()) && is(&s[..p.len()], p))
+    }) {
+        return true;
+    }
+    let last_lower = lower(last);
+    let last_lower = last_lower.as_ref();
+    LAST_WORDS.contains(&last_lower)
+        || SUFFIX_WORDS
+            .iter()
+            .any(|w| last_lower.len() > w.len() && last_lower.ends_with(w))
+        || (n >= 2 && {
+            let second = lower(seg(n - 2));
+            PAIRS.contains(&(second.as_ref(), last_lower))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_secret_name, unicode_is_secret_name};
+
+    /// The byte path agrees with the character path on every ASCII name tried.
+    #[test]
+    fn both_paths_agree() {
+        let mut names: Vec<String> = Vec::new();
+        let words = [
+            "pw", "Password", "db", "API", "key", "Key", "KEY", "x", "2", "cvv", "session", "id",
+            "Token", "AWS", "secret", "card", "Number", "_", "-", ".", "pin", "ship", "ping",
+            "set", "cookie",
+        ];
+        for a in words {
+            for b in words {
+                for c in ["", "2", "_x", "Key", "-id"] {
+                    names.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for n in &names {
+            assert_eq!(is_secret_name(n), unicode_is_secret_name(n), "{n:?}");
+        }
+    }
+
+    #[test]
+    fn last_words_are_sorted() {
+        assert!(super::LAST_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn secret_names() {
+        for n in [
+            "password",
+            "Password",
+            "db_password",
+            "newPassword",
+            "PASSWORD",
+            "pw",
+            "pwd",
+            "pass",
+            "pswd",
+            "passwd",
+            "x-api-key",
+            "api_key",
+            "apiKey",
+            "access_key",
+            "AWS_SECRET_ACCESS_KEY",
+            "aws-secret",
+            "private-key",
+            "privateKey",
+            "cookie",
+            "Cookie",
+            "set-cookie",
+            "Set-Cookie",
+            "session",
+            "sessionid",
+            "session_id",
+            "otp",
+            "pin",
+            "user_pin",
+            "cvv",
+            "cvv2",
+            "cvc",
+            "pan",
+            "card_number",
+            "cardNumber",
+            "csrftoken",
+            "access_token",
+            "refresh_token",
+            "client_secret",
+            "Authorization",
+            "credentials",
+            "AccountKey",
+            "SharedAccessKey",
+            "password_hash",
+            "passwordConfirm",
+            "token",
+            "x-auth-token",
+            "ssn",
+            "sig",
+            "passphrase",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn plain_names() {
+        for n in [
+            "shipping",
+            "company",
+            "spinner",
+            "tokenizer",
+            "secretary",
+            "keyboard",
+            "method",
+            "path",
+            "status",
+            "duration",
+            "user_agent",
+            "query",
+            "pin_attempts",
+            "session_count",
+            "cache_key",
+            "key",
+            "id",
+            "user_id",
+            "request_id",
+            "panel",
+            "expand",
+            "passenger",
+            "compass",
+            "bypass_cache",
+            "span",
+            "opinion",
+            "mapping",
+            "tokens_used_total_ms",
+            "",
+            "cardinality",
+            "discard",
+            "cookie_policy",
+        ] {
+            assert!(!is_secret_name(n), "{n}");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Secrets recognised by their shape, wherever they stand: providers' token formats
+//! (as the public rule sets of gitleaks, trufflehog and detect-secrets describe them),
+//! `Bearer`/`Basic` credentials, JSON Web Tokens, passwords inside URLs and private
+//! key blocks.
+
+use regex::Regex;
+
+use super::cards::Span;
+
+/// Provider token formats, one alternation (case-sensitive: the prefixes are).
+const PROVIDERS: &str = concat!(
+    // AWS access key ids
+    r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}\b",
+    // GitHub tokens and fine-grained tokens
+    r"|\bgh[pousr]_[A-Za-z0-9]{30,255}",
+    r"|\bgithub_pat_[A-Za-z0-9_]{20,255}",
+    // GitLab
+    r"|\bglpat-[A-Za-z0-9_-]{20,}",
+    // Slack tokens
+    r"|\bxox[abposre]-[A-Za-z0-9-]{10,}",
+    r"|\bxapp-\d-[A-Za-z0-9-]{10,}",
+    // Stripe secret and restricted keys, webhook secrets
+    r"|\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}",
+    r"|\bwhsec_[A-Za-z0-9]{20,}",
+    // Google API keys
+    r"|\bAIza[0-9A-Za-z_-]{30,}",
+    // SendGrid
+    r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+    // Twilio API keys
+    r"|\bSK[0-9a-fA-F]{32}\b",
+    // npm, PyPI, OpenAI and Anthropic, Shopify, DigitalOcean, Vault, Square, Mailgun,
+    // Hugging Face, Databricks
+    r"|\bnpm_[A-Za-z0-9]{36}\b",
+    r"|\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}",
+    r"|\bsk-(?:proj-|ant-[a-z0-9]{2,10}-|svcacct-)?[A-Za-z0-9_-]{20,}",
+    r"|\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b",
+    r"|\bdo[poa]_v1_[a-f0-9]{64}\b",
+    r"|\bhv[sb]\.[A-Za-z0-9_-]{24,}",
+    r"|\bsq0(?:atp|csp)-[A-Za-z0-9_-]{22,}",
+    r"|\bkey-[0-9a-f]{32}\b",
+    r"|\bhf_[A-Za-z0-9]{30,}\b",
+    r"|\bdapi[a-f0-9]{32}\b",
+);
+
+/// Which kinds [`Shapes::find`] looks for.
+#[derive(Clone, Copy)]
+pub struct Which {
+    /// `Bearer`, `Basic`, ... credentials.
+    pub bearer: bool,
+    /// JSON Web Tokens.
+    pub jwt: bool,
+    /// Providers' tokens, private keys, AWS secret keys, Slack webhooks.
+    pub keys: bool,
+    /// Passwords inside URLs (`scheme://user:PASSWORD@host`).
+    pub url_passwords: bool,
+}
+
+/// The shape-recognised secrets, compiled once per redactor.
+pub struct Shapes {
+    providers: Regex,
+    slack_webhook: Regex,
+    bearer: Regex,
+    jwt: Regex,
+    url_password: Regex,
+    private_key: Regex,
+    base64_40: Regex,
+}
+
+impl Shapes {
+    /// Compiles the patterns.
+    pub fn new() -> Shapes {
+        let re = |s: &str| Regex::new(s).expect("a built-in pattern compiles");
+        Shapes {
+            providers: re(PROVIDERS),
+            slack_webhook: re(
+                r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]+)",
+            ),
+            bearer: re(
+                r"(?i)\b(?:bearer|basic|token|digest|negotiate|ntlm)(?:\s+|\s*:\s*|%20|\+)([A-Za-z0-9._~+/=-]{6,}|[^\s,;]*=[^\s]*)",
+            ),
+            jwt: re(r"e[yw][A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){2,4}"),
+            url_password: re(
+                r"\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/?#@:\x22'<>]*:([^\s/?#@\x22'<>]+)@",
+            ),
+            private_key: re(
+                r"(?s)-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----(.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)",
+            ),
+            base64_40: re(r"[A-Za-z0-9/+]{40,}"),
+        }
+    }
+
+    /// The shape-recognised secrets of the kinds `which` asks for in `text`.
+    pub fn find(&self, text: &str, which: Which, out: &mut Vec<Span>) {
+        if which.url_passwords {
+            for c in self.url_password.captures_iter(text) {
+                if let Some(m) = c.get(1) {
+                    out.push((m.start(), m.end()));
+                }
+            }
+        }
+        if which.bearer {
+            self.find_credentials(text, out);
+        }
+        if which.jwt {
+            for m in self.jwt.find_iter(text) {
+                if is_jose(m.as_str()) {
+                    out.push((m.start(), m.end()));
+                }
+            }
+        }
+        if which.keys {
+            self.find_keys(text, out);
+        }
+    }
+
+    /// `Bearer X`, `Basic X`, ...: X when it looks like a credential (mixed case,
+    /// digits or base64 signs), or whatever follows `Authorization:`.
+    fn find_credentials(&self, text: &str, out: &mut Vec<Span>) {
+        for c in self.bearer.captures_iter(text) {
+            let (Some(all), Some(m)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let header = preceded_by_authorization(text, all.start());
+            let scheme = all.as_str()[..3].to_ascii_lowercase();
+            // `token X` is a credential only where a header says so
+            if scheme == "tok" && !header {
+                continue;
+            }
+            let v = m.as_str();
+            let looks_like_one = v.bytes().skip(1).any(|b| b.is_ascii_uppercase())
+                || v.bytes()
+                    .any(|b| b.is_ascii_digit() || matches!(b, b'=' | b'+' | b'/' | b'.' | b'_'));
+            if header || looks_like_one {
+                out.push((m.start(), m.end()));
+            }
+        }
+    }
+
+    /// Providers' tokens, Slack webhooks, private key blocks, AWS secret keys.
+    fn find_keys(&self, text: &str, out: &mut Vec<Span>) {
+        let mut aws = false;
+        for m in self.providers.find_iter(text) {
+            aws |= m.as_str().starts_with(['A']) && !m.as_str().starts_with("AIza");
+            out.push((m.start(), m.end()));
+        }
+        for c in self.slack_webhook.captures_iter(text) {
+            if let Some(m) = c.get(1) {
+                out.push((m.start(), m.end()));
+            }
+        }
+        if text.contains("-----BEGIN") {
+            for c in self.private_key.captures_iter(text) {
+                if let Some(m) = c.get(2) {
+                    if !m.as_str().trim().is_empty() {
+                        out.push((m.start(), m.end()));
+                    }
+                }
+            }
+        }
+        // an AWS secret access key has no prefix: 40 base64 characters, mixed, near
+        // an access key id or the word `aws`
+        if aws || contains_ignore_case(text, "aws") {
+            for m in self.base64_40.find_iter(text) {
+                let s = m.as_str();
+                let after = text[m.end()..].chars().next();
+                if s.len() == 40
+                    && after != Some('=')
+                    && s.bytes().any(|b| b.is_ascii_uppercase())
+                    && s.bytes().any(|b| b.is_ascii_lowercase())
+                    && s.bytes().any(|b| b.is_ascii_digit())
+                {
+                    out.push((m.start(), m.end()));
+                }
+            }
+        }
+    }
+}
+
+fn contains_ignore_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+/// True when `Authorization` (or `Proxy-Authorization`) and a `:` or `=` stand just
+/// before `at`.
+fn preceded_by_authorization(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end();
+    let before = before
+        .strip_suffix([':', '='])
+        .unwrap_or(before)
+        .trim_end()
+        .trim_end_matches(['"', '\'']);
+    let b = before.as_bytes();
+    b.len() >= 13 && b[b.len() - 13..].eq_ignore_ascii_case(b"authorization")
+}
+
+/// True when `token` has the shape of a JWS or JWE: its first part decodes to a JSON
+/// object header naming an algorithm or a type.
+fn is_jose(token: &str) -> bool {
+    let header = token.split('.').next().unwrap_or_default();
+    let Some(json) = base64url_decode(header) else {
+        return false;
+    };
+    let json = String::from_utf8_lossy(&json);
+    json.trim_start().starts_with('{')
+        && (json.contains("\"alg\"") || json.contains("\"typ\"") || json.contains("\"enc\""))
+}
+
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        })
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in text.bytes().take(4096) {
+        acc = (acc << 6) | value(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
