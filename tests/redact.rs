@@ -121,15 +121,21 @@ fn secrets() -> Vec<(String, String, &'static str)> {
         "horse battery",
         "password",
     );
+    // an unquoted value is one word: the words after it are the message's
     add(
-        "password=correct horse battery staple".into(),
+        "password='correct horse battery staple' ok".into(),
         "horse battery",
-        "password",
+        "ok",
     );
     add(
-        "password: correct horse user=bob".into(),
+        "password: correct-horse user=bob".into(),
         "horse",
         "user=bob",
+    );
+    add(
+        "password=x lorem ipsum dolor".into(),
+        "password=x",
+        "lorem ipsum dolor",
     );
     add(
         "charge with password=hunter2 and Bearer abc.def.ghi".into(),
@@ -361,6 +367,112 @@ fn every_class_of_the_review_is_redacted() {
             if !line.contains(k) {
                 failures.push(format!("lost {k:?}: {text:?}\n   -> {line:?}"));
             }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Shapes an outside probe found leaking or over-redacted after the catalogue was
+/// built: each secret gone, each clean line unchanged.
+#[test]
+fn the_second_probes_shapes() {
+    let secrets: &[(&str, &str)] = &[
+        (
+            "user token xoxp-1111111111-2222222222-3333333333-abcdef0123456789abcdef0123456789",
+            "abcdef0123456789abcdef",
+        ),
+        (
+            "glued:prefixghp_Mm1Nn2Oo3Pp4Qq5Rr6Ss7Tt8Uu9Vv0Ww1Xx2Yy3",
+            "Mm1Nn2Oo3Pp4",
+        ),
+        ("postgres://app:S3cr%2Fet%40x@db/shop", "S3cr"),
+        ("mongodb://svc:Mongo%40Pw1@h/db", "Pw1"),
+        ("https://user:p@ss:word@host.example.com/path", "ss:word"),
+        ("mysql://u:pass#word@db/x", "pass#word"),
+        ("user=bob cc5112-8083-7116-5960x", "7116"),
+        ("REF4290.8442.0425.3662END", "0425"),
+        ("card 4290\u{2027}8442\u{2027}0425\u{2027}3662", "0425"),
+        ("ALTER USER app WITH PASSWORD 'SqlAlterPw9';", "SqlAlterPw9"),
+        (
+            "CREATE USER 'rep'@'%' IDENTIFIED BY 'SqlIdentBy7';",
+            "SqlIdentBy7",
+        ),
+        (
+            "env: [{name: POSTGRES_PASSWORD, value: k8sEnvPw44}]",
+            "k8sEnvPw44",
+        ),
+        (
+            "{\"name\":\"DB_PASSWORD\",\"value\":\"EcsEnvPw\"}",
+            "EcsEnvPw",
+        ),
+        (
+            "{\"ParameterKey\":\"DbPassword\",\"ParameterValue\":\"CfnParamPw\"}",
+            "CfnParamPw",
+        ),
+        ("secret_key_base=SkbVal123", "SkbVal123"),
+        ("password=Tr0ub4dor&3 host=db1", "&3"),
+        ("password=Tr0ub;4dor", "4dor"),
+        ("password=mY'pass'word", "mY'pass"),
+        ("mysql -u root -pMyDbR00t!", "R00t"),
+        ("mysql -p'Quoted Pw!' db", "Quoted"),
+        ("pg_dump --password 'two words' --verbose", "words"),
+        ("redis-cli -a RedisAuthPw1 ping", "RedisAuthPw1"),
+        ("docker login -u ci -p D0ckerHubPw", "D0ckerHubPw"),
+        ("curl -u alice:CurlPassw0rd https://x", "CurlPassw0rd"),
+        ("curl --user bob:CurlUserPw https://x", "CurlUserPw"),
+        ("{'password': b'BytesReprPw'}", "BytesReprPw"),
+        ("password: |\n  MultiLineYamlPw", "MultiLineYamlPw"),
+        ("password: !!binary U2VjcmV0WWFtbA==", "U2VjcmV0"),
+        ("{\"password\"\n: \"OddJson2\"}", "OddJson2"),
+        ("password set to SetToPw3", "SetToPw3"),
+        ("password changed to ChgToPw4", "ChgToPw4"),
+        ("Your one-time code (otp) = 482913", "482913"),
+        ("otp code: 661122", "661122"),
+        ("security code (CVV): 321", "321"),
+        ("trk2=5112808371165960D27091010000000000", "D2709"),
+    ];
+    let clean: &[&str] = &[
+        "usage: {\"prompt_tokens\": 812, \"completion_tokens\": 164, \"total_tokens\": 976}",
+        "token_type=Bearer expires_in=3600 scope=read",
+        "WWW-Authenticate: Bearer realm=\"api\", error=\"invalid_token\"",
+        "at com.acme.auth.PasswordValidator.validate(PasswordValidator.java:57)",
+        "backend=password-svc:80 healthy",
+        "score=0.4221165755827173",
+        "hex 0x4290844204253662",
+        "buckets=[4,2,9,0,8,4,4,2,0,4,2,5,3,6,6,2]",
+        "Access denied for user 'app'@'10.1.2.3' (using password: NO)",
+        "password_length=14 PASSWORD_MIN_LENGTH=12 max_password_age=90",
+        "if password == confirm_password: ok",
+        "cvv: not provided",
+        "password: (none)",
+        "--password-file=/run/secrets/db_password",
+        "special tokens: [CLS] [SEP] [MASK]",
+        "job 2d123456-1234-4123-a123-123456789012 done",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[filters.redact]\nclass = \"redact\"\n[formatters.f]\nformat = \"%(message)s\\u0000\"\n[handlers.f]\nclass = \"file\"\nfilename = \"out.log\"\nformatter = \"f\"\nfilters = [\"redact\"]\n[root]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n",
+    )
+    .unwrap();
+    for (text, _) in secrets {
+        h.log("app", &Record::new(Level::INFO, Message::Text(text)));
+    }
+    for text in clean {
+        h.log("app", &Record::new(Level::INFO, Message::Text(text)));
+    }
+    h.flush();
+    let out = read(&dir.path().join("out.log"));
+    let lines: Vec<&str> = out.split("\0\n").collect();
+    let mut failures = Vec::new();
+    for ((text, secret), line) in secrets.iter().zip(&lines) {
+        if line.contains(secret) {
+            failures.push(format!("leaked {secret:?}: {text:?}\n   -> {line:?}"));
+        }
+    }
+    for (text, line) in clean.iter().zip(&lines[secrets.len()..]) {
+        if line != text {
+            failures.push(format!("changed: {text:?}\n   -> {line:?}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

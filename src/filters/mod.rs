@@ -355,8 +355,11 @@ pub fn with_redacted<R>(
     redactors: &[&Redactor],
     f: impl FnOnce(&Record<'_>) -> R,
 ) -> R {
-    let clean = |text: &str| {
-        !redactors.iter().any(|r| r.may_match(text))
+    // the first redactor's look is kept for its rewrite (the usual case: one redactor)
+    let first_look = |text: &str| redactors.first().and_then(|r| r.first_look(text));
+    let clean = |text: &str, looked: &Option<redact::Looked>| {
+        looked.is_none()
+            && !redactors.iter().skip(1).any(|r| r.may_match(text))
             && !kv_needs_redaction(rec.kv, redactors)
             && !context_needs_redaction(rec, redactors)
     };
@@ -364,8 +367,10 @@ pub fn with_redacted<R>(
         Message::Text(t) => Some(t),
         Message::Args(a) => a.as_str(),
     };
+    let mut looked = None;
     if let Some(t) = text {
-        if clean(t) {
+        looked = first_look(t);
+        if clean(t, &looked) {
             return f(rec);
         }
     }
@@ -382,13 +387,16 @@ pub fn with_redacted<R>(
         .unwrap_or_default();
     message.clear();
     rec.message.write_to(&mut message);
-    let r = if text.is_none() && clean(&message) {
+    if text.is_none() {
+        looked = first_look(&message);
+    }
+    let r = if text.is_none() && clean(&message, &looked) {
         f(&Record {
             message: Message::Text(&message),
             ..*rec
         })
     } else {
-        redact_copy(rec, &mut message, redactors, f)
+        redact_copy(rec, &mut message, redactors, looked, f)
     };
     if message.capacity() <= 64 * 1024 {
         let _ = FORMATTED.try_with(|c| {
@@ -400,15 +408,22 @@ pub fn with_redacted<R>(
     r
 }
 
-/// The record copied, its message (`message`, formatted) and key-values redacted.
+/// The record copied, its message (`message`, formatted) and key-values redacted;
+/// `looked`: the first redactor's look at the message.
 fn redact_copy<R>(
     rec: &Record<'_>,
     message: &mut String,
     redactors: &[&Redactor],
+    looked: Option<redact::Looked>,
     f: impl FnOnce(&Record<'_>) -> R,
 ) -> R {
-    for r in redactors {
-        if let Cow::Owned(s) = r.redact(message) {
+    for (i, r) in redactors.iter().enumerate() {
+        let redacted = match (i, looked) {
+            (0, Some(l)) => r.redact_after(message, l),
+            (0, None) => Cow::Borrowed(message.as_str()),
+            _ => r.redact(message),
+        };
+        if let Cow::Owned(s) = redacted {
             *message = s;
         }
     }

@@ -272,19 +272,14 @@ impl FamilyLock {
     /// Waits for the lock, at most [`FAMILY_LOCK_LIMIT`]: a directory can be locked by
     /// any user who can read it, and the compressor must not wait for one for ever.
     pub fn acquire(settings: &Settings) -> std::io::Result<FamilyLock> {
-        let file = super::LockFile::new(FamilyLock::open(settings)?);
-        let guard = super::FlockGuard::exclusive_within(file.file(), FAMILY_LOCK_LIMIT)?;
-        Ok(FamilyLock {
-            _guard: guard,
-            _file: file,
-        })
+        FamilyLock::acquire_within(settings, FAMILY_LOCK_LIMIT)
     }
 
-    /// The lock if nobody holds it now.
-    pub fn try_acquire(settings: &Settings) -> Option<FamilyLock> {
-        let file = super::LockFile::new(FamilyLock::open(settings).ok()?);
-        let guard = super::FlockGuard::try_exclusive(file.file())?;
-        Some(FamilyLock {
+    /// Waits for the lock, at most `limit`.
+    pub fn acquire_within(settings: &Settings, limit: Duration) -> std::io::Result<FamilyLock> {
+        let file = super::LockFile::new(FamilyLock::open(settings)?);
+        let guard = super::FlockGuard::exclusive_within(file.file(), limit)?;
+        Ok(FamilyLock {
             _guard: guard,
             _file: file,
         })

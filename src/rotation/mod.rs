@@ -52,6 +52,10 @@ pub const PENDING_MARK: &str = "pending-";
 /// How many files beyond `backup_count` a log's family may hold on disk while
 /// compression is behind (the file being compressed, the one just rolled over).
 pub const BACKLOG_SLACK: usize = 2;
+
+/// How long a rollover over that bound waits for the compressor's lock before it
+/// deletes waiting files itself (another user may hold the directory's lock for ever).
+pub const BACKLOG_LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(20);
 /// The suffix of a `.gz` being written.
 pub const TMP_SUFFIX: &str = ".tmp";
 

@@ -79,7 +79,7 @@ impl FileWriter {
     /// service can roll over faster than one core compresses), on the logging thread at
     /// the rollover. With the family lock free (the compressor is compressing, not
     /// renaming) the rule is retention's own: the oldest go, backups first. When the
-    /// compressor holds it, only files still waiting for compression are deleted, the
+    /// compressor holds it past [`BACKLOG_LOCK_WAIT`], only files still waiting for compression are deleted, the
     /// oldest first, which is said once per streak. One directory read when nothing is
     /// over the bound.
     pub(super) fn hold_backlog(&self, schedule: Option<&Schedule>, backup_count: u32) {
@@ -92,7 +92,10 @@ impl FileWriter {
             self.core().backlog_retiring.store(false, Ordering::Relaxed);
             return;
         }
-        if let Some(_family) = compress::FamilyLock::try_acquire(&self.settings) {
+        // the compressor holds the lock only to put an archive in place, but at nice 19
+        // it can be preempted holding it: a short wait lets it finish
+        if let Ok(_family) = compress::FamilyLock::acquire_within(&self.settings, BACKLOG_LOCK_WAIT)
+        {
             let _ = compress::retain(&self.settings, bound);
             return;
         }

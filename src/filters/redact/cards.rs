@@ -1,17 +1,18 @@
 //! Payment card numbers and magnetic-stripe track data.
 //!
-//! A card number is 13 to 19 digits, in one run or in groups split by separators
-//! (spaces, `-`, `.`, `_`, `/`, `|`, `,`, `+`, at most three between two groups; the
-//! decoded text has already made Unicode digits, spaces, dashes and dots plain), whose
-//! first digits are those of a card network for its length (Visa, Mastercard, Amex,
-//! Discover, JCB, Diners, UnionPay, Maestro, Mir, RuPay) and which passes the Luhn
-//! check. A number glued to letters (`ref4111111111111111x`) counts too, as one run of
-//! digits, unless the word is 20 or more hexadecimal digits (a hash); groups of more
-//! than six digits are never joined (UUIDs). Numbers that
-//! fail either check — most ids, timestamps, amounts and phone numbers — are kept.
+//! A card number is 13 to 19 digits, in one run or in groups of 3 to 6 digits (the
+//! last may be shorter) split by separators (spaces, `-`, `.`, `_`, `/`, `|`, `,`, `+`, `:`, `~`, `*`, at most
+//! three between two groups; the decoded text has already made Unicode digits, spaces,
+//! dashes and dots plain), whose first digits are those of a card network for its
+//! length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro, Mir,
+//! RuPay) and which passes the Luhn check. A number glued to letters
+//! (`ref4111111111111111x`, `cc4111-1111-1111-1111x`) counts too, unless the word is 20
+//! or more hexadecimal digits (a hash); the decimals of a number (`0.4111…`) and
+//! hexadecimal literals (`0x4111…`) are not cards. Numbers that fail either check —
+//! most ids, timestamps, amounts and phone numbers — are kept.
 //!
-//! Track data (`%B4111…^NAME^YYMM…?`, `;4111…=YYMM…?`) is replaced whole: it holds the
-//! expiry date and the card's verification data.
+//! Track data (`%B4111…^NAME^YYMM…?`, `;4111…=YYMM…?`, `4111…DYYMM…`) is replaced
+//! whole: it holds the expiry date and the card's verification data.
 
 use regex::Regex;
 
@@ -66,12 +67,22 @@ pub fn is_card(digits: &str) -> bool {
     network_number(digits) && luhn(digits)
 }
 
-fn is_separator(b: u8) -> bool {
+/// The characters between a card's groups (`4111 1111…`, `4111-1111…`, `4111*1111…`).
+pub fn is_separator(b: u8) -> bool {
     matches!(
         b,
-        b' ' | b'\t' | b'-' | b'.' | b'_' | b'/' | b'|' | b',' | b'+'
+        b' ' | b'\t' | b'-' | b'.' | b'_' | b'/' | b'|' | b',' | b'+' | b':' | b'~' | b'*'
     )
 }
+
+/// The fewest digits in each group but the last of a card written in groups:
+/// `4111 1111 1111 1111`, `3782 822463 10005`, `4222 2222 2222 2` (single digits in a
+/// list are not a card).
+const MIN_GROUP: usize = 3;
+
+/// The most digits in each group of a card written in groups (a UUID's last part is
+/// longer).
+const MAX_GROUP: usize = 6;
 
 /// The card numbers in `text`.
 pub fn find(text: &str, out: &mut Vec<Span>) {
@@ -82,10 +93,20 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
             i += 1;
             continue;
         }
+        // the decimals of a number (`0.4221…`) and hexadecimal literals (`0x4290…`)
+        let decimals = i >= 2 && bytes[i - 1] == b'.' && bytes[i - 2].is_ascii_digit();
+        let hex = i >= 2 && matches!(bytes[i - 1], b'x' | b'X') && bytes[i - 2] == b'0';
+        if decimals || hex {
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            continue;
+        }
         // a run with fewer than 13 digits in all holds no card: skipped without a copy
+        // (counting stops at 13: the groups below are read at most 64 at a time)
         let mut j = i;
         let mut total = 0;
-        loop {
+        while total < 13 {
             while j < bytes.len() && bytes[j].is_ascii_digit() {
                 j += 1;
                 total += 1;
@@ -124,21 +145,21 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
             }
         }
         let run_end = groups.last().map_or(i, |g| g.1);
-        // a number glued to a letter counts only as one group (`ref4111…x`); groups
-        // of more than six digits are not how cards are printed (a UUID's last part)
-        let glued = (i > 0 && bytes[i - 1].is_ascii_alphabetic())
-            || bytes.get(run_end).is_some_and(u8::is_ascii_alphabetic);
-        let joinable = |(s, e): (usize, usize)| !glued && e - s <= 6;
-        if glued && in_a_hex_hash(bytes, i, run_end) {
-            i = run_end.max(i + 1);
-            continue;
-        }
+        // digits inside a hash or a UUID are not a card's, nor part of one
+        let usable = |(s, e): (usize, usize)| !in_a_hex_hash(bytes, s, e) && !in_a_uuid(bytes, s);
+        // every group but the last holds 3 to 6 digits; the last at most 6
+        let joinable = |(s, e): (usize, usize), (s2, e2): (usize, usize)| {
+            (MIN_GROUP..=MAX_GROUP).contains(&(e - s)) && e2 - s2 <= MAX_GROUP
+        };
         let mut g = 0;
         while g < groups.len() {
             let mut found = None;
             let mut digits = String::new();
             for (h, &(s, e)) in groups.iter().enumerate().skip(g) {
-                if h > g && !(joinable(groups[h - 1]) && joinable((s, e))) {
+                // a number's decimals start no card (`0.4111…`), but `4111.1111…` is one
+                let decimals =
+                    h == g && s >= 2 && bytes[s - 1] == b'.' && bytes[s - 2].is_ascii_digit();
+                if decimals || !usable((s, e)) || (h > g && !joinable(groups[h - 1], (s, e))) {
                     break;
                 }
                 digits.push_str(&text[s..e]);
@@ -165,18 +186,36 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
 /// digits with three letters or more (a hash, a commit id): its decimal runs are not
 /// card numbers (`B4111…`, track data, is not a hash).
 fn in_a_hex_hash(bytes: &[u8], start: usize, end: usize) -> bool {
+    // a bounded look: a hexadecimal word longer than 128 bytes each side is a blob
     let mut s = start;
-    while s > 0 && bytes[s - 1].is_ascii_alphanumeric() {
+    while s > 0 && start - s < 128 && bytes[s - 1].is_ascii_alphanumeric() {
         s -= 1;
     }
     let mut e = end;
-    while e < bytes.len() && bytes[e].is_ascii_alphanumeric() {
+    while e < bytes.len() && e - end < 128 && bytes[e].is_ascii_alphanumeric() {
         e += 1;
     }
     let word = &bytes[s..e];
     word.len() >= 20
         && word.iter().all(u8::is_ascii_hexdigit)
         && word.iter().filter(|b| b.is_ascii_alphabetic()).count() >= 3
+}
+
+/// True when the byte at `at` is inside a UUID (`8-4-4-4-12` hexadecimal digits).
+fn in_a_uuid(bytes: &[u8], at: usize) -> bool {
+    const SHAPE: &[u8; 36] = b"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    let from = at.saturating_sub(35);
+    (from..=at).any(|p| {
+        bytes.get(p..p + 36).is_some_and(|w| {
+            w.iter().zip(SHAPE).all(|(&b, &s)| {
+                if s == b'-' {
+                    b == b'-'
+                } else {
+                    b.is_ascii_hexdigit()
+                }
+            })
+        }) && !(p > 0 && bytes[p - 1].is_ascii_alphanumeric())
+    })
 }
 
 /// Magnetic-stripe track 1 and track 2 data.
@@ -187,7 +226,7 @@ impl Tracks {
     pub fn new() -> Tracks {
         Tracks(
             Regex::new(
-                r"%?B(\d{12,19})\^[^\^\n]{0,26}\^\d{4}[^?\s]{0,80}\??|;?(\d{12,19})=\d{4}\d{0,40}\??",
+                r"%?B(\d{12,19})\^[^\^\n]{0,26}\^\d{4}[^?\s]{0,80}\??|;?(\d{12,19})[=D]\d{4}\d{0,40}\??",
             )
             .expect("the track pattern compiles"),
         )
@@ -251,6 +290,11 @@ mod tests {
         );
         assert!(cards("order 4111111111111112").is_empty(), "fails Luhn");
         assert!(cards("2026-12-07 15:43:21.123456").is_empty());
+        assert!(cards("job 2d123456-1234-4123-a123-123456789012 done").is_empty());
+        assert!(cards("sha256:4111111111111111ab3c9f0c83429da0b4b4be9507fe8d1a3af7").is_empty());
+        assert_eq!(cards("cc4111-1111-1111-1111x"), ["4111-1111-1111-1111"]);
+        assert!(cards("buckets=[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]").is_empty());
+        assert!(cards("score=0.4111111111111111").is_empty());
         assert_eq!(mask_last4("4111 1111 1111 1111"), "**** **** **** 1111");
     }
 

@@ -22,6 +22,11 @@ pub struct Decoded<'a> {
 }
 
 impl<'a> Decoded<'a> {
+    /// True when the decoded text differs from the original.
+    pub fn changed(&self) -> bool {
+        !self.spans.is_empty()
+    }
+
     /// The original range of the decoded range `start..end`.
     pub fn original(&self, start: usize, end: usize) -> (usize, usize) {
         if self.spans.is_empty() || start >= end {
@@ -33,8 +38,7 @@ impl<'a> Decoded<'a> {
 
 /// True when some byte may need decoding (`%`, `\`, `&`, any non-ASCII).
 pub fn needs_decoding(text: &str) -> bool {
-    text.bytes()
-        .any(|b| matches!(b, b'%' | b'\\' | b'&') || b >= 0x80)
+    !text.is_ascii() || memchr::memchr3(b'%', b'\\', b'&', text.as_bytes()).is_some()
 }
 
 /// Decodes `text` (borrowed when nothing changes; texts over 4 GiB are left as they are).
@@ -163,7 +167,7 @@ fn plain(c: char) -> Option<char> {
             ' '
         }
         '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' => '-',
-        '\u{b7}' | '\u{2022}' | '\u{2219}' | '\u{30fb}' | '\u{ff65}' => '.',
+        '\u{b7}' | '\u{2022}' | '\u{2027}' | '\u{2219}' | '\u{30fb}' | '\u{ff65}' => '.',
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(v - 0xff01 + 0x21).unwrap_or(c),
         '\u{17f}' => 's',
         '\u{212a}' => 'k',

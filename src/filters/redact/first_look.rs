@@ -5,8 +5,10 @@
 //! (`memchr`) rather than by reading every byte through an automaton:
 //!
 //! - cards: 13 digits in the text;
-//! - key-values: a separator (`=`, `:`, `>`) or a prose verb (`is`, `was`) right after
-//!   a name [`is_secret_name`] accepts, `--NAME`, or ` -p`;
+//! - key-values: a separator (`=`, `:`, `>`), a prose verb (`is`, `was`, `set to`) or a
+//!   quoted value right after a name [`is_secret_name`] accepts (two words too: `otp
+//!   code:`, `IDENTIFIED BY`), a secret's name as the value of `name`/`key` (a `value`
+//!   follows), `--NAME`, `--user`, or a short flag (` -p`, ` -a`, ` -w`, ` -k`, ` -u`);
 //! - credentials: `Bearer`/`Basic` at a word start, or an `Authorization` name;
 //! - JWTs and providers' keys: a run of 20 token characters (`[A-Za-z0-9_-]`) mixing
 //!   cases or holding `_` and a digit, 20 capitals and digits (AWS key ids), 40 base64
@@ -60,10 +62,10 @@ impl Seen {
 
 /// The searchers, built once per redactor.
 pub struct FirstLook {
-    verbs: [memmem::Finder<'static>; 2],
+    verbs: [memmem::Finder<'static>; 4],
     cli: memmem::Finder<'static>,
-    short_p: memmem::Finder<'static>,
-    keys: [memmem::Finder<'static>; 3],
+    short_flag: memmem::Finder<'static>,
+    keys: [memmem::Finder<'static>; 4],
     url: memmem::Finder<'static>,
 }
 
@@ -75,10 +77,10 @@ impl FirstLook {
     /// Builds the searchers.
     pub fn new() -> FirstLook {
         FirstLook {
-            verbs: [" is", " was"].map(memmem::Finder::new),
+            verbs: [" is", " was", " to", " '"].map(memmem::Finder::new),
             cli: memmem::Finder::new("--"),
-            short_p: memmem::Finder::new(" -p"),
-            keys: ["-----BEGIN", "key-", "dapi"].map(memmem::Finder::new),
+            short_flag: memmem::Finder::new(" -"),
+            keys: ["-----BEGIN", "key-", "dapi", "xox"].map(memmem::Finder::new),
             url: memmem::Finder::new("://"),
         }
     }
@@ -114,20 +116,45 @@ impl FirstLook {
             if let Some((start, name)) = name_before(text, end) {
                 if is_secret_name(name.trim_start_matches('-'))
                     || (name.eq_ignore_ascii_case("value") && in_a_tag(text, start))
+                    || name.eq_ignore_ascii_case("identified by")
                 {
                     seen.name_at(start, name);
+                } else if names_a_field(name) {
+                    if let Some((v, value)) = word_after(text, at + 1) {
+                        if is_secret_name(value) {
+                            seen.name_at(v, value);
+                        }
+                    }
                 }
             }
         }
-        // prose: `password is X`
+        // prose: `password is X`, `password set to X`; SQL: `PASSWORD 'x'`,
+        // `IDENTIFIED BY 'x'`
         for verb in self.verbs.iter().filter(|_| spaces > 0) {
             for at in verb.find_iter(bytes) {
-                let after = at + verb.needle().len();
-                if !matches!(bytes.get(after), Some(b' ' | b':')) {
+                let needle = verb.needle();
+                let after = at + needle.len();
+                if needle != b" '" && !matches!(bytes.get(after), Some(b' ' | b':')) {
                     continue;
                 }
-                if let Some((start, name)) = name_before(text, at) {
-                    if is_secret_name(name) {
+                let mut end = at;
+                if needle == b" to" {
+                    // the verb before `to`
+                    let mut w = end;
+                    while w > 0 && bytes[w - 1].is_ascii_alphabetic() && end - w < 8 {
+                        w -= 1;
+                    }
+                    let verb = &text[w..end];
+                    if !["set", "changed", "reset", "updated"]
+                        .iter()
+                        .any(|v| verb.eq_ignore_ascii_case(v))
+                    {
+                        continue;
+                    }
+                    end = w;
+                }
+                if let Some((start, name)) = name_before(text, end) {
+                    if is_secret_name(name) || name.eq_ignore_ascii_case("identified by") {
                         seen.name_at(start, name);
                     }
                 }
@@ -135,18 +162,26 @@ impl FirstLook {
         }
         // command lines: `--password VALUE`, `mysql -pVALUE`
         for at in self.cli.find_iter(if dashes >= 2 { bytes } else { &[] }) {
-            let end = (at + 2..bytes.len())
+            let limit = (at + 130).min(bytes.len());
+            let end = (at + 2..limit)
                 .find(|&k| !is_name_byte(bytes[k]))
-                .unwrap_or(bytes.len());
-            if end > at + 2 && is_secret_name(&text[at + 2..end]) {
+                .unwrap_or(limit);
+            let flag = &text[at + 2..end];
+            if end > at + 2 && (is_secret_name(flag) || flag.eq_ignore_ascii_case("user")) {
                 seen.name_at(at, &text[at + 2..end]);
             }
         }
-        if let Some(at) = self
-            .short_p
-            .find(if spaces > 0 && dashes > 0 { bytes } else { &[] })
+        // short flags: `mysql -pVALUE`, `-p VALUE`, `redis-cli -a`, `curl -u user:pass`
+        for at in self
+            .short_flag
+            .find_iter(if spaces > 0 && dashes > 0 { bytes } else { &[] })
         {
-            seen.name_at(at + 1, "p");
+            if matches!(
+                bytes.get(at + 2),
+                Some(b'p' | b'a' | b'w' | b'k' | b'u' | b'U')
+            ) {
+                seen.name_at(at + 1, "-");
+            }
         }
         // credentials: `Bearer X`, `Basic X` at a word start
         for at in memchr::memchr2_iter(b'b', b'B', bytes) {
@@ -170,7 +205,7 @@ impl FirstLook {
         // a JWT, like a provider's key, is a long run of token characters
         seen.keys = (bytes.len() >= 20 && long_runs(bytes))
             || (dashes > 0 && self.keys[..2].iter().any(|f| f.find(bytes).is_some()))
-            || self.keys[2].find(bytes).is_some();
+            || self.keys[2..].iter().any(|f| f.find(bytes).is_some());
         seen.jwt = seen.keys;
         seen.urls = memchr::memchr(b'@', bytes).is_some()
             && self
@@ -190,13 +225,7 @@ fn longest_number(bytes: &[u8]) -> usize {
             run += 1;
             gap = 0;
             best = best.max(run);
-        } else if run > 0
-            && gap < 3
-            && matches!(
-                b,
-                b' ' | b'\t' | b'-' | b'.' | b'_' | b'/' | b'|' | b',' | b'+'
-            )
-        {
+        } else if run > 0 && gap < 3 && super::cards::is_separator(b) {
             gap += 1;
         } else {
             run = 0;
@@ -208,30 +237,80 @@ fn longest_number(bytes: &[u8]) -> usize {
 
 /// The name that ends at `end` (after closing quotes and spaces are skipped): its start
 /// and text.
-fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
+pub(super) fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
     let bytes = text.as_bytes();
     let mut e = end;
     let mut spaces = 0;
-    while e > 0 && matches!(bytes[e - 1], b' ' | b'\t') && spaces < 16 {
+    while e > 0 && matches!(bytes[e - 1], b' ' | b'\t' | b'\n' | b'\r') && spaces < 16 {
         e -= 1;
         spaces += 1;
     }
-    while e > 0 && matches!(bytes[e - 1], b'"' | b'\'' | b'`' | b'\\' | b']') {
+    let mut closing = 0;
+    while e > 0 && closing < 8 && matches!(bytes[e - 1], b'"' | b'\'' | b'`' | b'\\' | b']' | b')')
+    {
         e -= 1;
+        closing += 1;
     }
     let mut s = e;
     while s > 0 && is_name_byte(bytes[s - 1]) && e - s < 128 {
         s -= 1;
     }
     let name = text[s..e].trim_end_matches(['.', '-']);
-    (!name.is_empty()).then_some((s, name))
+    if name.is_empty() {
+        return None;
+    }
+    // two words: `otp code:`, `security code:`, `identified by 'x'`
+    let second_word = name.len() <= 6
+        && (name.eq_ignore_ascii_case("by")
+            || super::names::PAIRS
+                .iter()
+                .any(|(_, b)| name.eq_ignore_ascii_case(b)));
+    if second_word && s >= 2 && bytes[s - 1] == b' ' {
+        let mut w = s - 1;
+        while w > 0 && is_name_byte(bytes[w - 1]) && s - 1 - w < 32 {
+            w -= 1;
+        }
+        let first = &text[w..s - 1];
+        let pair = super::names::PAIRS
+            .iter()
+            .any(|(a, b)| first.eq_ignore_ascii_case(a) && name.eq_ignore_ascii_case(b));
+        if pair || (first.eq_ignore_ascii_case("identified") && name.eq_ignore_ascii_case("by")) {
+            return Some((w, &text[w..s + name.len()]));
+        }
+    }
+    Some((s, name))
+}
+
+/// Names whose value names a secret (`{"name": "DB_PASSWORD", "value": "x"}`,
+/// `- name: API_TOKEN`): a later `value` is then the secret.
+pub(super) fn names_a_field(name: &str) -> bool {
+    ["name", "key", "parameterkey", "variable", "env", "field"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// The word (a name) that starts at `at`, after quotes and spaces.
+fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut s = at;
+    while s < bytes.len() && s < at + 16 && matches!(bytes[s], b' ' | b'\t' | b'"' | b'\'' | b'\\')
+    {
+        s += 1;
+    }
+    let limit = (s + 128).min(bytes.len());
+    let e = (s..limit)
+        .find(|&k| !is_name_byte(bytes[k]))
+        .unwrap_or(limit);
+    (e > s).then(|| (s, &text[s..e]))
 }
 
 /// True when `at` is inside an HTML tag (`<` before it, no `>` between).
 fn in_a_tag(text: &str, at: usize) -> bool {
-    text[..at]
-        .rfind(['<', '>'])
-        .is_some_and(|k| text.as_bytes()[k] == b'<')
+    let bytes = text.as_bytes();
+    (at.saturating_sub(2048)..at)
+        .rev()
+        .find(|&k| matches!(bytes[k], b'<' | b'>'))
+        .is_some_and(|k| bytes[k] == b'<')
 }
 
 /// True when some stretch of 20 bytes holds no space: only then can the text hold a

@@ -137,21 +137,35 @@ fn is_name_byte(b: u8) -> bool {
 /// only the names around them are judged.
 pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
-    let mut mysql: Option<bool> = None;
+    let mut programs: Option<String> = None;
     let mut judge = |start: usize, end: usize, out: &mut Vec<Span>| -> usize {
         let token = &text[start..end];
         let dashes = token.len() - token.trim_start_matches('-').len();
         let name = token.trim_start_matches('-').trim_end_matches(['.', '-']);
         let name_end = start + dashes + name.len();
-        if dashes == 1 && name.len() > 1 && name.starts_with('p') {
-            // `mysql -u root -pVALUE`
-            let mysql = *mysql.get_or_insert_with(|| {
-                let lower = text.to_ascii_lowercase();
-                lower.contains("mysql") || lower.contains("mariadb") || lower.contains(" -u")
-            });
-            let value = &name[1..];
-            if mysql && !value.bytes().all(|b| b.is_ascii_digit() || b == b':') {
-                out.push((start + 2, name_end));
+        let flag =
+            (dashes == 1 && !name.is_empty()) || (dashes == 2 && name.eq_ignore_ascii_case("user"));
+        if flag {
+            let lower = programs.get_or_insert_with(|| text.to_ascii_lowercase());
+            if let Some((s, e)) = flag_value(text, start, dashes, name, lower) {
+                out.push((s, e));
+                return end.max(e);
+            }
+        }
+        // `IDENTIFIED BY 'x'`
+        if name.eq_ignore_ascii_case("identified") {
+            let rest = &text[name_end..];
+            let by = rest.trim_start_matches(' ');
+            if by.len() > 2 && by[..2].eq_ignore_ascii_case("by") && by.as_bytes()[2] == b' ' {
+                let after = name_end + (rest.len() - by.len()) + 2;
+                let v = skip_spaces(text, after);
+                if matches!(text.as_bytes().get(v), Some(b'\'' | b'"')) {
+                    let (skip, len) = value_extent(&text[v..]);
+                    if len > 0 {
+                        out.push((v + skip, v + skip + len));
+                        return end.max(v + skip + len);
+                    }
+                }
             }
             return end;
         }
@@ -163,7 +177,9 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         if !secret {
             return end;
         }
-        match value_after(text, start, name_end, name, dashes, replacement) {
+        match value_after(text, start, name_end, name, dashes, replacement)
+            .or_else(|| field_value(text, start, name_end, replacement))
+        {
             Some((s, e)) => {
                 out.push((s, e));
                 e.max(end)
@@ -218,6 +234,99 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
     }
 }
 
+/// The value of a short flag, where the command line says what it is: `-pVALUE` and
+/// `-p VALUE` for mysql, mariadb, docker, sshpass and mongo; `-a VALUE` for redis-cli;
+/// `-w VALUE` for ldap tools; `-k VALUE` for openssl; the password in `-u user:pass`
+/// and `--user user:pass` (curl) or `-U user%pass` (smbclient).
+fn flag_value(
+    text: &str,
+    start: usize,
+    dashes: usize,
+    name: &str,
+    lower: &str,
+) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let letter = name.as_bytes()[0].to_ascii_lowercase();
+    let glued =
+        dashes == 1 && (name.len() > 1 || matches!(bytes.get(start + 2), Some(b'\'' | b'"')));
+    let value_at = if glued {
+        start + 2
+    } else {
+        let after = start + dashes + name.len();
+        if !matches!(bytes.get(after), Some(b' ' | b'=')) {
+            return None;
+        }
+        skip_spaces(text, after + 1)
+    };
+    if value_at >= bytes.len() || bytes[value_at] == b'-' {
+        return None;
+    }
+    let (skip, len) = value_extent(&text[value_at..]);
+    let (s, e) = (value_at + skip, value_at + skip + len);
+    let value = &text[s..e];
+    let user_pass = |sep: char| {
+        value
+            .find(sep)
+            .map(|k| (s + k + 1, e))
+            .filter(|(a, b)| a < b)
+    };
+    let runs = |programs: &[&str]| programs.iter().any(|p| lower.contains(p));
+    match (letter, dashes) {
+        (b'u', _) if dashes == 2 || !glued => user_pass(':'),
+        (b'u', 1) => user_pass('%'),
+        (b'p', 1) if glued => {
+            let mysql = runs(&["mysql", "mariadb"]) || lower.contains(" -u");
+            (mysql && !value.bytes().all(|b| b.is_ascii_digit() || b == b':')).then_some((s, e))
+        }
+        (b'p', 1) => {
+            runs(&["mysql", "mariadb", "docker login", "sshpass", "mongo"]).then_some((s, e))
+        }
+        (b'a', 1) if !glued => runs(&["redis-cli"]).then_some((s, e)),
+        (b'w', 1) if !glued => runs(&["ldap"]).then_some((s, e)),
+        (b'k', 1) if !glued => runs(&["openssl"]).then_some((s, e)),
+        _ => None,
+    }
+}
+
+/// The value of a field named by a secret's name (`{"name": "DB_PASSWORD", "value":
+/// "x"}`, `- name: API_TOKEN\n  value: x`, CloudFormation's `ParameterKey` and
+/// `ParameterValue`): the `value` that follows within 200 bytes.
+fn field_value(
+    text: &str,
+    start: usize,
+    name_end: usize,
+    replacement: &str,
+) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    // the secret's name is the value of `name`/`key`
+    let mut k = start;
+    while k > 0 && matches!(bytes[k - 1], b' ' | b'\t' | b'"' | b'\'' | b'\\') && start - k < 16 {
+        k -= 1;
+    }
+    if k == 0 || !matches!(bytes[k - 1], b':' | b'=') {
+        return None;
+    }
+    let (_, field) = super::first_look::name_before(text, k - 1)?;
+    if !super::first_look::names_a_field(field) {
+        return None;
+    }
+    let window_end = (name_end + 200).min(text.len());
+    let window = text.get(name_end..window_end)?.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = window[from..].find("value") {
+        let v = name_end + from + at;
+        let after = v + 5;
+        let starts = !is_name_byte(bytes[v - 1]) || window[..from + at].ends_with("parameter");
+        if starts && !bytes.get(after).is_some_and(|b| is_name_byte(*b)) {
+            if let Some(span) = value_after(text, v, after, "value", 0, replacement) {
+                return Some(span);
+            }
+        }
+        from += at + 5;
+    }
+    None
+}
+
 /// The value after the secret name `text[start..name_end]`, if a separator follows it.
 fn value_after(
     text: &str,
@@ -235,16 +344,43 @@ fn value_after(
         let len = value.find('<').unwrap_or(value.len());
         return non_empty(p + 1, p + 1 + value[..len].trim_end().len());
     }
-    // a closing quote of a quoted key
-    if text[p..].starts_with("\\\"") {
-        p += 2;
-    } else if matches!(bytes.get(p), Some(b'"' | b'\'' | b'`')) {
+    // the closing quotes (escaped, maybe twice) of a quoted key, a bracket, a paren
+    while p < bytes.len() && p < name_end + 8 && matches!(bytes[p], b'"' | b'\'' | b'`' | b'\\') {
         p += 1;
     }
-    if bytes.get(p) == Some(&b']') {
+    if matches!(bytes.get(p), Some(b']' | b')')) {
         p += 1;
     }
-    let spaced = skip_spaces(text, p);
+    // spaces, and line ends before a separator (`"password"\n: "x"`)
+    let mut spaced = p;
+    while spaced < bytes.len()
+        && spaced < p + 16
+        && matches!(bytes[spaced], b' ' | b'\t' | b'\n' | b'\r')
+    {
+        spaced += 1;
+    }
+    if !matches!(bytes.get(spaced), Some(b'=' | b':')) {
+        spaced = skip_spaces(text, p);
+    }
+    // `otp code:`, `security code:`: the pair's second word
+    if spaced > p {
+        let word_len = text[spaced..]
+            .bytes()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        let word = &text[spaced..spaced + word_len];
+        if word_len > 0
+            && super::names::PAIRS
+                .iter()
+                .any(|(a, b)| name.eq_ignore_ascii_case(a) && word.eq_ignore_ascii_case(b))
+        {
+            p = spaced + word_len;
+            while p < bytes.len() && matches!(bytes[p], b')' | b'"' | b'\'') {
+                p += 1;
+            }
+            spaced = skip_spaces(text, p);
+        }
+    }
     let rest = &text[spaced..];
     let separator = ["=>", "->", ":=", "=", ":"]
         .iter()
@@ -252,28 +388,43 @@ fn value_after(
         .map(|s| s.len());
     let lower = name.to_ascii_lowercase();
     let header = HEADER_NAMES.contains(&lower.as_str());
-    let spaces_allowed = dashes == 0 && (lower.contains("pass") || lower.contains("pw"));
     let value_start;
     let prose;
     if let Some(len) = separator {
-        // `https://` is not `key: value`
-        if rest[len..].starts_with("//") {
+        // `https://` is not `key: value`, nor `password == other` an assignment
+        if rest[len..].starts_with("//") || rest[len..].starts_with('=') {
             return None;
         }
         value_start = skip_spaces(text, spaced + len);
         prose = false;
     } else if dashes > 0 && spaced > p && !rest.starts_with('-') && !rest.is_empty() {
-        // `--password VALUE`
-        let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        return non_empty(spaced, spaced + len);
+        // `--password VALUE`, `--password 'two words'`
+        let (skip, len) = value_extent(rest);
+        return non_empty(spaced + skip, spaced + skip + len);
+    } else if dashes == 0 && spaced > p && matches!(rest.as_bytes().first(), Some(b'\'' | b'"')) {
+        // SQL: `PASSWORD 'x'`
+        let (skip, len) = value_extent(rest);
+        return non_empty(spaced + skip, spaced + skip + len);
     } else {
-        let word = ["is:", "was:", "is", "was", "are", "were", "equals"]
-            .iter()
-            .find(|w| {
-                rest.len() > w.len()
-                    && rest[..w.len()].eq_ignore_ascii_case(w)
-                    && rest.as_bytes()[w.len()].is_ascii_whitespace()
-            })?;
+        let word = [
+            "is:",
+            "was:",
+            "is",
+            "was",
+            "are",
+            "were",
+            "equals",
+            "set to",
+            "changed to",
+            "reset to",
+            "updated to",
+        ]
+        .iter()
+        .find(|w| {
+            rest.len() > w.len()
+                && rest[..w.len()].eq_ignore_ascii_case(w)
+                && rest.as_bytes()[w.len()].is_ascii_whitespace()
+        })?;
         if spaced == p {
             return None;
         }
@@ -293,9 +444,68 @@ fn value_after(
     } else if prose {
         prose_value(value)?
     } else {
-        value_extent(value, spaces_allowed)
+        let (skip, len) = value_extent(value);
+        // YAML: `password: |` or `>-`, the value on the next line
+        let v = &value[skip..skip + len];
+        if skip == 0 && matches!(v, "|" | ">" | "|-" | ">-" | "|+" | ">+") {
+            let next = value.find('\n').map_or(value.len(), |n| n + 1);
+            let line = &value[next..];
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let end = line.find('\n').unwrap_or(line.len());
+            return non_empty(value_start + next + indent, value_start + next + end);
+        }
+        // a tag (`!!binary`) before the value
+        if skip == 0 && v.starts_with("!!") {
+            let after = skip_spaces(text, value_start + len);
+            let (s2, l2) = value_extent(&text[after..]);
+            return non_empty(after + s2, after + s2 + l2);
+        }
+        // a quoted value is the value whatever it says; a bare word may say there is none
+        if skip == 0 && says_none(v) {
+            return None;
+        }
+        (skip, len)
     };
     non_empty(value_start + skip, value_start + skip + len)
+}
+
+/// Bare words that say a secret is absent or hidden (`password: none`, `(using
+/// password: NO)`, `api_key: (null)`), not what it is.
+fn says_none(word: &str) -> bool {
+    let w = word.trim_matches(['(', ')', '[', ']', '<', '>', '.', ',']);
+    [
+        "none",
+        "null",
+        "nil",
+        "not",
+        "no",
+        "yes",
+        "true",
+        "false",
+        "n/a",
+        "na",
+        "unset",
+        "empty",
+        "missing",
+        "undefined",
+        "redacted",
+        "filtered",
+        "hidden",
+        "masked",
+        "-",
+        "*",
+        "***",
+        "****",
+        "********",
+        "xxx",
+        "xxxx",
+        "set",
+        "provided",
+        "required",
+        "ok",
+    ]
+    .iter()
+    .any(|n| w.eq_ignore_ascii_case(n))
 }
 
 fn non_empty(s: usize, e: usize) -> Option<(usize, usize)> {
@@ -338,7 +548,8 @@ fn header_value(name: &str, value: &str) -> usize {
         }
         words += 1;
     }
-    let two = value[..k].trim_end();
+    // a header inside quotes (`-H "Authorization: Bearer x"`) keeps its closing quote
+    let two = value[..k].trim_end().trim_end_matches(['"', '\'']);
     // one word when the second reads as prose (`Authorization: abc123 sent`)
     match two.split_whitespace().nth(1) {
         Some(w)
@@ -363,18 +574,11 @@ const SCHEMES: &[&str] = &[
     "mutual",
 ];
 
-/// Words after which a password with spaces has ended (`password=x and Bearer …`).
-const CLAUSE_WORDS: &[&str] = &[
-    "and", "or", "but", "with", "for", "from", "to", "on", "at", "in", "via", "then", "using",
-    "by", "user", "username", "login", "host", "port", "as", "when", "while", "after", "before",
-    "because", "so",
-];
-
 /// A value in prose: one word, or a quoted text; none when the word describes the
 /// password rather than being it.
 fn prose_value(value: &str) -> Option<(usize, usize)> {
     if matches!(value.as_bytes()[0], b'"' | b'\'' | b'`') {
-        return Some(value_extent(value, true));
+        return Some(value_extent(value));
     }
     let len = value.find(char::is_whitespace).unwrap_or(value.len());
     let word = value[..len].trim_end_matches(['.', ',', ';', '!', '?', ')', ':']);
@@ -385,15 +589,30 @@ fn prose_value(value: &str) -> Option<(usize, usize)> {
     Some((0, word.len()))
 }
 
+/// The longest HTML tag looked into (a bound keeps every look linear).
+const TAG_LIMIT: usize = 2048;
+
+/// The tag around `at` (`<` before it and no `>` between, within [`TAG_LIMIT`]): where
+/// it opens and closes.
+fn tag_around(text: &str, at: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let from = at.saturating_sub(TAG_LIMIT);
+    let open = (from..at)
+        .rev()
+        .find(|&k| matches!(bytes[k], b'<' | b'>'))?;
+    if bytes[open] != b'<' {
+        return None;
+    }
+    let to = (at + TAG_LIMIT).min(bytes.len());
+    let close = (at..to).find(|&k| bytes[k] == b'>').unwrap_or(to);
+    Some((open, close))
+}
+
 /// Where the `value` attribute of the HTML tag around `at` starts, when `at` is inside
 /// a tag that names a secret.
 fn value_attribute(text: &str, at: usize) -> Option<usize> {
-    let open = text[..at].rfind('<')?;
-    if text[open..at].contains('>') {
-        return None;
-    }
-    let close = text[at..].find('>').map_or(text.len(), |e| at + e);
-    let tag = text[open..close].to_ascii_lowercase();
+    let (open, close) = tag_around(text, at)?;
+    let tag = text.get(open..close)?.to_ascii_lowercase();
     let bytes = tag.as_bytes();
     let mut from = 0;
     while let Some(k) = tag[from..].find("value") {
@@ -411,45 +630,54 @@ fn value_attribute(text: &str, at: usize) -> Option<usize> {
 /// True when the `value` attribute at `at` belongs to an HTML tag that names a secret
 /// (`<input type="password" …>`, `name="api_key"`).
 fn in_a_secret_tag(text: &str, at: usize) -> bool {
-    let Some(open) = text[..at].rfind('<') else {
+    let Some((open, close)) = tag_around(text, at) else {
         return false;
     };
-    if text[open..at].contains('>') {
-        return false;
-    }
-    let close = text[at..].find('>').map_or(text.len(), |e| at + e);
-    let tag = &text[open..close];
-    tag.split(['"', '\''])
-        .skip(1)
-        .step_by(2)
-        .any(is_secret_name)
+    text.get(open..close).is_some_and(|tag| {
+        tag.split(['"', '\''])
+            .skip(1)
+            .step_by(2)
+            .any(is_secret_name)
+    })
 }
 
-/// Where a secret value starts (after an opening quote) and how long it is: a quoted
-/// value to its closing quote (backslash escapes honoured), an object or a list to
-/// its closing bracket, else up to a delimiter (`&`, `,`, `;`, a quote, a closing
-/// bracket, a line end), or to the next ` key=` / ` key:` / ` -flag` when `spaces` (a
-/// password with spaces goes whole), else up to the first space.
-fn value_extent(value: &str, spaces: bool) -> (usize, usize) {
+/// Where a secret value starts (after an opening quote) and how long it is, in one
+/// pass (linear in the text, whatever follows):
+///
+/// - a quoted value (`"…"`, `'…'`, `` `…` ``, `\"…\"`, Python's `b'…'`/`u'…'`/`r'…'`)
+///   to its closing quote, backslash escapes honoured;
+/// - an object or a list to its closing bracket;
+/// - otherwise one word, to the first space or line end. Inside it, `&`, `;` and `,`
+///   end the value only before another `name=`/`name:` (`password=x&user=bob`) or at
+///   the word's end, and a quote or bracket only where the word ends with it
+///   (`password=mY'pass'word` is one value, `(password=abc)` keeps its `)`).
+fn value_extent(value: &str) -> (usize, usize) {
     let bytes = value.as_bytes();
-    if let Some(q @ (b'"' | b'\'' | b'`')) = bytes.first().copied() {
+    let (prefix, rest) = match bytes {
+        [b'b' | b'u' | b'r' | b'B' | b'U' | b'R', b'"' | b'\'', ..] => (1, &bytes[1..]),
+        _ => (0, bytes),
+    };
+    if let Some(q @ (b'"' | b'\'' | b'`')) = rest.first().copied() {
         let mut k = 1;
-        while k < bytes.len() {
-            if bytes[k] == b'\\' {
+        while k < rest.len() {
+            if rest[k] == b'\\' {
                 k += 2;
                 continue;
             }
-            if bytes[k] == q {
-                return (1, k - 1);
+            if rest[k] == q {
+                return (prefix + 1, k - 1);
             }
             k += 1;
         }
-        return (1, bytes.len().saturating_sub(1));
+        return (prefix + 1, rest.len().saturating_sub(1));
     }
-    if let Some(inner) = value.strip_prefix("\\\"") {
-        // an escaped quote inside a JSON string: up to the next escaped quote
-        let len = inner.find("\\\"").unwrap_or(inner.len());
-        return (2, len);
+    // an escaped quote inside a JSON string (`\"x\"`, or `\\\"x\\\"` escaped twice)
+    let escapes = bytes.iter().take_while(|&&b| b == b'\\').count();
+    if escapes > 0 && bytes.get(escapes) == Some(&b'"') {
+        let open = &value[..=escapes];
+        let inner = &value[escapes + 1..];
+        let len = inner.find(open).unwrap_or(inner.len());
+        return (escapes + 1, len);
     }
     if let Some(open @ (b'{' | b'[')) = bytes.first().copied() {
         let close = if open == b'{' { b'}' } else { b']' };
@@ -476,51 +704,38 @@ fn value_extent(value: &str, spaces: bool) -> (usize, usize) {
         }
         return (0, bytes.len());
     }
-    let mut end = bytes.len();
+    let word_end = bytes
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
     let mut k = 0;
-    while k < bytes.len() {
+    while k < word_end {
         let c = bytes[k];
-        if matches!(
-            c,
-            b'&' | b',' | b';' | b'"' | b'\'' | b'}' | b')' | b']' | b'\n' | b'\r' | b'<' | b'>'
-        ) {
-            end = k;
-            break;
-        }
-        if (c == b' ' || c == b'\t') && !spaces {
-            end = k;
-            break;
-        }
-        if c == b' ' || c == b'\t' {
-            // a password with spaces runs to the end of its clause, unless the clause
-            // goes on with other syntax (`key=`, `-h`, `Bearer [..]`, a run of spaces):
-            // then the value is the first word
-            let clause_end = value[k..]
-                .find([
-                    '&', ',', ';', '"', '\'', '}', ')', ']', '\n', '\r', '<', '>',
-                ])
-                .map_or(value.len(), |e| k + e);
-            if value[k..clause_end].contains(['[', '(']) {
-                end = k;
-                break;
+        let at_end = k + 1 >= word_end;
+        match c {
+            b'&' | b';' | b',' => {
+                let next = &value[k + 1..word_end];
+                let name_len = next
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                    .count();
+                let another_pair =
+                    name_len > 0 && matches!(next.as_bytes().get(name_len), Some(b'=' | b':'));
+                if at_end || another_pair || value[k..].starts_with("%26") {
+                    return (0, k);
+                }
             }
-            let next = value[k..].trim_start();
-            let word_len = next
-                .bytes()
-                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-                .count();
-            let word = &next[..word_len];
-            if next.is_empty()
-                || next.starts_with('-')
-                || CLAUSE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
-                || value[k..].starts_with("  ")
-                || (word_len > 0 && matches!(next.as_bytes().get(word_len), Some(b'=' | b':')))
-            {
-                end = k;
-                break;
+            b'"' | b'\'' | b'`' | b')' | b']' | b'}' | b'<' | b'>' => {
+                let continues = bytes
+                    .get(k + 1)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() && k + 1 < word_end);
+                if !continues {
+                    return (0, k);
+                }
             }
+            _ => {}
         }
         k += 1;
     }
-    (0, value[..end].trim_end().len())
+    (0, word_end)
 }

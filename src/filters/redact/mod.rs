@@ -24,6 +24,10 @@ use first_look::{FirstLook, Seen, NEAR};
 /// The built-in pattern names.
 pub const BUILTIN: &[&str] = &["card", "password", "bearer", "jwt", "keys"];
 
+/// What [`Redactor::first_look`] found in a text: which matchers have work.
+#[derive(Clone, Copy)]
+pub struct Looked(Seen);
+
 /// How card numbers are written once found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -116,35 +120,44 @@ impl Redactor {
 
     /// True when some pattern could match `text`; a custom pattern always could.
     pub fn may_match(&self, text: &str) -> bool {
-        if !self.custom.is_empty() {
-            return true;
-        }
-        if decode::needs_decoding(text) {
-            let decoded = decode::decode(text);
-            return self.worth_it(&self.first_look.look(&decoded.text));
-        }
-        self.worth_it(&self.first_look.look(text))
+        self.first_look(text).is_some()
+    }
+
+    /// What the first look at `text` found, when some pattern could match (a custom
+    /// pattern always could): to hand to [`Redactor::redact_after`] with the same text.
+    pub fn first_look(&self, text: &str) -> Option<Looked> {
+        let seen = if decode::needs_decoding(text) {
+            self.first_look.look(&decode::decode(text).text)
+        } else {
+            self.first_look.look(text)
+        };
+        (self.worth_it(&seen) || !self.custom.is_empty()).then_some(Looked(seen))
     }
 
     /// The text with every secret replaced (borrowed when nothing matched).
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match self.first_look(text) {
+            Some(looked) => self.redact_after(text, looked),
+            None => Cow::Borrowed(text),
+        }
+    }
+
+    /// [`Redactor::redact`] after [`Redactor::first_look`] at the same text.
+    pub fn redact_after<'a>(&self, text: &'a str, looked: Looked) -> Cow<'a, str> {
+        let Looked(seen) = looked;
         let decoded = decode::decode(text);
         let plain = decoded.text.as_ref();
-        let seen = self.first_look.look(plain);
-        if !self.worth_it(&seen) && self.custom.is_empty() {
-            return Cow::Borrowed(text);
-        }
         let b = &self.builtins;
         let mut found: Vec<(usize, usize)> = Vec::new();
         let mut card_spans: Vec<(usize, usize)> = Vec::new();
         if b.cards && seen.digits >= 13 {
             cards::find(plain, &mut card_spans);
-            // track data holds its card number, followed by `^` or `=`
+            // track data holds its card number, followed by `^`, `=` or `D`
             let pb = plain.as_bytes();
             if let Some(t) = &self.tracks {
                 if card_spans
                     .iter()
-                    .any(|&(_, e)| matches!(pb.get(e), Some(b'^' | b'=')))
+                    .any(|&(_, e)| matches!(pb.get(e), Some(b'^' | b'=' | b'D')))
                 {
                     t.find(plain, &mut found);
                 }
@@ -177,6 +190,12 @@ impl Redactor {
                     .map(|(s, e)| (s, e, true)),
             )
             .collect();
+        // a URL's password is percent-encoded in the original (`S3cr%2Fet%40x@db`)
+        if b.key_values && decoded.changed() {
+            let mut raw = Vec::new();
+            tokens::url_passwords(text, &mut raw);
+            spans.extend(raw.into_iter().map(|(s, e)| (s, e, false)));
+        }
         for re in &self.custom {
             spans.extend(re.find_iter(text).map(|m| (m.start(), m.end(), false)));
         }

@@ -11,8 +11,9 @@
 //!   `dbpassword`, `setcookie`);
 //! - its last two segments are a secret pair ([`PAIRS`]: `api key`, `access key`,
 //!   `card number`, `session id`, ...);
-//! - any segment starts with `password`, `passwd`, `passphrase` or `pwd`
-//!   (`password_hash`, `passwordConfirm`).
+//! - its last segment starts with `password`, `passwd`, `passphrase` or `pwd`
+//!   (`passwordhash`, `password2`), or the one before it does and the last is one of
+//!   [`AFTER_PASSWORD`] (`password_hash`, `passwordConfirm`; not `password_length`).
 //!
 //! Whole segments, never substrings: `shipping`, `company`, `spinner`, `tokenizer`,
 //! `secretary` and `keyboard` name nothing secret.
@@ -61,7 +62,6 @@ pub const LAST_WORDS: &[&str] = &[
     "signature",
     "ssn",
     "token",
-    "tokens",
     "totp",
 ];
 
@@ -82,8 +82,36 @@ pub const SUFFIX_WORDS: &[&str] = &[
     "sessionid",
 ];
 
-/// Segments that make a name secret wherever they start a segment.
+/// Words a name's last segment may start with to make it secret (`passwordhash`),
+/// and that make it secret before one of [`AFTER_PASSWORD`] (`password_hash`).
 const ANY_PREFIXES: &[&str] = &["password", "passwd", "passphrase", "pwd"];
+
+/// Last segments that keep a name secret after a password word: `password_hash` is a
+/// secret's name, `password_length` and `password_reset_sent` are not.
+const AFTER_PASSWORD: &[&str] = &[
+    "hash",
+    "hashed",
+    "confirm",
+    "confirmation",
+    "digest",
+    "plain",
+    "plaintext",
+    "new",
+    "old",
+    "current",
+    "salt",
+    "again",
+    "repeat",
+    "verify",
+    "check",
+    "enc",
+    "encrypted",
+    "value",
+    "b64",
+    "base64",
+    "raw",
+    "text",
+];
 
 /// Last two segments that make a name secret.
 pub const PAIRS: &[(&str, &str)] = &[
@@ -117,6 +145,7 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("auth", "code"),
     ("sas", "url"),
     ("session", "token"),
+    ("key", "base"),
 ];
 
 /// The segments of a name, as byte ranges (at most the last 16). A run of capitals
@@ -211,14 +240,8 @@ fn ascii_is_secret_name(name: &[u8]) -> bool {
     }
     // one pass: the last two segments, and whether a segment starts with a password word
     let (mut prev, mut last) = ((0usize, 0usize), (0usize, 0usize));
-    let mut prefixed = false;
-    let mut close = |s: usize, e: usize, prev: &mut (usize, usize), last: &mut (usize, usize)| {
+    let close = |s: usize, e: usize, prev: &mut (usize, usize), last: &mut (usize, usize)| {
         if e > s {
-            let seg = &name[s..e];
-            prefixed |= matches!(seg[0], b'p' | b'P')
-                && ANY_PREFIXES.iter().any(|p| {
-                    seg.len() >= p.len() && seg[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-                });
             *prev = *last;
             *last = (s, e);
         }
@@ -251,7 +274,22 @@ fn ascii_is_secret_name(name: &[u8]) -> bool {
         }
     }
     close(start, name.len(), &mut prev, &mut last);
-    if prefixed {
+    let starts_with_password = |(s, e): (usize, usize)| {
+        let seg = &name[s..e];
+        matches!(seg.first(), Some(b'p' | b'P'))
+            && ANY_PREFIXES
+                .iter()
+                .any(|p| seg.len() >= p.len() && seg[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+    };
+    if last.1 > 0 && starts_with_password(last) {
+        return true;
+    }
+    if prev.1 > 0
+        && starts_with_password(prev)
+        && AFTER_PASSWORD
+            .iter()
+            .any(|w| name[last.0..last.1].eq_ignore_ascii_case(w.as_bytes()))
+    {
         return true;
     }
     if last.1 == 0 {
@@ -391,11 +429,16 @@ fn unicode_is_secret_name(name: &str) -> bool {
         return LAST_WORDS.contains(&joined.as_str())
             || unicode_is_secret_name(&name[..ranges[n - 2].1]);
     }
-    if (0..n).map(seg).any(|s| {
+    let starts_with_password = |s: &str| {
         ANY_PREFIXES
             .iter()
             .any(|p| s.len() >= p.len() && s.is_char_boundary(p.len()) && is(&s[..p.len()], p))
-    }) {
+    };
+    if starts_with_password(last)
+        || (n >= 2
+            && starts_with_password(seg(n - 2))
+            && AFTER_PASSWORD.iter().any(|w| is(last, w)))
+    {
         return true;
     }
     let last_lower = lower(last);

@@ -12,33 +12,33 @@ const PROVIDERS: &str = concat!(
     // AWS access key ids
     r"\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}\b",
     // GitHub tokens and fine-grained tokens
-    r"|\bgh[pousr]_[A-Za-z0-9]{30,255}",
-    r"|\bgithub_pat_[A-Za-z0-9_]{20,255}",
+    r"|gh[pousr]_[A-Za-z0-9]{30,255}",
+    r"|github_pat_[A-Za-z0-9_]{20,255}",
     // GitLab
-    r"|\bglpat-[A-Za-z0-9_-]{20,}",
+    r"|glpat-[A-Za-z0-9_-]{20,}",
     // Slack tokens
-    r"|\bxox[abposre]-[A-Za-z0-9-]{10,}",
-    r"|\bxapp-\d-[A-Za-z0-9-]{10,}",
+    r"|xox[abposre]-[A-Za-z0-9-]{10,}",
+    r"|xapp-\d-[A-Za-z0-9-]{10,}",
     // Stripe secret and restricted keys, webhook secrets
     r"|\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}",
-    r"|\bwhsec_[A-Za-z0-9]{20,}",
+    r"|whsec_[A-Za-z0-9]{20,}",
     // Google API keys
-    r"|\bAIza[0-9A-Za-z_-]{30,}",
+    r"|AIza[0-9A-Za-z_-]{30,}",
     // SendGrid
-    r"|\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
+    r"|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}",
     // Twilio API keys
     r"|\bSK[0-9a-fA-F]{32}\b",
     // npm, PyPI, OpenAI and Anthropic, Shopify, DigitalOcean, Vault, Square, Mailgun,
     // Hugging Face, Databricks
-    r"|\bnpm_[A-Za-z0-9]{36}\b",
-    r"|\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}",
+    r"|npm_[A-Za-z0-9]{36}\b",
+    r"|pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}",
     r"|\bsk-(?:proj-|ant-[a-z0-9]{2,10}-|svcacct-)?[A-Za-z0-9_-]{20,}",
-    r"|\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b",
-    r"|\bdo[poa]_v1_[a-f0-9]{64}\b",
-    r"|\bhv[sb]\.[A-Za-z0-9_-]{24,}",
-    r"|\bsq0(?:atp|csp)-[A-Za-z0-9_-]{22,}",
+    r"|shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b",
+    r"|do[poa]_v1_[a-f0-9]{64}\b",
+    r"|hv[sb]\.[A-Za-z0-9_-]{24,}",
+    r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}",
     r"|\bkey-[0-9a-f]{32}\b",
-    r"|\bhf_[A-Za-z0-9]{30,}\b",
+    r"|hf_[A-Za-z0-9]{30,}\b",
     r"|\bdapi[a-f0-9]{32}\b",
 );
 
@@ -61,7 +61,6 @@ pub struct Shapes {
     slack_webhook: Regex,
     bearer: Regex,
     jwt: Regex,
-    url_password: Regex,
     private_key: Regex,
     base64_40: Regex,
 }
@@ -79,9 +78,6 @@ impl Shapes {
                 r"(?i)\b(?:bearer|basic|token|digest|negotiate|ntlm)(?:\s+|\s*:\s*|%20|\+)([A-Za-z0-9._~+/=-]{6,}|[^\s,;]*=[^\s]*)",
             ),
             jwt: re(r"e[yw][A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){2,4}"),
-            url_password: re(
-                r"\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\s/?#@:\x22'<>]*:([^\s/?#@\x22'<>]+)@",
-            ),
             private_key: re(
                 r"(?s)-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----(.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)",
             ),
@@ -92,11 +88,7 @@ impl Shapes {
     /// The shape-recognised secrets of the kinds `which` asks for in `text`.
     pub fn find(&self, text: &str, which: Which, out: &mut Vec<Span>) {
         if which.url_passwords {
-            for c in self.url_password.captures_iter(text) {
-                if let Some(m) = c.get(1) {
-                    out.push((m.start(), m.end()));
-                }
-            }
+            url_passwords(text, out);
         }
         if which.bearer {
             self.find_credentials(text, out);
@@ -127,6 +119,16 @@ impl Shapes {
                 continue;
             }
             let v = m.as_str();
+            // `token_type=Bearer expires_in=3600`, `Bearer realm="api"`: a key, not a
+            // credential (base64 ends with its `=` padding only)
+            let next = text.as_bytes().get(m.end()).copied();
+            let key_value = v.trim_end_matches('=').contains('=')
+                || matches!(next, Some(b'=' | b':'))
+                || (v.ends_with('=')
+                    && next.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'"' || b == b'\''));
+            if key_value && !header {
+                continue;
+            }
             let looks_like_one = v.bytes().skip(1).any(|b| b.is_ascii_uppercase())
                 || v.bytes()
                     .any(|b| b.is_ascii_digit() || matches!(b, b'=' | b'+' | b'/' | b'.' | b'_'));
@@ -172,6 +174,34 @@ impl Shapes {
                     out.push((m.start(), m.end()));
                 }
             }
+        }
+    }
+}
+
+/// The password of each `scheme://user:PASSWORD@host` in `text`: the authority runs
+/// from `://` to the first `/`, space, quote or angle bracket, and its user part to
+/// the last `@` in it, so a password may hold `@`, `:`, `#` or `?`.
+pub fn url_passwords(text: &str, out: &mut Vec<Span>) {
+    let bytes = text.as_bytes();
+    for at in memchr::memmem::find_iter(bytes, b"://") {
+        let start = at + 3;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| {
+                b == b'/'
+                    || b.is_ascii_whitespace()
+                    || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`')
+            })
+            .map_or(bytes.len(), |e| start + e);
+        let authority = &bytes[start..end];
+        let Some(last_at) = authority.iter().rposition(|&b| b == b'@') else {
+            continue;
+        };
+        let Some(colon) = authority[..last_at].iter().position(|&b| b == b':') else {
+            continue;
+        };
+        if colon + 1 < last_at {
+            out.push((start + colon + 1, start + last_at));
         }
     }
 }
