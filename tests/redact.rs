@@ -430,6 +430,16 @@ fn the_second_probes_shapes() {
         ("otp code: 661122", "661122"),
         ("security code (CVV): 321", "321"),
         ("trk2=5112808371165960D27091010000000000", "D2709"),
+        ("password==leadingEq", "leadingEq"),
+        ("{\"password\" :\n  \"JsonNewlinePw\"}", "JsonNewlinePw"),
+        (
+            "password_hash=$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g",
+            "aGFzaGhhc2g",
+        ),
+        (
+            "mailgun key-3F4E5D6C7B8A99A8B7C6D5E4F3A2B1C0",
+            "3F4E5D6C7B8A",
+        ),
     ];
     let clean: &[&str] = &[
         "usage: {\"prompt_tokens\": 812, \"completion_tokens\": 164, \"total_tokens\": 976}",
@@ -448,6 +458,14 @@ fn the_second_probes_shapes() {
         "--password-file=/run/secrets/db_password",
         "special tokens: [CLS] [SEP] [MASK]",
         "job 2d123456-1234-4123-a123-123456789012 done",
+        "tokenizer.pad_token=<pad> eos_token=</s> bos_token=<s>",
+        "sudo: pam_unix(sudo:auth): authentication failure; logname=bob uid=1000",
+        "pam_unix(sshd:session): session opened for user bob(uid=1000) by (uid=0)",
+        "session: active",
+        "token=expired",
+        "Authorization: (none)",
+        "Set-Cookie: (deleted)",
+        "password=******",
     ];
     let dir = tempfile::tempdir().unwrap();
     let h = build(

@@ -246,8 +246,10 @@ pub(super) fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
         spaces += 1;
     }
     let mut closing = 0;
+    let mut paren = false;
     while e > 0 && closing < 8 && matches!(bytes[e - 1], b'"' | b'\'' | b'`' | b'\\' | b']' | b')')
     {
+        paren |= bytes[e - 1] == b')';
         e -= 1;
         closing += 1;
     }
@@ -256,7 +258,8 @@ pub(super) fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
         s -= 1;
     }
     let name = text[s..e].trim_end_matches(['.', '-']);
-    if name.is_empty() {
+    // `(otp) = x`, not `pam_unix(sudo:auth): …`
+    if name.is_empty() || (paren && !(s > 0 && bytes[s - 1] == b'(')) {
         return None;
     }
     // two words: `otp code:`, `security code:`, `identified by 'x'`

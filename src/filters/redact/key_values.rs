@@ -348,7 +348,11 @@ fn value_after(
     while p < bytes.len() && p < name_end + 8 && matches!(bytes[p], b'"' | b'\'' | b'`' | b'\\') {
         p += 1;
     }
-    if matches!(bytes.get(p), Some(b']' | b')')) {
+    // `]` closes `["password"]`; `)` only a name alone in parentheses (`(otp) = x`, not
+    // `pam_unix(sudo:auth): authentication failure`)
+    if bytes.get(p) == Some(&b']')
+        || (bytes.get(p) == Some(&b')') && start > 0 && bytes[start - 1] == b'(')
+    {
         p += 1;
     }
     // spaces, and line ends before a separator (`"password"\n: "x"`)
@@ -392,10 +396,10 @@ fn value_after(
     let prose;
     if let Some(len) = separator {
         // `https://` is not `key: value`, nor `password == other` an assignment
-        if rest[len..].starts_with("//") || rest[len..].starts_with('=') {
+        if rest[len..].starts_with("//") || (spaced > p && rest[len..].starts_with('=')) {
             return None;
         }
-        value_start = skip_spaces(text, spaced + len);
+        value_start = value_start_after(text, spaced + len);
         prose = false;
     } else if dashes > 0 && spaced > p && !rest.starts_with('-') && !rest.is_empty() {
         // `--password VALUE`, `--password 'two words'`
@@ -440,7 +444,11 @@ fn value_after(
         return None;
     }
     let (skip, len) = if header && !matches!(value.as_bytes()[0], b'"' | b'\'' | b'\\') {
-        (0, header_value(&lower, value))
+        let len = header_value(&lower, value);
+        if says_none(value[..len].trim()) {
+            return None;
+        }
+        (0, len)
     } else if prose {
         prose_value(value)?
     } else {
@@ -469,44 +477,81 @@ fn value_after(
     non_empty(value_start + skip, value_start + skip + len)
 }
 
+/// Where a value starts after its separator: spaces skipped, and a line end when the
+/// next line starts with a quote (`"password":\n  "x"`).
+fn value_start_after(text: &str, at: usize) -> usize {
+    let v = skip_spaces(text, at);
+    let bytes = text.as_bytes();
+    if matches!(bytes.get(v), Some(b'\n' | b'\r')) {
+        let mut k = v;
+        while k < bytes.len() && k < v + 32 && bytes[k].is_ascii_whitespace() {
+            k += 1;
+        }
+        if matches!(bytes.get(k), Some(b'"' | b'\'')) {
+            return k;
+        }
+    }
+    v
+}
+
 /// Bare words that say a secret is absent or hidden (`password: none`, `(using
 /// password: NO)`, `api_key: (null)`), not what it is.
 fn says_none(word: &str) -> bool {
+    // a placeholder in angle brackets (`<pad>`, `<redacted>`) or a mask (`******`)
+    if (word.len() > 2 && word.starts_with('<') && word.ends_with('>') && !word.contains(' '))
+        || (word.len() >= 3 && word.bytes().all(|b| matches!(b, b'*' | b'x' | b'X' | b'#')))
+    {
+        return true;
+    }
     let w = word.trim_matches(['(', ')', '[', ']', '<', '>', '.', ',']);
-    [
-        "none",
-        "null",
-        "nil",
-        "not",
-        "no",
-        "yes",
-        "true",
-        "false",
-        "n/a",
-        "na",
-        "unset",
-        "empty",
-        "missing",
-        "undefined",
-        "redacted",
-        "filtered",
-        "hidden",
-        "masked",
-        "-",
-        "*",
-        "***",
-        "****",
-        "********",
-        "xxx",
-        "xxxx",
-        "set",
-        "provided",
-        "required",
-        "ok",
-    ]
-    .iter()
-    .any(|n| w.eq_ignore_ascii_case(n))
+    NOT_A_SECRET.iter().any(|n| w.eq_ignore_ascii_case(n))
 }
+
+/// Bare words that, as a secret's whole value, say what state it is in rather than
+/// what it is.
+const NOT_A_SECRET: &[&str] = &[
+    "none",
+    "null",
+    "nil",
+    "not",
+    "no",
+    "yes",
+    "true",
+    "false",
+    "n/a",
+    "na",
+    "unset",
+    "empty",
+    "missing",
+    "undefined",
+    "redacted",
+    "filtered",
+    "hidden",
+    "masked",
+    "-",
+    "*",
+    "set",
+    "provided",
+    "required",
+    "ok",
+    "active",
+    "inactive",
+    "expired",
+    "sent",
+    "disabled",
+    "enabled",
+    "deleted",
+    "valid",
+    "invalid",
+    "revoked",
+    "pending",
+    "present",
+    "absent",
+    "optional",
+    "unknown",
+    "default",
+    "changed",
+];
 
 fn non_empty(s: usize, e: usize) -> Option<(usize, usize)> {
     (e > s).then_some((s, e))
@@ -708,6 +753,16 @@ fn value_extent(value: &str) -> (usize, usize) {
         .iter()
         .position(|b| b.is_ascii_whitespace())
         .unwrap_or(bytes.len());
+    // a crypt hash (`$argon2id$v=19$m=65536,t=3,p=4$salt$hash`) is one word
+    if bytes.first() == Some(&b'$') {
+        return (0, word_end);
+    }
+    // a placeholder in angle brackets is read whole (`<pad>`), to be judged as one
+    if bytes.first() == Some(&b'<') {
+        if let Some(close) = bytes[..word_end].iter().position(|&b| b == b'>') {
+            return (0, close + 1);
+        }
+    }
     let mut k = 0;
     while k < word_end {
         let c = bytes[k];

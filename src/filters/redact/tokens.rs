@@ -37,7 +37,7 @@ const PROVIDERS: &str = concat!(
     r"|do[poa]_v1_[a-f0-9]{64}\b",
     r"|hv[sb]\.[A-Za-z0-9_-]{24,}",
     r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}",
-    r"|\bkey-[0-9a-f]{32}\b",
+    r"|\bkey-[0-9a-fA-F]{32}\b",
     r"|hf_[A-Za-z0-9]{30,}\b",
     r"|\bdapi[a-f0-9]{32}\b",
 );
