@@ -18,6 +18,7 @@
 
 use memchr::memmem;
 
+use super::key_values::{is_name_byte, tag_around};
 use super::names::is_secret_name;
 
 /// The most places of secret names [`Seen`] keeps; with more, the key-value matcher
@@ -69,10 +70,6 @@ pub struct FirstLook {
     url: memmem::Finder<'static>,
 }
 
-fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
-}
-
 impl FirstLook {
     /// Builds the searchers.
     pub fn new() -> FirstLook {
@@ -115,7 +112,7 @@ impl FirstLook {
             }
             if let Some((start, name)) = name_before(text, end) {
                 if is_secret_name(name.trim_start_matches('-'))
-                    || (name.eq_ignore_ascii_case("value") && in_a_tag(text, start))
+                    || (name.eq_ignore_ascii_case("value") && tag_around(text, start).is_some())
                     || name.eq_ignore_ascii_case("identified by")
                 {
                     seen.name_at(start, name);
@@ -305,15 +302,6 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
         .find(|&k| !is_name_byte(bytes[k]))
         .unwrap_or(limit);
     (e > s).then(|| (s, &text[s..e]))
-}
-
-/// True when `at` is inside an HTML tag (`<` before it, no `>` between).
-fn in_a_tag(text: &str, at: usize) -> bool {
-    let bytes = text.as_bytes();
-    (at.saturating_sub(2048)..at)
-        .rev()
-        .find(|&k| matches!(bytes[k], b'<' | b'>'))
-        .is_some_and(|k| bytes[k] == b'<')
 }
 
 /// True when some stretch of 20 bytes holds no space: only then can the text hold a

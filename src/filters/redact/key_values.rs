@@ -128,7 +128,8 @@ const HEADER_NAMES: &[&str] = &[
     "cookies",
 ];
 
-fn is_name_byte(b: u8) -> bool {
+/// A byte of a name: letters, digits, `_`, `-`, `.`.
+pub(super) fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
@@ -639,7 +640,7 @@ const TAG_LIMIT: usize = 2048;
 
 /// The tag around `at` (`<` before it and no `>` between, within [`TAG_LIMIT`]): where
 /// it opens and closes.
-fn tag_around(text: &str, at: usize) -> Option<(usize, usize)> {
+pub(super) fn tag_around(text: &str, at: usize) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let from = at.saturating_sub(TAG_LIMIT);
     let open = (from..at)
