@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{build, read};
+use common::{build, read, Rng};
 use logconf::context::{self, Value};
 use logconf::{Level, Message, Record};
 
@@ -206,20 +206,7 @@ impl Gen {
     }
 }
 
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
     fn text(&mut self, max: usize) -> String {
         const PIECES: &[&str] = &[
             "a",

@@ -17,30 +17,8 @@
 
 mod common;
 
-use common::{build, read};
+use common::{build, read, Rng};
 use logconf::{Level, Message, Record};
-
-/// xorshift64*: enough for test data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn chars(&mut self, alphabet: &str, len: usize) -> String {
-        let a: Vec<char> = alphabet.chars().collect();
-        (0..len).map(|_| *self.pick(&a)).collect()
-    }
-}
 
 const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const UPPER32: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

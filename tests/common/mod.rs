@@ -199,3 +199,33 @@ pub fn seed(var: &str) -> u64 {
     eprintln!("seed {seed} (set {var}={seed} to replay)");
     seed
 }
+
+/// A small generator for test data (xorshift64*), seeded with [`seed`]: enough for
+/// cases that a seed replays.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// One of `items`.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// `len` characters drawn from `alphabet`.
+    pub fn chars(&mut self, alphabet: &str, len: usize) -> String {
+        let a: Vec<char> = alphabet.chars().collect();
+        (0..len).map(|_| *self.pick(&a)).collect()
+    }
+}
