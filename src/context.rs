@@ -235,16 +235,37 @@ pub fn snapshot() -> Vec<(String, Value)> {
 /// True when `f` is true for some field of the thread's context (shadowed ones too),
 /// without copying any.
 pub fn any_field(mut f: impl FnMut(&str, &Value) -> bool) -> bool {
+    any_part(|part| match part {
+        Part::Scope(fields) => fields.iter().any(|(k, v)| f(k, v)),
+        Part::SpanField(k, v) => f(k, v),
+    })
+}
+
+/// A part of the thread's context, for [`any_part`].
+pub enum Part<'a> {
+    /// The fields of one scope ([`set`], [`set_shared`]): they never change while
+    /// shared.
+    Scope(&'a Fields),
+    /// One field of an entered `tracing` span (a span's fields can change).
+    SpanField(&'a str, &'a Value),
+}
+
+/// True when `f` is true for some part of the thread's context, without copying any.
+pub fn any_part(mut f: impl FnMut(Part<'_>) -> bool) -> bool {
     STACK.with(|s| {
         let Ok(s) = s.try_borrow() else {
             return false;
         };
         s.iter().any(|frame| match &frame.scope {
-            FrameFields::Fields(fields) => fields.iter().any(|(k, v)| f(k, v)),
+            FrameFields::Fields(fields) => f(Part::Scope(fields)),
             FrameFields::Span(span) => {
                 let mut node = Some(span);
                 while let Some(n) = node {
-                    if n.fields.load().iter().any(|(k, v)| f(k, v)) {
+                    if n.fields
+                        .load()
+                        .iter()
+                        .any(|(k, v)| f(Part::SpanField(k, v)))
+                    {
                         return true;
                     }
                     node = n.parent.as_ref();

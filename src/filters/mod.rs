@@ -336,14 +336,54 @@ fn context_field_needs(name: &str, value: &crate::value::Value, redactors: &[&Re
     })
 }
 
-/// True when a context field of the record needs a redactor.
+/// True when a context field of the record needs a redactor. A scope's fields never
+/// change while shared, so a scope found clean is remembered (by its allocation, kept
+/// alive while remembered) for the next record in it.
 fn context_needs_redaction(rec: &Record<'_>, redactors: &[&Redactor]) -> bool {
+    use crate::context::{Fields, Part};
+    /// The last scopes found clean on this thread, with the redactor that judged them.
+    const REMEMBERED: usize = 4;
+    thread_local! {
+        static CLEAN: std::cell::RefCell<[Option<(Fields, u64)>; REMEMBERED]> =
+            const { std::cell::RefCell::new([const { None }; REMEMBERED]) };
+    }
+    // only one redactor's verdict is remembered (the usual case)
+    let judge = match redactors {
+        [one] => one.id(),
+        _ => 0,
+    };
+    let scope_needs = |fields: &Fields| {
+        let known = |clean: &[Option<(Fields, u64)>; REMEMBERED]| {
+            clean
+                .iter()
+                .flatten()
+                .any(|(f, id)| *id == judge && std::sync::Arc::ptr_eq(f, fields))
+        };
+        if judge != 0 && CLEAN.try_with(|c| c.try_borrow().is_ok_and(|c| known(&c))) == Ok(true) {
+            return false;
+        }
+        let needs = fields
+            .iter()
+            .any(|(k, v)| context_field_needs(k, v, redactors));
+        if !needs && judge != 0 {
+            let _ = CLEAN.try_with(|c| {
+                if let Ok(mut c) = c.try_borrow_mut() {
+                    c.rotate_right(1);
+                    c[0] = Some((fields.clone(), judge));
+                }
+            });
+        }
+        needs
+    };
     match rec.origin {
         Some(o) => o
             .context
             .iter()
             .any(|(k, v)| context_field_needs(k, v, redactors)),
-        None => crate::context::any_field(|k, v| context_field_needs(k, v, redactors)),
+        None => crate::context::any_part(|part| match part {
+            Part::Scope(fields) => scope_needs(fields),
+            Part::SpanField(k, v) => context_field_needs(k, v, redactors),
+        }),
     }
 }
 

@@ -68,7 +68,7 @@ pub fn is_card(digits: &str) -> bool {
 }
 
 /// The characters between a card's groups (`4111 1111…`, `4111-1111…`, `4111*1111…`).
-pub fn is_separator(b: u8) -> bool {
+pub const fn is_separator(b: u8) -> bool {
     matches!(
         b,
         b' ' | b'\t' | b'-' | b'.' | b'_' | b'/' | b'|' | b',' | b'+' | b':' | b'~' | b'*'

@@ -133,7 +133,10 @@ fn reference(s: &str) -> Option<(char, usize)> {
         ("&apos;", '\''),
         ("&#39;", '\''),
     ] {
-        if s.len() >= name.len() && s[..name.len()].eq_ignore_ascii_case(name) {
+        if s.as_bytes()
+            .get(..name.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(name.as_bytes()))
+        {
             return Some((c, name.len()));
         }
     }

@@ -16,10 +16,9 @@
 //!   (Mailgun's and Databricks' hex keys);
 //! - passwords in URLs: `://` with an `@` after it.
 
-use memchr::memmem;
-
-use super::key_values::{is_name_byte, tag_around};
-use super::names::is_secret_name;
+use super::key_values::{is_name_byte, tag_around, PROSE_VERBS};
+use super::names::{self, is_secret_name};
+use super::scan;
 
 /// The most places of secret names [`Seen`] keeps; with more, the key-value matcher
 /// reads the whole text.
@@ -29,15 +28,15 @@ pub const NEAR: usize = 16;
 #[derive(Clone, Copy, Default)]
 pub struct Seen {
     /// The digits of the longest number that could be a card's (digit groups with
-    /// at most three separators between them); 0–12 when the text holds fewer than 13
-    /// digits in all.
+    /// at most three separators between them); 0–12 when no card number can be there
+    /// (fewer than 13 digits, or no 13 bytes in a row without a letter).
     pub digits: usize,
     /// A secret name with a separator after it.
     pub names: bool,
     /// Where those names start (the first [`NEAR`]), and how many there were.
-    pub near: [usize; NEAR],
+    near: [u32; NEAR],
     /// How many names were found.
-    pub hits: usize,
+    hits: usize,
     /// `Bearer`/`Basic` or an `Authorization` name.
     pub schemes: bool,
     /// A JSON Web Token's header.
@@ -46,190 +45,385 @@ pub struct Seen {
     pub keys: bool,
     /// `://` with an `@` after it.
     pub urls: bool,
+    /// Where the first `://` is.
+    url_at: Option<usize>,
+    /// `pas` or `pwd` (any case) somewhere before the place looked at.
+    password_word: bool,
+    /// The text holds `%`, `\`, `&` or a non-ASCII character: decoded, it may show
+    /// more.
+    pub encoded: bool,
 }
 
 impl Seen {
-    fn name_at(&mut self, at: usize, name: &str) {
-        self.names = true;
-        if self.hits < NEAR {
-            self.near[self.hits] = at;
+    /// Every matcher woken, reading the whole text: what the first look must agree
+    /// with.
+    #[cfg(test)]
+    pub fn everything() -> Seen {
+        Seen {
+            digits: usize::MAX,
+            names: true,
+            hits: NEAR + 1,
+            schemes: true,
+            jwt: true,
+            keys: true,
+            urls: true,
+            ..Seen::default()
         }
-        self.hits += 1;
-        if name.to_ascii_lowercase().ends_with("authorization") {
+    }
+
+    /// A secret's name at `at`.
+    fn name_at(&mut self, at: usize, name: &str) {
+        self.hit(at);
+        let n = name.len();
+        if n >= 13 && name.as_bytes()[n - 13..].eq_ignore_ascii_case(b"authorization") {
             self.schemes = true;
         }
     }
-}
 
-/// The searchers, built once per redactor.
-pub struct FirstLook {
-    verbs: [memmem::Finder<'static>; 4],
-    cli: memmem::Finder<'static>,
-    short_flag: memmem::Finder<'static>,
-    keys: [memmem::Finder<'static>; 4],
-    url: memmem::Finder<'static>,
-}
-
-impl FirstLook {
-    /// Builds the searchers.
-    pub fn new() -> FirstLook {
-        FirstLook {
-            verbs: [" is", " was", " to", " '"].map(memmem::Finder::new),
-            cli: memmem::Finder::new("--"),
-            short_flag: memmem::Finder::new(" -"),
-            keys: ["-----BEGIN", "key-", "dapi", "xox"].map(memmem::Finder::new),
-            url: memmem::Finder::new("://"),
+    /// A place for the key-value matcher to judge (a text past 4 GiB is read whole).
+    fn hit(&mut self, at: usize) {
+        self.names = true;
+        match u32::try_from(at) {
+            Ok(at) if self.hits < NEAR => self.near[self.hits] = at,
+            Ok(_) => {}
+            Err(_) => self.hits = NEAR,
         }
+        self.hits += 1;
     }
 
-    /// What `text` holds that the matchers need (the text is decoded already).
-    pub fn look(&self, text: &str) -> Seen {
-        let bytes = text.as_bytes();
-        // one pass for what decides which searches can find anything: digits, spaces,
-        // dashes
-        let (digits, spaces, dashes) = bytes.iter().fold((0u32, 0u32, 0u32), |(d, s, h), &b| {
-            (
-                d + u32::from(b.wrapping_sub(b'0') < 10),
-                s + u32::from(b == b' '),
-                h + u32::from(b == b'-'),
-            )
+    /// The places for the key-value matcher to judge, in the order of the text; `None`:
+    /// too many, the whole text is to be read.
+    pub fn near(&self) -> Option<([usize; NEAR], usize)> {
+        if self.hits > NEAR {
+            return None;
+        }
+        let mut places = [0; NEAR];
+        for (to, &at) in places.iter_mut().zip(&self.near[..self.hits]) {
+            *to = at as usize;
+        }
+        places[..self.hits].sort_unstable();
+        Some((places, self.hits))
+    }
+}
+
+/// What `text` holds that the matchers need (the text is decoded already, or
+/// [`Seen::encoded`] says it needs to be). The bytes that can start a sign (separators,
+/// spaces before a verb, dashes, `b`, `@`) are found 64 at a time ([`scan`]), and only
+/// there is the text read closer.
+pub fn look(text: &str) -> Seen {
+    let bytes = text.as_bytes();
+    let mut seen = Seen::default();
+    // a word of 20 bytes or more (a key, a token), a stretch of 13 without a letter (a
+    // card number), 20 capitals and digits in a row (an AWS key id)
+    let mut long_word_at = scan::Stretch::of(20);
+    let mut card_room = scan::Stretch::of(13);
+    let mut caps = scan::Stretch::of(20);
+    let mut dapi = false;
+    for (base, block) in scan::blocks(bytes) {
+        seen.digits += block.digit.count_ones() as usize;
+        seen.encoded |= block.encoded != 0;
+        // a password word in the text so far (or just after): the names before the
+        // separators are read whole only then, or when their last letters say so;
+        // `dapi`: a Databricks key
+        scan::each_bit(block.p, |i| {
+            let at = base + i;
+            seen.password_word |= matches!(
+                bytes.get(at + 1..at + 3),
+                Some([b'a' | b'A', b's' | b'S'] | [b'w' | b'W', b'd' | b'D'])
+            );
+            dapi |= at >= 2 && bytes.get(at - 2..at + 2) == Some(b"dapi");
         });
-        let mut seen = Seen {
-            digits: digits as usize,
-            ..Seen::default()
+        scan::each_bit(block.separator, |i| separator_at(text, base + i, &mut seen));
+        // a blank before `i`, `w`, `t`, `'` or `"` (the next block's first byte is read)
+        let verbs = block.blank & ((block.verb >> 1) | 1 << 63);
+        scan::each_bit(verbs, |i| verb_after(text, base + i, &mut seen));
+        // a dash but one between digits (`2026-12-07`, a UUID's): a flag's, one after a
+        // word (`key-`, `xoxb-`) or before a dash (the neighbours of the first and last
+        // bytes are in other blocks: those are read)
+        let dashes = block.dash & (!(block.digit << 1) | block.dash >> 1 | 1 | 1 << 63);
+        scan::each_bit(dashes, |i| dash_at(text, base + i, &mut seen));
+        // a scheme's first letter at a word start
+        let words = block.scheme & !((block.letter | block.digit) << 1);
+        scan::each_bit(words, |i| scheme_at(bytes, base + i, &mut seen));
+        let valid = match bytes.len() - base {
+            n if n >= 64 => !0,
+            n => (1u64 << n) - 1,
         };
-        if seen.digits >= 13 {
-            seen.digits = longest_number(bytes);
+        long_word_at.feed(base, !block.blank & valid);
+        card_room.feed(base, !block.letter & valid);
+        caps.feed(base, block.upper | block.digit);
+    }
+    if seen.digits >= 13 && card_room.found.is_some() {
+        seen.digits = longest_number(bytes);
+    } else {
+        seen.digits = seen.digits.min(12);
+    }
+    // a JWT, like a provider's key, is a long run of token characters
+    seen.keys |= caps.found.is_some();
+    if let (false, Some(from)) = (seen.keys, long_word_at.found) {
+        seen.keys = bytes[from..]
+            .split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .any(|word| word.len() >= 20 && (dapi || long_word(word)));
+    }
+    seen.jwt = seen.keys;
+    seen.urls = seen
+        .url_at
+        .is_some_and(|at| memchr::memchr(b'@', &bytes[at..]).is_some());
+    seen
+}
+
+/// A credential's scheme at a word start (`at`: a `b`, `d`, `n` or `t`, any case):
+/// `Bearer X`, `Basic X`, `Digest X`, `Negotiate X`, `NTLM X`, `Authorization: token X`.
+fn scheme_at(bytes: &[u8], at: usize, seen: &mut Seen) {
+    if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+        return;
+    }
+    let word = |w: &[u8]| {
+        bytes
+            .get(at..at + w.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(w))
+    };
+    if word(b"bearer") || word(b"basic") {
+        seen.schemes = true;
+        seen.hit(at); // `bearer=…` is a name too
+    } else if word(b"digest") || word(b"negotiate") || word(b"ntlm") {
+        seen.schemes = true;
+    } else if word(b"token") {
+        // `token X` is a credential only after `Authorization`
+        let before = bytes[..at].trim_ascii_end();
+        let before = before
+            .strip_suffix(b":")
+            .or_else(|| before.strip_suffix(b"="))
+            .unwrap_or(before)
+            .trim_ascii_end();
+        let mut e = before.len();
+        while e > 0 && matches!(before[e - 1], b'"' | b'\'') {
+            e -= 1;
         }
-        // key-values: the name before each separator
-        for at in memchr::memchr3_iter(b'=', b':', b'>', bytes) {
-            let mut end = at;
-            if bytes[at] == b'>' && end > 0 && bytes[end - 1] == b'-' {
-                end -= 1; // `name -> value`
-            }
-            if bytes[at] == b'>' && end > 0 && bytes[end - 1] == b'=' {
-                continue; // `=>`: seen at its `=`
-            }
-            if let Some((start, name)) = name_before(text, end) {
-                if is_secret_name(name.trim_start_matches('-'))
-                    || (name.eq_ignore_ascii_case("value") && tag_around(text, start).is_some())
-                    || name.eq_ignore_ascii_case("identified by")
-                {
-                    seen.name_at(start, name);
-                } else if names_a_field(name) {
-                    if let Some((v, value)) = word_after(text, at + 1) {
-                        if is_secret_name(value) {
-                            seen.name_at(v, value);
-                        }
-                    }
-                }
+        seen.schemes |= e >= 13 && before[e - 13..e].eq_ignore_ascii_case(b"authorization");
+    }
+}
+
+/// A key-value: the name before the separator (`=`, `:`, `>`) at `at`; `://` starts a
+/// URL.
+fn separator_at(text: &str, at: usize, seen: &mut Seen) {
+    let bytes = text.as_bytes();
+    let mut end = at;
+    match bytes[at] {
+        b':' if seen.url_at.is_none() && bytes[at..].starts_with(b"://") => {
+            seen.url_at = Some(at);
+        }
+        b'>' if at > 0 && bytes[at - 1] == b'-' => end -= 1, // `name -> value`
+        b'>' if at > 0 && bytes[at - 1] == b'=' => return,   // `=>`: seen at its `=`
+        _ => {}
+    }
+    if !may_name_a_secret(bytes, end, seen.password_word) {
+        return;
+    }
+    let Some((start, name)) = name_before(text, end) else {
+        return;
+    };
+    if names_a_secret(text, start, name) {
+        seen.name_at(start, name);
+    } else if names_a_field(name) {
+        if let Some((v, value)) = word_after(text, at + 1) {
+            if is_secret_name(value) {
+                seen.name_at(v, value);
             }
         }
-        // prose: `password is X`, `password set to X`; SQL: `PASSWORD 'x'`,
-        // `IDENTIFIED BY 'x'`
-        for verb in self.verbs.iter().filter(|_| spaces > 0) {
-            for at in verb.find_iter(bytes) {
-                let needle = verb.needle();
-                let after = at + needle.len();
-                if needle != b" '" && !matches!(bytes.get(after), Some(b' ' | b':')) {
-                    continue;
-                }
-                let mut end = at;
-                if needle == b" to" {
-                    // the verb before `to`
-                    let mut w = end;
-                    while w > 0 && bytes[w - 1].is_ascii_alphabetic() && end - w < 8 {
-                        w -= 1;
-                    }
-                    let verb = &text[w..end];
-                    if !["set", "changed", "reset", "updated"]
-                        .iter()
-                        .any(|v| verb.eq_ignore_ascii_case(v))
-                    {
-                        continue;
-                    }
-                    end = w;
-                }
-                if let Some((start, name)) = name_before(text, end) {
-                    if is_secret_name(name) || name.eq_ignore_ascii_case("identified by") {
-                        seen.name_at(start, name);
-                    }
-                }
+    }
+}
+
+/// Prose and SQL after the blank (a space, tab or line end) at `at`: `password is X`, `password was X`, `password
+/// set to X`, `PASSWORD 'x'`, `cookie "x"`, `IDENTIFIED BY 'x'`.
+fn verb_after(text: &str, at: usize, seen: &mut Seen) {
+    let bytes = text.as_bytes();
+    let rest = &bytes[at + 1..];
+    // the word after the blank, any case, then a blank or `:`
+    let verb = |verbs: &[&str]| {
+        verbs.iter().any(|v| {
+            rest.get(..v.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(v.as_bytes()))
+                && rest
+                    .get(v.len())
+                    .is_some_and(|&b| b == b':' || b.is_ascii_whitespace())
+        })
+    };
+    let mut end = at;
+    match rest.first().map(|&b| b | 0x20) {
+        Some(b'\'' | b'"') => {}
+        Some(b'i' | b'w' | b'a' | b'e') if verb(PROSE_VERBS) => {}
+        Some(b't') if verb(&["to"]) => {
+            // the verb before `to`
+            let mut w = end;
+            while w > 0 && bytes[w - 1].is_ascii_alphabetic() && end - w < 8 {
+                w -= 1;
             }
+            let verb = &text[w..end];
+            if !["set", "changed", "reset", "updated"]
+                .iter()
+                .any(|v| verb.eq_ignore_ascii_case(v))
+            {
+                return;
+            }
+            end = w;
         }
-        // command lines: `--password VALUE`, `mysql -pVALUE`
-        for at in self.cli.find_iter(if dashes >= 2 { bytes } else { &[] }) {
+        _ => return,
+    }
+    if !may_name_a_secret(bytes, end, seen.password_word) {
+        return;
+    }
+    if let Some((start, name)) = name_before(text, end) {
+        if names_a_secret(text, start, name) {
+            seen.name_at(start, name);
+        }
+    }
+}
+
+/// True when the name at `start` is a secret's: by its words, `value` inside a tag
+/// (`<input name="password" value="x">`), or `IDENTIFIED BY`.
+fn names_a_secret(text: &str, start: usize, name: &str) -> bool {
+    let name = name.trim_start_matches('-');
+    is_secret_name(name)
+        || (name.eq_ignore_ascii_case("value") && tag_around(text, start).is_some())
+        || name.eq_ignore_ascii_case("identified by")
+}
+
+/// What a dash at `at` can start or end: a long flag (`--password VALUE`, `--user`), a
+/// flag of one dash (`-pVALUE`, `-a`, `-w`, `-k`, `-u`, either case; `-password VALUE`), a
+/// private key (`-----BEGIN`), Mailgun's `key-` and Slack's `xoxb-`.
+fn dash_at(text: &str, at: usize, seen: &mut Seen) {
+    let bytes = text.as_bytes();
+    let before = &bytes[..at];
+    match bytes.get(at + 1) {
+        Some(b'-') => {
+            if bytes[at..].starts_with(b"-----BEGIN") {
+                seen.keys = true;
+            }
             let limit = (at + 130).min(bytes.len());
             let end = (at + 2..limit)
                 .find(|&k| !is_name_byte(bytes[k]))
                 .unwrap_or(limit);
-            let flag = &text[at + 2..end];
-            if end > at + 2 && (is_secret_name(flag) || flag.eq_ignore_ascii_case("user")) {
-                seen.name_at(at, &text[at + 2..end]);
+            let flag = &text[(at + 2).min(end)..end];
+            if !flag.is_empty() && (is_secret_name(flag) || flag.eq_ignore_ascii_case("user")) {
+                seen.name_at(at, flag);
             }
         }
-        // short flags: `mysql -pVALUE`, `-p VALUE`, `redis-cli -a`, `curl -u user:pass`
-        for at in self
-            .short_flag
-            .find_iter(if spaces > 0 && dashes > 0 { bytes } else { &[] })
-        {
-            if matches!(
-                bytes.get(at + 2),
-                Some(b'p' | b'a' | b'w' | b'k' | b'u' | b'U')
-            ) {
-                seen.name_at(at + 1, "-");
-            }
-        }
-        // credentials: `Bearer X`, `Basic X` at a word start
-        for at in memchr::memchr2_iter(b'b', b'B', bytes) {
-            if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
-                continue;
-            }
-            let word = |w: &[u8]| {
-                bytes
-                    .get(at..at + w.len())
-                    .is_some_and(|b| b.eq_ignore_ascii_case(w))
-            };
-            if word(b"bearer") || word(b"basic") {
-                seen.schemes = true;
-                seen.names = true; // `bearer=…` is a name too
-                if seen.hits < NEAR {
-                    seen.near[seen.hits] = at;
+        // a flag of one dash (a name byte before it would make the dash part of a name)
+        Some(&c) if is_name_byte(c) && before.last().is_none_or(|&b| !is_name_byte(b)) => {
+            if matches!(c | 0x20, b'p' | b'a' | b'w' | b'k' | b'u') {
+                seen.name_at(at, "-");
+            } else if let Some((_, flag)) = word_after(text, at + 1) {
+                if names_a_secret(text, at, flag) {
+                    seen.name_at(at, flag);
                 }
-                seen.hits += 1;
             }
         }
-        // a JWT, like a provider's key, is a long run of token characters
-        seen.keys = (bytes.len() >= 20 && long_runs(bytes))
-            || (dashes > 0 && self.keys[..2].iter().any(|f| f.find(bytes).is_some()))
-            || self.keys[2..].iter().any(|f| f.find(bytes).is_some());
-        seen.jwt = seen.keys;
-        seen.urls = memchr::memchr(b'@', bytes).is_some()
-            && self
-                .url
-                .find(bytes)
-                .is_some_and(|at| memchr::memchr(b'@', &bytes[at..]).is_some());
-        seen
+        _ => {}
+    }
+    if before.ends_with(b"key") || (before.len() >= 4 && before[..at - 1].ends_with(b"xox")) {
+        seen.keys = true;
     }
 }
 
 /// The digits of the longest run of digit groups split by at most three card
-/// separators (as `cards::find` reads them).
+/// separators (as `cards::find` reads them). Only stretches of 13 bytes or more of
+/// digits and separators are read digit by digit: a hex id or a hash has a letter every
+/// few bytes, and is passed over without a guess at each byte.
 fn longest_number(bytes: &[u8]) -> usize {
-    let (mut best, mut run, mut gap) = (0, 0, 0);
-    for &b in bytes {
-        if b.is_ascii_digit() {
-            run += 1;
-            gap = 0;
-            best = best.max(run);
-        } else if run > 0 && gap < 3 && super::cards::is_separator(b) {
-            gap += 1;
-        } else {
-            run = 0;
-            gap = 0;
-        }
+    bytes
+        .split(|&b| !b.is_ascii_digit() && !CARD_SEPARATOR[usize::from(b)])
+        .filter(|stretch| stretch.len() >= 13)
+        .map(|stretch| {
+            let (mut best, mut run, mut gap) = (0, 0, 0);
+            for &b in stretch {
+                if b.is_ascii_digit() {
+                    run += 1;
+                    gap = 0;
+                    best = best.max(run);
+                } else if run > 0 && gap < 3 {
+                    gap += 1;
+                } else {
+                    run = 0;
+                    gap = 0;
+                }
+            }
+            best
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The bytes [`cards::is_separator`](super::cards::is_separator) accepts, as a table.
+static CARD_SEPARATOR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = super::cards::is_separator(b as u8);
+        b += 1;
     }
-    best
+    table
+};
+
+/// False when the name that ends at `end` (as [`name_before`] reads it) cannot be one
+/// the first look reports, read from its last three letters: a secret's
+/// ([`names::may_end_a_secret_name`], or a password word anywhere in it), `value`, one
+/// of [`names_a_field`], or `identified by`. Most names before a separator are passed
+/// over here, without being read whole. `password_word`: the text holds `pas` or `pwd`
+/// before `end` (else no name there does).
+fn may_name_a_secret(bytes: &[u8], end: usize, password_word: bool) -> bool {
+    let mut e = end;
+    while e > 0
+        && end - e < 24
+        && matches!(
+            bytes[e - 1],
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'\\'
+                | b']'
+                | b')'
+                | b'.'
+                | b'-'
+                | b'_'
+        )
+    {
+        e -= 1;
+    }
+    let z = match e.checked_sub(1).map(|i| bytes[i]) {
+        Some(z) if z.is_ascii_alphabetic() => z,
+        Some(z) => return z.is_ascii_digit() || !z.is_ascii(),
+        None => return false,
+    };
+    let y = if e >= 2 { bytes[e - 2] } else { 0 };
+    let x = if e >= 3 { bytes[e - 3] } else { 0 };
+    let mut tail = [x, y, z];
+    tail.make_ascii_lowercase();
+    if names::may_end_a_secret_name(x, y, z)
+        || matches!(
+            tail,
+            [_, b'b', b'y']
+                | [b'l', b'u', b'e']
+                | [b'a', b'm', b'e']
+                | [b'e', b'n', b'v']
+                | [b'e', b'l', b'd']
+                | [b'b', b'l', b'e']
+                | [b'k', b'e', b'y']
+        )
+    {
+        return true;
+    }
+    if !password_word {
+        return false;
+    }
+    let mut s = e;
+    while s > 0 && is_name_byte(bytes[s - 1]) && e - s < 128 {
+        s -= 1;
+    }
+    names::holds_a_password_word(&bytes[s..e])
 }
 
 /// The name that ends at `end` (after closing quotes and spaces are skipped): its start
@@ -255,38 +449,56 @@ pub(super) fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
         s -= 1;
     }
     let name = text[s..e].trim_end_matches(['.', '-']);
-    // `(otp) = x`, not `pam_unix(sudo:auth): …`
-    if name.is_empty() || (paren && !(s > 0 && bytes[s - 1] == b'(')) {
+    if name.is_empty() {
         return None;
     }
-    // two words: `otp code:`, `security code:`, `identified by 'x'`
-    let second_word = name.len() <= 6
-        && (name.eq_ignore_ascii_case("by")
-            || super::names::PAIRS
-                .iter()
-                .any(|(_, b)| name.eq_ignore_ascii_case(b)));
-    if second_word && s >= 2 && bytes[s - 1] == b' ' {
-        let mut w = s - 1;
-        while w > 0 && is_name_byte(bytes[w - 1]) && s - 1 - w < 32 {
-            w -= 1;
-        }
-        let first = &text[w..s - 1];
-        let pair = super::names::PAIRS
-            .iter()
-            .any(|(a, b)| first.eq_ignore_ascii_case(a) && name.eq_ignore_ascii_case(b));
-        if pair || (first.eq_ignore_ascii_case("identified") && name.eq_ignore_ascii_case("by")) {
-            return Some((w, &text[w..s + name.len()]));
-        }
+    let (start, name) = two_words(text, s, name).unwrap_or((s, name));
+    // `(otp) = x`, `(otp code) = x`, not `pam_unix(sudo:auth): …`
+    if paren && !(start > 0 && bytes[start - 1] == b'(') {
+        return None;
     }
-    Some((s, name))
+    Some((start, name))
+}
+
+/// Two words that name a secret together, `name` (at `s`) the second: `otp code`,
+/// `security code`, `identified by`.
+fn two_words<'t>(text: &'t str, s: usize, name: &str) -> Option<(usize, &'t str)> {
+    let bytes = text.as_bytes();
+    if !super::names::may_end_a_pair(name) {
+        return None;
+    }
+    // the first word's end: blanks before the second
+    let mut e = s;
+    while e > 0 && s - e < 16 && matches!(bytes[e - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        e -= 1;
+    }
+    if e == s || e == 0 {
+        return None;
+    }
+    let mut w = e;
+    while w > 0 && is_name_byte(bytes[w - 1]) && e - w < 32 {
+        w -= 1;
+    }
+    let first = text[w..e].trim_start_matches('-');
+    let pair = super::names::PAIRS
+        .iter()
+        .any(|(a, b)| first.eq_ignore_ascii_case(a) && name.eq_ignore_ascii_case(b));
+    (pair || (first.eq_ignore_ascii_case("identified") && name.eq_ignore_ascii_case("by")))
+        .then(|| (w, &text[w..s + name.len()]))
 }
 
 /// Names whose value names a secret (`{"name": "DB_PASSWORD", "value": "x"}`,
 /// `- name: API_TOKEN`): a later `value` is then the secret.
 pub(super) fn names_a_field(name: &str) -> bool {
-    ["name", "key", "parameterkey", "variable", "env", "field"]
-        .iter()
-        .any(|n| name.eq_ignore_ascii_case(n))
+    let candidates: &[&str] = match name.len() {
+        3 => &["key", "env"],
+        4 => &["name"],
+        5 => &["field"],
+        8 => &["variable"],
+        12 => &["parameterkey"],
+        _ => return false,
+    };
+    candidates.iter().any(|n| name.eq_ignore_ascii_case(n))
 }
 
 /// The word (a name) that starts at `at`, after quotes and spaces.
@@ -304,58 +516,22 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
     (e > s).then(|| (s, &text[s..e]))
 }
 
-/// True when some stretch of 20 bytes holds no space: only then can the text hold a
-/// long run. Eight bytes at a time (a space is a zero byte of `word ^ 0x20…`).
-fn has_long_word(bytes: &[u8]) -> bool {
-    const SPACES: u64 = 0x2020_2020_2020_2020;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut run = 0usize;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let t = u64::from_le_bytes(word) ^ SPACES;
-        // 0x80 in each byte that is zero in `t` (a space), exactly
-        let zero = !(((t & LOW7) + LOW7) | t | LOW7);
-        if zero == 0 {
-            run += 8;
-        } else {
-            run += (zero.trailing_zeros() / 8) as usize;
-            if run >= 20 {
-                return true;
-            }
-            run = (zero.leading_zeros() / 8) as usize;
-        }
-        if run >= 20 {
-            return true;
-        }
-    }
-    for &b in chunks.remainder() {
-        run = if b == b' ' { 0 } else { run + 1 };
-        if run >= 20 {
-            return true;
-        }
-    }
-    false
-}
-
-/// True when the text holds a run that may be a provider's key or a JWT: 20 or more
-/// of `[A-Za-z0-9_-]` with both cases or an `_` and a digit, 20 or more capitals and
-/// digits, or 40 or more base64 characters (`[A-Za-z0-9+/]`) with both cases.
-fn long_runs(bytes: &[u8]) -> bool {
-    if !has_long_word(bytes) {
-        return false;
-    }
+/// True when a word (20 bytes or more, no space) holds a run that may be a provider's
+/// key or a JWT: 20 or more of `[A-Za-z0-9_-]` with both cases or an `_` and a digit,
+/// or 40 or more base64 characters (`[A-Za-z0-9+/]`) with both cases. (20 capitals and
+/// digits in a row, and `dapi`, are found before this.)
+fn long_word(word: &[u8]) -> bool {
+    // the kinds the whole word holds rule most runs out before any is read
+    let kinds = word.iter().fold(0u8, |k, &b| k | CLASS[usize::from(b)]);
     // each run of one kind, read whole: only runs long enough are looked into
     let runs = |kind: u8, min: usize, test: &dyn Fn(u8) -> bool| {
-        bytes
-            .split(|&b| CLASS[usize::from(b)] & kind == 0)
+        word.split(|&b| CLASS[usize::from(b)] & kind == 0)
             .filter(|run| run.len() >= min)
             .any(|run| test(run.iter().fold(0u8, |k, &b| k | CLASS[usize::from(b)])))
     };
-    runs(TOKEN, 20, &mixed)
-        || runs(CAPS, 20, &|_| true)
-        || runs(B64, 40, &|k| k & (UPPER | LOWER) == UPPER | LOWER)
+    let both_cases = |k: u8| k & (UPPER | LOWER) == UPPER | LOWER;
+    (mixed(kinds) && runs(TOKEN, 20, &mixed))
+        || (both_cases(kinds) && word.len() >= 40 && runs(B64, 40, &both_cases))
 }
 
 /// Both cases, or an `_` and a digit.
@@ -401,21 +577,3 @@ static CLASS: [u8; 256] = {
     }
     class
 };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_words_are_found_exactly() {
-        for len in 0..64 {
-            for at in 0..8 {
-                let text = format!("{}{}{}", " ".repeat(at), "x".repeat(len), " y ".repeat(3));
-                assert_eq!(has_long_word(text.as_bytes()), len >= 20, "{text:?}");
-            }
-        }
-        assert!(!has_long_word(
-            "a b c d e f g h i j k l m n o p q r s t u v w x y z".as_bytes()
-        ));
-    }
-}

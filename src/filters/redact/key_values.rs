@@ -128,13 +128,33 @@ const HEADER_NAMES: &[&str] = &[
     "cookies",
 ];
 
+/// The verbs of prose between a secret's name and its value (`the password is x`),
+/// any case, a blank after them.
+pub(super) const PROSE_VERBS: &[&str] = &["is", "was", "are", "were", "equals"];
+
+/// [`PROSE_VERBS`], with a colon (`password is: x`) and after a verb (`set to`).
+const PROSE_WORDS: &[&str] = &[
+    "is:",
+    "was:",
+    "is",
+    "was",
+    "are",
+    "were",
+    "equals",
+    "set to",
+    "changed to",
+    "reset to",
+    "updated to",
+];
+
 /// A byte of a name: letters, digits, `_`, `-`, `.`.
 pub(super) fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
 /// Every value named by a secret key in `text`; `replacement` marks values redacted
-/// already. `near`: where the first look found secret words (None: look everywhere);
+/// already. `near`: where the first look found secret words, in the order of the text
+/// (None: look everywhere);
 /// only the names around them are judged.
 pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
@@ -380,7 +400,11 @@ fn value_after(
                 .any(|(a, b)| name.eq_ignore_ascii_case(a) && word.eq_ignore_ascii_case(b))
         {
             p = spaced + word_len;
-            while p < bytes.len() && matches!(bytes[p], b')' | b'"' | b'\'') {
+            while p < bytes.len() && matches!(bytes[p], b'"' | b'\'') {
+                p += 1;
+            }
+            // `(otp code) = x`: a paren closes what one opened before the pair
+            if bytes.get(p) == Some(&b')') && start > 0 && bytes[start - 1] == b'(' {
                 p += 1;
             }
             spaced = skip_spaces(text, p);
@@ -411,24 +435,11 @@ fn value_after(
         let (skip, len) = value_extent(rest);
         return non_empty(spaced + skip, spaced + skip + len);
     } else {
-        let word = [
-            "is:",
-            "was:",
-            "is",
-            "was",
-            "are",
-            "were",
-            "equals",
-            "set to",
-            "changed to",
-            "reset to",
-            "updated to",
-        ]
-        .iter()
-        .find(|w| {
-            rest.len() > w.len()
-                && rest[..w.len()].eq_ignore_ascii_case(w)
-                && rest.as_bytes()[w.len()].is_ascii_whitespace()
+        let word = PROSE_WORDS.iter().find(|w| {
+            let r = rest.as_bytes();
+            r.len() > w.len()
+                && r[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+                && r[w.len()].is_ascii_whitespace()
         })?;
         if spaced == p {
             return None;

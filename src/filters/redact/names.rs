@@ -148,6 +148,20 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("key", "base"),
 ];
 
+/// True when `word` may be the second of two words that name a secret together: the
+/// second word of one of [`PAIRS`], or `by` (`IDENTIFIED BY`).
+pub fn may_end_a_pair(word: &str) -> bool {
+    let words: &[&str] = match word.len() {
+        2 => &["by", "no", "id"],
+        3 => &["key", "num", "url"],
+        4 => &["card", "code", "base"],
+        5 => &["token"],
+        6 => &["number"],
+        _ => return false,
+    };
+    words.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
 /// The segments of a name, as byte ranges (at most the last 16). A run of capitals
 /// before a lower-case letter ends before its last capital (`AWSSecret` is `AWS
 /// Secret`).
@@ -224,56 +238,18 @@ pub fn is_secret_name(name: &str) -> bool {
 
 /// [`is_secret_name`] for an ASCII name, without allocating: most names are.
 fn ascii_is_secret_name(name: &[u8]) -> bool {
-    // most names end with two letters no secret word ends with, and hold no `p`
+    // most names end with three letters no secret word ends with, and hold no `pas`
     let trimmed = match name.iter().rposition(u8::is_ascii_alphanumeric) {
         Some(end) => &name[..=end],
         None => return false,
     };
-    if let [.., x, y @ (b'a'..=b'z' | b'A'..=b'Z')] = trimmed {
-        let ending =
-            usize::from(x.to_ascii_lowercase()) << 7 | usize::from(y.to_ascii_lowercase() & 0x7f);
-        if ENDINGS[ending / 64] & (1 << (ending % 64)) == 0
-            && !name.iter().any(|b| b | 0x20 == b'p')
-        {
+    if let [.., y, z @ (b'a'..=b'z' | b'A'..=b'Z')] = trimmed {
+        let x = trimmed.len().checked_sub(3).map_or(0, |i| trimmed[i]);
+        if !ENDINGS.has(x, *y, *z) && !holds_a_password_word(name) {
             return false;
         }
     }
-    // one pass: the last two segments, and whether a segment starts with a password word
-    let (mut prev, mut last) = ((0usize, 0usize), (0usize, 0usize));
-    let close = |s: usize, e: usize, prev: &mut (usize, usize), last: &mut (usize, usize)| {
-        if e > s {
-            *prev = *last;
-            *last = (s, e);
-        }
-    };
-    let mut start = 0;
-    for i in 0..name.len() {
-        let c = name[i];
-        if !c.is_ascii_alphanumeric() {
-            close(start, i, &mut prev, &mut last);
-            start = i + 1;
-            continue;
-        }
-        if i == start {
-            continue;
-        }
-        let p = name[i - 1];
-        if (p.is_ascii_lowercase() && c.is_ascii_uppercase())
-            || (p.is_ascii_alphabetic() && c.is_ascii_digit())
-            || (p.is_ascii_digit() && c.is_ascii_alphabetic())
-        {
-            close(start, i, &mut prev, &mut last);
-            start = i;
-        } else if p.is_ascii_uppercase()
-            && c.is_ascii_lowercase()
-            && i >= start + 2
-            && name[i - 2].is_ascii_uppercase()
-        {
-            close(start, i - 1, &mut prev, &mut last);
-            start = i - 1;
-        }
-    }
-    close(start, name.len(), &mut prev, &mut last);
+    let (prev, last) = last_two_segments(name);
     let starts_with_password = |(s, e): (usize, usize)| {
         let seg = &name[s..e];
         matches!(seg.first(), Some(b'p' | b'P'))
@@ -341,6 +317,84 @@ fn ascii_is_secret_name(name: &[u8]) -> bool {
             .any(|(a, b)| same(last, b.as_bytes()) && seg(n - 2).eq_ignore_ascii_case(a.as_bytes()))
 }
 
+/// True when a name ending with these three bytes may be a secret's by its last word
+/// alone (`x` is 0 for a name of two bytes): see [`ENDINGS`]. A name for which this is
+/// false is a secret's only when it holds a password word ([`holds_a_password_word`]).
+pub fn may_end_a_secret_name(x: u8, y: u8, z: u8) -> bool {
+    ENDINGS.has(x, y, z)
+}
+
+/// True when `name` holds `pas` or `pwd` (any case): every word of [`ANY_PREFIXES`]
+/// starts so.
+pub fn holds_a_password_word(name: &[u8]) -> bool {
+    name.windows(3).any(|w| {
+        matches!(
+            w,
+            [b'p' | b'P', b'a' | b'A', b's' | b'S'] | [b'p' | b'P', b'w' | b'W', b'd' | b'D']
+        )
+    })
+}
+
+/// The last two segments of an ASCII name, as byte ranges ((0, 0) when missing).
+fn last_two_segments(name: &[u8]) -> ((usize, usize), (usize, usize)) {
+    // most names are one case with `_`, `-` or `.` between words (`request_id`,
+    // `DB_PASSWORD`): their segments are what lies between those
+    let kinds = name.iter().fold(0u8, |k, &b| {
+        k | u8::from(b.is_ascii_lowercase())
+            | u8::from(b.is_ascii_uppercase()) << 1
+            | u8::from(b.is_ascii_digit()) << 2
+    });
+    if kinds != 0b11 && kinds & 0b100 == 0 {
+        let mut pieces = name
+            .rsplit(|b| !b.is_ascii_alphanumeric())
+            .scan(name.len(), |end, piece| {
+                let start = *end - piece.len();
+                *end = start.saturating_sub(1);
+                Some((start, start + piece.len()))
+            })
+            .filter(|(s, e)| e > s);
+        let last = pieces.next().unwrap_or((0, 0));
+        let prev = pieces.next().unwrap_or((0, 0));
+        return (prev, last);
+    }
+    let (mut prev, mut last) = ((0usize, 0usize), (0usize, 0usize));
+    let close = |s: usize, e: usize, prev: &mut (usize, usize), last: &mut (usize, usize)| {
+        if e > s {
+            *prev = *last;
+            *last = (s, e);
+        }
+    };
+    let mut start = 0;
+    for i in 0..name.len() {
+        let c = name[i];
+        if !c.is_ascii_alphanumeric() {
+            close(start, i, &mut prev, &mut last);
+            start = i + 1;
+            continue;
+        }
+        if i == start {
+            continue;
+        }
+        let p = name[i - 1];
+        if (p.is_ascii_lowercase() && c.is_ascii_uppercase())
+            || (p.is_ascii_alphabetic() && c.is_ascii_digit())
+            || (p.is_ascii_digit() && c.is_ascii_alphabetic())
+        {
+            close(start, i, &mut prev, &mut last);
+            start = i;
+        } else if p.is_ascii_uppercase()
+            && c.is_ascii_lowercase()
+            && i >= start + 2
+            && name[i - 2].is_ascii_uppercase()
+        {
+            close(start, i - 1, &mut prev, &mut last);
+            start = i - 1;
+        }
+    }
+    close(start, name.len(), &mut prev, &mut last);
+    (prev, last)
+}
+
 /// True when a lower-case segment is one of [`LAST_WORDS`]: the words that share its
 /// [`bucket`] are compared, usually none.
 fn is_last_word(segment: &[u8]) -> bool {
@@ -375,11 +429,11 @@ static LAST_WORD_BUCKETS: [u64; 256] = {
     table
 };
 
-/// The last two bytes (lower-cased) of every word a secret name can end with
-/// ([`LAST_WORDS`], [`SUFFIX_WORDS`], the second words of [`PAIRS`], and a digit after
-/// any of them), as bits of `first << 7 | second`.
-static ENDINGS: [u64; 256] = {
-    let mut table = [0u64; 256];
+/// The last three letters of every word a secret name can end with ([`LAST_WORDS`],
+/// [`SUFFIX_WORDS`], the second words of [`PAIRS`]); a two-letter word (`pw`, `id`)
+/// after any byte.
+static ENDINGS: Endings = {
+    let mut table = Endings([0; 512]);
     let mut i = 0;
     while i < LAST_WORDS.len() + SUFFIX_WORDS.len() + PAIRS.len() {
         let w = if i < LAST_WORDS.len() {
@@ -391,22 +445,41 @@ static ENDINGS: [u64; 256] = {
                 .1
                 .as_bytes()
         };
-        table = with_ending(table, w[w.len() - 2], w[w.len() - 1]);
-        // `cvv2`, `token_2`: the word then a digit
-        let mut d = b'0';
-        while d <= b'9' {
-            table = with_ending(table, w[w.len() - 1], d);
-            d += 1;
+        let (y, z) = (w[w.len() - 2], w[w.len() - 1]);
+        if w.len() >= 3 {
+            table = table.with(w[w.len() - 3], y, z);
+        } else {
+            let mut x = 0;
+            while x < 32 {
+                table = table.with(x, y, z);
+                x += 1;
+            }
         }
         i += 1;
     }
     table
 };
 
-const fn with_ending(mut table: [u64; 256], x: u8, y: u8) -> [u64; 256] {
-    let e = (x as usize) << 7 | (y as usize & 0x7f);
-    table[e / 64] |= 1 << (e % 64);
-    table
+/// Three bytes' low five bits each (a letter's place in the alphabet, either case),
+/// as a set of 32,768 bits; bytes that share their low bits share a place, which lets
+/// more names through to the whole check, never fewer.
+struct Endings([u64; 512]);
+
+impl Endings {
+    const fn index(x: u8, y: u8, z: u8) -> usize {
+        ((x & 31) as usize) << 10 | ((y & 31) as usize) << 5 | (z & 31) as usize
+    }
+
+    const fn with(mut self, x: u8, y: u8, z: u8) -> Endings {
+        let i = Endings::index(x, y, z);
+        self.0[i / 64] |= 1 << (i % 64);
+        self
+    }
+
+    fn has(&self, x: u8, y: u8, z: u8) -> bool {
+        let i = Endings::index(x, y, z);
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
 }
 
 /// Byte equality of two short texts, compared inline (a call to `memcmp` costs more
@@ -455,7 +528,19 @@ fn unicode_is_secret_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_secret_name, unicode_is_secret_name};
+    use super::{is_secret_name, may_end_a_pair, unicode_is_secret_name, PAIRS};
+
+    #[test]
+    fn every_pair_ends_with_a_word_the_first_look_knows() {
+        for (_, b) in PAIRS {
+            assert!(
+                may_end_a_pair(b) && may_end_a_pair(&b.to_ascii_uppercase()),
+                "{b}"
+            );
+        }
+        assert!(may_end_a_pair("By"));
+        assert!(!may_end_a_pair("user") && !may_end_a_pair("numbers"));
+    }
 
     /// The byte path agrees with the character path on every ASCII name tried.
     #[test]
