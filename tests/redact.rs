@@ -440,6 +440,19 @@ fn the_second_probes_shapes() {
             "mailgun key-3F4E5D6C7B8A99A8B7C6D5E4F3A2B1C0",
             "3F4E5D6C7B8A",
         ),
+        // after the second probe: capitals, a raw `/`, argument lists, tabs
+        ("PASSWORD IS CapsProsePw1", "CapsProsePw1"),
+        ("The Password Was 'TitleCasePw'", "TitleCasePw"),
+        ("postgres://admin:Raw/SlashPw@db:5432/app", "SlashPw"),
+        (
+            "argv=[\"mysql\", \"--password\", \"ArgvListPw9\", \"-h\", \"db\"]",
+            "ArgvListPw9",
+        ),
+        ("['--password', 'PyListPw7']", "PyListPw7"),
+        ("secret\tkey = TabbedPairPw", "TabbedPairPw"),
+        ("launch -password JavaStylePw --verbose", "JavaStylePw"),
+        ("Authorization token GhTokenValue123", "GhTokenValue123"),
+        ("Authorization: Digest username=\"a\", response=\"DigestResp99\"", "DigestResp99"),
     ];
     let clean: &[&str] = &[
         "usage: {\"prompt_tokens\": 812, \"completion_tokens\": 164, \"total_tokens\": 976}",
@@ -466,6 +479,11 @@ fn the_second_probes_shapes() {
         "Authorization: (none)",
         "Set-Cookie: (deleted)",
         "password=******",
+        "pass=2 of 3 checks",
+        "pin: 17",
+        "session cookie is HttpOnly",
+        "https://registry.example.org:8443/packages/@scope/name",
+        "API Request completed - Status: 200, Duration: 0.102 seconds",
     ];
     let dir = tempfile::tempdir().unwrap();
     let h = build(

@@ -36,6 +36,10 @@ const NOT_A_VALUE: &[&str] = &[
     "updated",
     "weak",
     "strong",
+    "secure",
+    "insecure",
+    "httponly",
+    "samesite",
     "being",
     "been",
     "accepted",
@@ -201,6 +205,11 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         match value_after(text, start, name_end, name, dashes, replacement)
             .or_else(|| field_value(text, start, name_end, replacement))
         {
+            // one or two digits are a count or a number, never a secret (`pass=2 of
+            // 3`, `pin: 17`; a PIN has four, a CVV three)
+            Some((s, e)) if e - s <= 2 && text.as_bytes()[s..e].iter().all(u8::is_ascii_digit) => {
+                end
+            }
             Some((s, e)) => {
                 out.push((s, e));
                 e.max(end)
@@ -426,6 +435,14 @@ fn value_after(
         }
         value_start = value_start_after(text, spaced + len);
         prose = false;
+    } else if dashes > 0 && bytes.get(p) == Some(&b',') && p > name_end {
+        // a quoted flag in a list (`["mysql", "--password", "x"]`): the next item
+        let v = skip_spaces(text, p + 1);
+        if !matches!(bytes.get(v), Some(b'"' | b'\'')) {
+            return None;
+        }
+        let (skip, len) = value_extent(&text[v..]);
+        return non_empty(v + skip, v + skip + len);
     } else if dashes > 0 && spaced > p && !rest.starts_with('-') && !rest.is_empty() {
         // `--password VALUE`, `--password 'two words'`
         let (skip, len) = value_extent(rest);
@@ -455,7 +472,7 @@ fn value_after(
     {
         return None;
     }
-    let (skip, len) = if header && !matches!(value.as_bytes()[0], b'"' | b'\'' | b'\\') {
+    let (skip, len) = if header && !prose && !matches!(value.as_bytes()[0], b'"' | b'\'' | b'\\') {
         let len = header_value(&lower, value);
         if says_none(value[..len].trim()) {
             return None;

@@ -185,23 +185,40 @@ pub fn url_passwords(text: &str, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
     for at in memchr::memmem::find_iter(bytes, b"://") {
         let start = at + 3;
-        let end = bytes[start..]
+        // the URL: up to a blank or a quote
+        let run_end = bytes[start..]
             .iter()
             .position(|&b| {
-                b == b'/'
-                    || b.is_ascii_whitespace()
-                    || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`')
+                b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`')
             })
             .map_or(bytes.len(), |e| start + e);
-        let authority = &bytes[start..end];
-        let Some(last_at) = authority.iter().rposition(|&b| b == b'@') else {
+        let run = &bytes[start..run_end];
+        let end = run.iter().position(|&b| b == b'/').unwrap_or(run.len());
+        let authority = &run[..end];
+        let Some(colon) = authority.iter().position(|&b| b == b':') else {
             continue;
         };
-        let Some(colon) = authority[..last_at].iter().position(|&b| b == b':') else {
-            continue;
-        };
-        if colon + 1 < last_at {
-            out.push((start + colon + 1, start + last_at));
+        match authority.iter().rposition(|&b| b == b'@') {
+            Some(last_at) if colon < last_at => {
+                if colon + 1 < last_at {
+                    out.push((start + colon + 1, start + last_at));
+                }
+            }
+            Some(_) => {}
+            // `user:pa/ss@host`: a password written with a raw `/` (a port is digits)
+            None => {
+                let after = &authority[colon + 1..];
+                if after.is_empty() || after.iter().all(u8::is_ascii_digit) {
+                    continue;
+                }
+                let rest = &run[end..];
+                let Some(k) = rest.iter().position(|&b| b == b'@') else {
+                    continue;
+                };
+                if !rest[..k].iter().any(|&b| matches!(b, b'?' | b'#')) {
+                    out.push((start + colon + 1, start + end + k));
+                }
+            }
         }
     }
 }
