@@ -452,7 +452,10 @@ fn the_second_probes_shapes() {
         ("secret\tkey = TabbedPairPw", "TabbedPairPw"),
         ("launch -password JavaStylePw --verbose", "JavaStylePw"),
         ("Authorization token GhTokenValue123", "GhTokenValue123"),
-        ("Authorization: Digest username=\"a\", response=\"DigestResp99\"", "DigestResp99"),
+        (
+            "Authorization: Digest username=\"a\", response=\"DigestResp99\"",
+            "DigestResp99",
+        ),
     ];
     let clean: &[&str] = &[
         "usage: {\"prompt_tokens\": 812, \"completion_tokens\": 164, \"total_tokens\": 976}",

@@ -244,7 +244,12 @@ fn ascii_is_secret_name(name: &[u8]) -> bool {
         None => return false,
     };
     if let [.., y, z @ (b'a'..=b'z' | b'A'..=b'Z')] = trimmed {
-        let x = trimmed.len().checked_sub(3).map_or(0, |i| trimmed[i]);
+        // inside a name, any byte but a letter or a digit parts two words
+        let x = match trimmed.len().checked_sub(3).map(|i| trimmed[i]) {
+            Some(x) if x.is_ascii_alphanumeric() => x,
+            Some(_) => b'_',
+            None => 0,
+        };
         if !ENDINGS.has(x, *y, *z) && !holds_a_password_word(name) {
             return false;
         }
@@ -430,8 +435,9 @@ static LAST_WORD_BUCKETS: [u64; 256] = {
 };
 
 /// The last three letters of every word a secret name can end with ([`LAST_WORDS`],
-/// [`SUFFIX_WORDS`], the second words of [`PAIRS`]); a two-letter word (`pw`, `id`)
-/// after any byte.
+/// [`SUFFIX_WORDS`], the second words of [`PAIRS`]), by [`PLACE`]; a word of two
+/// letters after any byte (`pw`), or for the second word of a pair, after a byte of a
+/// name or a blank (`session_id`, `sessionId`, `session id`; not `(ID`).
 static ENDINGS: Endings = {
     let mut table = Endings([0; 512]);
     let mut i = 0;
@@ -445,12 +451,16 @@ static ENDINGS: Endings = {
                 .1
                 .as_bytes()
         };
-        let (y, z) = (w[w.len() - 2], w[w.len() - 1]);
+        let (y, z) = (
+            PLACE[w[w.len() - 2] as usize],
+            PLACE[w[w.len() - 1] as usize],
+        );
         if w.len() >= 3 {
-            table = table.with(w[w.len() - 3], y, z);
+            table = table.with(PLACE[w[w.len() - 3] as usize], y, z);
         } else {
-            let mut x = 0;
-            while x < 32 {
+            // a pair's second word needs a first word before it
+            let mut x = if i < LAST_WORDS.len() { 0 } else { 1 };
+            while x < 31 {
                 table = table.with(x, y, z);
                 x += 1;
             }
@@ -460,14 +470,33 @@ static ENDINGS: Endings = {
     table
 };
 
-/// Three bytes' low five bits each (a letter's place in the alphabet, either case),
-/// as a set of 32,768 bits; bytes that share their low bits share a place, which lets
-/// more names through to the whole check, never fewer.
+/// Each byte's place for [`ENDINGS`]: a letter its place in the alphabet (either
+/// case, 1–26), a digit 27, `_` 28, `-` and `.` 29, a blank 30, anything else 0.
+static PLACE: [u8; 256] = {
+    let mut place = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        place[b] = match c {
+            b'a'..=b'z' => c - b'a' + 1,
+            b'A'..=b'Z' => c - b'A' + 1,
+            b'0'..=b'9' => 27,
+            b'_' => 28,
+            b'-' | b'.' => 29,
+            b' ' | b'\t' | b'\n' | b'\r' => 30,
+            _ => 0,
+        };
+        b += 1;
+    }
+    place
+};
+
+/// Three places ([`PLACE`]) as a set of 32,768 bits.
 struct Endings([u64; 512]);
 
 impl Endings {
     const fn index(x: u8, y: u8, z: u8) -> usize {
-        ((x & 31) as usize) << 10 | ((y & 31) as usize) << 5 | (z & 31) as usize
+        (x as usize) << 10 | (y as usize) << 5 | z as usize
     }
 
     const fn with(mut self, x: u8, y: u8, z: u8) -> Endings {
@@ -476,7 +505,10 @@ impl Endings {
         self
     }
 
+    /// True when a name ending with these three bytes (`x` 0 for a name of two) is in
+    /// the set.
     fn has(&self, x: u8, y: u8, z: u8) -> bool {
+        let [x, y, z] = [x, y, z].map(|b| PLACE[usize::from(b)]);
         let i = Endings::index(x, y, z);
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
@@ -529,6 +561,28 @@ fn unicode_is_secret_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{is_secret_name, may_end_a_pair, unicode_is_secret_name, PAIRS};
+
+    /// A pair's second word of two letters is a secret's name only after its first
+    /// word, whatever parts them; `pw` is one alone.
+    #[test]
+    fn two_letter_words() {
+        for name in [
+            "session_id",
+            "sessionId",
+            "SESSION-ID",
+            "session id",
+            "session:id",
+            "card.no",
+            "pw",
+            "PW",
+            "db_pw",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in ["id", "ID", "no", "user_id", "request_id", "x:id", "by"] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn every_pair_ends_with_a_word_the_first_look_knows() {
