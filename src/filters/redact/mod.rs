@@ -469,6 +469,30 @@ mod tests {
         );
     }
 
+    /// Any text at all: random characters (ASCII signs, letters, digits, multibyte
+    /// characters, escapes half written) never make the redactor panic.
+    #[test]
+    fn random_text_never_panics() {
+        const ALPHABET: &[&str] = &[
+            "a", "Z", "p", "w", "d", "9", "4", " ", "\t", "\n", "=", ":", ">", "-", "_", ".", "'",
+            "\"", "\\", "%", "%2", "&", "&#", "&#x", ";", "<", "/", "@", "(", ")", "[", "]", "é",
+            "–", "\u{a0}", "４", "٤", "🔑", "\u{200b}", "\\u00", "://", "--", "is",
+        ];
+        let r = Redactor::new(None, None, Mask::Last4).unwrap();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 90) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(ALPHABET[(state % ALPHABET.len() as u64) as usize]);
+            }
+            let _ = r.redact(&text);
+            let _ = r.redact_after(&text, Looked(Seen::everything()));
+        }
+    }
+
     /// Every name the key-value matcher would judge secret wakes it: the first look
     /// never hides a name from the matcher.
     #[test]
