@@ -132,6 +132,45 @@ const HEADER_NAMES: &[&str] = &[
     "cookies",
 ];
 
+/// The commands whose short flags carry a password (`mysql -pX`, `redis-cli -a X`),
+/// and ` -u` (a user, so `-p` after it is a password).
+const PROGRAMS: &[&str] = &[
+    "mysql",
+    "mariadb",
+    " -u",
+    "docker login",
+    "sshpass",
+    "mongo",
+    "redis-cli",
+    "ldap",
+    "openssl",
+];
+
+/// Which of [`PROGRAMS`] a text names, found once per text (a text with many flags
+/// is not searched again for each).
+pub struct Programs(u16);
+
+impl Programs {
+    fn in_text(text: &str) -> Programs {
+        let lower = text.to_ascii_lowercase();
+        let mut found = 0u16;
+        for (i, p) in PROGRAMS.iter().enumerate() {
+            if lower.contains(p) {
+                found |= 1 << i;
+            }
+        }
+        Programs(found)
+    }
+
+    /// True when the text names `program` (one of [`PROGRAMS`]).
+    fn runs(&self, program: &str) -> bool {
+        PROGRAMS
+            .iter()
+            .position(|p| *p == program)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+}
+
 /// The verbs of prose between a secret's name and its value (`the password is x`),
 /// any case, a blank after them.
 pub(super) const PROSE_VERBS: &[&str] = &["is", "was", "are", "were", "equals"];
@@ -162,7 +201,7 @@ pub(super) fn is_name_byte(b: u8) -> bool {
 /// only the names around them are judged.
 pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
-    let mut programs: Option<String> = None;
+    let mut programs: Option<Programs> = None;
     let mut judge = |start: usize, end: usize, out: &mut Vec<Span>| -> usize {
         let token = &text[start..end];
         let dashes = token.len() - token.trim_start_matches('-').len();
@@ -171,7 +210,7 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         let flag =
             (dashes == 1 && !name.is_empty()) || (dashes == 2 && name.eq_ignore_ascii_case("user"));
         if flag {
-            let lower = programs.get_or_insert_with(|| text.to_ascii_lowercase());
+            let lower = programs.get_or_insert_with(|| Programs::in_text(text));
             if let Some((s, e)) = flag_value(text, start, dashes, name, lower) {
                 out.push((s, e));
                 return end.max(e);
@@ -273,7 +312,7 @@ fn flag_value(
     start: usize,
     dashes: usize,
     name: &str,
-    lower: &str,
+    programs: &Programs,
 ) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let letter = name.as_bytes()[0].to_ascii_lowercase();
@@ -300,12 +339,12 @@ fn flag_value(
             .map(|k| (s + k + 1, e))
             .filter(|(a, b)| a < b)
     };
-    let runs = |programs: &[&str]| programs.iter().any(|p| lower.contains(p));
+    let runs = |names: &[&str]| names.iter().any(|p| programs.runs(p));
     match (letter, dashes) {
         (b'u', _) if dashes == 2 || !glued => user_pass(':'),
         (b'u', 1) => user_pass('%'),
         (b'p', 1) if glued => {
-            let mysql = runs(&["mysql", "mariadb"]) || lower.contains(" -u");
+            let mysql = runs(&["mysql", "mariadb", " -u"]);
             (mysql && !value.bytes().all(|b| b.is_ascii_digit() || b == b':')).then_some((s, e))
         }
         (b'p', 1) => {
@@ -599,7 +638,10 @@ fn skip_spaces(text: &str, mut p: usize) -> usize {
 /// (every cookie in it), `Authorization` its scheme and credentials (two words; a
 /// `Digest` or `AWS4-HMAC-SHA256` one, with its parameters, to the end of the line).
 fn header_value(name: &str, value: &str) -> usize {
-    let line = value.find(['\n', '\r']).unwrap_or(value.len());
+    // a header's line, read no further than a header can reach (so that a text of
+    // many headers on one line is not read again for each)
+    let reach = value.floor_char_boundary(value.len().min(HEADER_LIMIT));
+    let line = value[..reach].find(['\n', '\r']).unwrap_or(reach);
     if name.contains("cookie") {
         return value[..line].trim_end().len();
     }
@@ -635,6 +677,9 @@ fn header_value(name: &str, value: &str) -> usize {
         _ => two.len(),
     }
 }
+
+/// The longest header value read (a cookie header to the end of its line, at most).
+const HEADER_LIMIT: usize = 8192;
 
 /// Authorization schemes followed by a credential.
 const SCHEMES: &[&str] = &[

@@ -178,6 +178,9 @@ impl Shapes {
     }
 }
 
+/// The longest URL read for a password (a bound keeps a text of many URLs linear).
+const URL_LIMIT: usize = 4096;
+
 /// The password of each `scheme://user:PASSWORD@host` in `text`: the authority runs
 /// from `://` to the first `/`, space, quote or angle bracket, and its user part to
 /// the last `@` in it, so a password may hold `@`, `:`, `#` or `?`.
@@ -186,12 +189,13 @@ pub fn url_passwords(text: &str, out: &mut Vec<Span>) {
     for at in memchr::memmem::find_iter(bytes, b"://") {
         let start = at + 3;
         // the URL: up to a blank or a quote
-        let run_end = bytes[start..]
+        let reach = (start + URL_LIMIT).min(bytes.len());
+        let run_end = bytes[start..reach]
             .iter()
             .position(|&b| {
                 b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`')
             })
-            .map_or(bytes.len(), |e| start + e);
+            .map_or(reach, |e| start + e);
         let run = &bytes[start..run_end];
         let end = run.iter().position(|&b| b == b'/').unwrap_or(run.len());
         let authority = &run[..end];
