@@ -452,6 +452,20 @@ fn the_second_probes_shapes() {
         ("secret\tkey = TabbedPairPw", "TabbedPairPw"),
         ("launch -password JavaStylePw --verbose", "JavaStylePw"),
         ("Authorization token GhTokenValue123", "GhTokenValue123"),
+        // after the third probe: compact JSON, a quoted key after a secret's word
+        (
+            "body {\"token\":null,\"secret\":\"CompactJs0n\"}",
+            "CompactJs0n",
+        ),
+        (
+            "{\"id\":860,\"session\":963,\"secret\":\"AfterNumber9\"}",
+            "AfterNumber9",
+        ),
+        (
+            "secret \"client_secret\": \"QuotedKeyVal7\"",
+            "QuotedKeyVal7",
+        ),
+        ("sqlcmd -S srv -U sa -P SqlCmdPw42", "SqlCmdPw42"),
         (
             "Authorization: Digest username=\"a\", response=\"DigestResp99\"",
             "DigestResp99",
@@ -487,6 +501,28 @@ fn the_second_probes_shapes() {
         "session cookie is HttpOnly",
         "https://registry.example.org:8443/packages/@scope/name",
         "API Request completed - Status: 200, Duration: 0.102 seconds",
+        // the third probe's ordinary lines
+        "UPDATE users SET password_hash = $1, updated_at = now()",
+        "WHERE password = ? AND id = 3",
+        "secret \"db-credentials\" mounted at /var/run/secrets/db",
+        "passwd: password expiry information changed.",
+        "mysql -u root -h 127.0.0.1 -P 3306 shop",
+        "mysqladmin -u root -p status",
+        "env: HOME=/root PWD=/srv/app7 LANG=C",
+        "Unexpected token '}' at line 3",
+        "errors: password: can't be blank",
+        "password: too short (minimum is 8)",
+        "{'password': ['This field is required.']}",
+        "password set to expire in 30 days",
+        "session is active",
+        "session=new",
+        "tests pass=206 fail=0",
+        "otp: 6 digits",
+        "card: visa",
+        "camera pan=left",
+        "authorization: granted",
+        "token: refresh scheduled",
+        "-password flag deprecated, use --password-file",
     ];
     let dir = tempfile::tempdir().unwrap();
     let h = build(

@@ -144,16 +144,18 @@ const PROGRAMS: &[&str] = &[
     "redis-cli",
     "ldap",
     "openssl",
+    "sqlcmd",
+    "bcp ",
 ];
 
 /// Which of [`PROGRAMS`] a text names, found once per text (a text with many flags
 /// is not searched again for each).
-pub struct Programs(u16);
+pub struct Programs(u32);
 
 impl Programs {
     fn in_text(text: &str) -> Programs {
         let lower = text.to_ascii_lowercase();
-        let mut found = 0u16;
+        let mut found = 0u32;
         for (i, p) in PROGRAMS.iter().enumerate() {
             if lower.contains(p) {
                 found |= 1 << i;
@@ -244,11 +246,7 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         match value_after(text, start, name_end, name, dashes, replacement)
             .or_else(|| field_value(text, start, name_end, replacement))
         {
-            // one or two digits are a count or a number, never a secret (`pass=2 of
-            // 3`, `pin: 17`; a PIN has four, a CVV three)
-            Some((s, e)) if e - s <= 2 && text.as_bytes()[s..e].iter().all(u8::is_ascii_digit) => {
-                end
-            }
+            Some((s, e)) if describes(name, &text[s..e], &text[e..]) => end,
             Some((s, e)) => {
                 out.push((s, e));
                 e.max(end)
@@ -343,12 +341,15 @@ fn flag_value(
     match (letter, dashes) {
         (b'u', _) if dashes == 2 || !glued => user_pass(':'),
         (b'u', 1) => user_pass('%'),
+        // `sqlcmd -P x`, `bcp ... -P x`: SQL Server's password flag is a capital
+        (b'p', 1) if name.starts_with('P') => runs(&["sqlcmd", "bcp "]).then_some((s, e)),
         (b'p', 1) if glued => {
-            let mysql = runs(&["mysql", "mariadb", " -u"]);
+            let mysql = runs(&["mysql", "mariadb", " -u", "sshpass"]);
             (mysql && !value.bytes().all(|b| b.is_ascii_digit() || b == b':')).then_some((s, e))
         }
         (b'p', 1) => {
-            runs(&["mysql", "mariadb", "docker login", "sshpass", "mongo"]).then_some((s, e))
+            // `mysql -p db`: the database (mysql asks for the password); `-P` is a port
+            (name.starts_with('p') && runs(&["docker login", "sshpass", "mongo"])).then_some((s, e))
         }
         (b'a', 1) if !glued => runs(&["redis-cli"]).then_some((s, e)),
         (b'w', 1) if !glued => runs(&["ldap"]).then_some((s, e)),
@@ -486,9 +487,18 @@ fn value_after(
         // `--password VALUE`, `--password 'two words'`
         let (skip, len) = value_extent(rest);
         return non_empty(spaced + skip, spaced + skip + len);
-    } else if dashes == 0 && spaced > p && matches!(rest.as_bytes().first(), Some(b'\'' | b'"')) {
-        // SQL: `PASSWORD 'x'`
+    } else if dashes == 0
+        && spaced > p
+        && matches!(rest.as_bytes().first(), Some(b'\'' | b'"'))
+        && (lower.contains("pass") || lower.contains("pwd"))
+    {
+        // SQL: `PASSWORD 'x'`; not a quoted key (`password "db_password": "x"`), nor
+        // what names a secret (`secret "db-credentials" mounted`)
         let (skip, len) = value_extent(rest);
+        let after = skip_spaces(text, spaced + skip + len + 1);
+        if matches!(bytes.get(after), Some(b':' | b'=')) {
+            return None;
+        }
         return non_empty(spaced + skip, spaced + skip + len);
     } else {
         let word = PROSE_WORDS.iter().find(|w| {
@@ -562,6 +572,83 @@ fn value_start_after(text: &str, at: usize) -> usize {
     v
 }
 
+/// True when the value found after a secret's name describes it, or is something
+/// else, rather than being it:
+/// - one or two digits: a count or a number (`pass=2 of 3`, `pin: 17`; a PIN has four
+///   digits, a CVV three), and a length (`otp: 6 digits`, `pin: 4 characters`);
+/// - a word without a digit after a name for digits (`card: visa`, `camera pan=left`);
+/// - test counts (`pass=206 fail=0`), a working directory (`PWD=/srv/app`);
+/// - a placeholder of SQL or printf (`password_hash = $1`, `= ?`, `%s`, `:password`);
+/// - a list of messages (`{'password': ['This field is required.']}`);
+/// - a secret's word itself or a state word (`passwd: password expiry changed`,
+///   [`says_none`]).
+pub(super) fn describes(name: &str, value: &str, after: &str) -> bool {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    let all_digits = digits == value.len();
+    let lower = name.to_ascii_lowercase();
+    let last = lower
+        .rsplit(['_', '-', '.', ' '])
+        .next()
+        .unwrap_or_default();
+    let length = ["digits", "digit", "characters", "chars", "long", "letters"]
+        .iter()
+        .any(|w| after.trim_start().starts_with(w));
+    let numeric = [
+        "pan",
+        "pin",
+        "cvv",
+        "cvc",
+        "cvv2",
+        "cvc2",
+        "card",
+        "cardnumber",
+        "ccnumber",
+        "ssn",
+        "otp",
+        "totp",
+        "number",
+        "no",
+        "num",
+        "code",
+    ]
+    .contains(&last);
+    let bare = value.trim_end_matches([',', ';', ')']);
+    let placeholder = bare == "?"
+        || bare == "%s"
+        || (bare.len() > 1
+            && bare.starts_with(':')
+            && bare[1..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        || (bare.len() > 1
+            && bare.len() <= 4
+            && bare.starts_with('$')
+            && bare[1..].bytes().all(|b| b.is_ascii_digit()));
+    let messages = value.starts_with('[')
+        && value.contains(' ')
+        && (value.contains('"') || value.contains('\''));
+    // `passwd: password expiry changed`: the word is the secret's name again
+    let name_again = [
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "token",
+        "pass",
+        "pin",
+    ]
+    .iter()
+    .any(|w| value.eq_ignore_ascii_case(w));
+    (all_digits && (value.len() <= 2 || length))
+        || (numeric && digits == 0)
+        || (lower == "pass" && all_digits)
+        || (lower == "pwd" && value.starts_with(['/', '~']))
+        || placeholder
+        || messages
+        || name_again
+        || says_none(value)
+}
+
 /// Bare words that say a secret is absent or hidden (`password: none`, `(using
 /// password: NO)`, `api_key: (null)`), not what it is.
 fn says_none(word: &str) -> bool {
@@ -578,6 +665,66 @@ fn says_none(word: &str) -> bool {
 /// Bare words that, as a secret's whole value, say what state it is in rather than
 /// what it is.
 const NOT_A_SECRET: &[&str] = &[
+    // states and events
+    "new",
+    "started",
+    "closed",
+    "opened",
+    "ended",
+    "created",
+    "destroyed",
+    "established",
+    "granted",
+    "denied",
+    "refresh",
+    "refreshed",
+    "expire",
+    "expires",
+    "never",
+    // words of prose that follow a name rather than a value (`password: must contain`)
+    "flag",
+    "option",
+    "argument",
+    "parameter",
+    "field",
+    "too",
+    "can't",
+    "cannot",
+    "must",
+    "should",
+    "will",
+    "has",
+    "have",
+    "does",
+    "doesn't",
+    "didn't",
+    "isn't",
+    "wasn't",
+    "don't",
+    "is",
+    "was",
+    "are",
+    // card brands, authorization schemes alone, directions
+    "visa",
+    "mastercard",
+    "amex",
+    "discover",
+    "jcb",
+    "unionpay",
+    "maestro",
+    "diners",
+    "bearer",
+    "basic",
+    "digest",
+    "negotiate",
+    "ntlm",
+    "oauth",
+    "oauth2",
+    "left",
+    "right",
+    "up",
+    "down",
+    "center",
     "none",
     "null",
     "nil",
@@ -702,7 +849,7 @@ fn prose_value(value: &str) -> Option<(usize, usize)> {
     let len = value.find(char::is_whitespace).unwrap_or(value.len());
     let word = value[..len].trim_end_matches(['.', ',', ';', '!', '?', ')', ':']);
     let lower = word.to_ascii_lowercase();
-    if word.is_empty() || NOT_A_VALUE.contains(&lower.as_str()) {
+    if word.is_empty() || NOT_A_VALUE.contains(&lower.as_str()) || says_none(word) {
         return None;
     }
     Some((0, word.len()))
@@ -843,13 +990,18 @@ fn value_extent(value: &str) -> (usize, usize) {
         let at_end = k + 1 >= word_end;
         match c {
             b'&' | b';' | b',' => {
-                let next = &value[k + 1..word_end];
-                let name_len = next
-                    .bytes()
+                // another pair after it, its name quoted or not (`a=1&b=2`, compact
+                // JSON: `"token":null,"secret":"x"`)
+                let next = value[k + 1..word_end].as_bytes();
+                let quote = usize::from(matches!(next.first(), Some(b'"' | b'\'')));
+                let name_len = next[quote..]
+                    .iter()
                     .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
                     .count();
-                let another_pair =
-                    name_len > 0 && matches!(next.as_bytes().get(name_len), Some(b'=' | b':'));
+                let after = quote
+                    + name_len
+                    + usize::from(quote == 1 && next.get(quote + name_len) == next.first());
+                let another_pair = name_len > 0 && matches!(next.get(after), Some(b'=' | b':'));
                 if at_end || another_pair || value[k..].starts_with("%26") {
                     return (0, k);
                 }

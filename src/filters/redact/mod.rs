@@ -265,7 +265,10 @@ impl Redactor {
     /// The value of a key-value, redacted: the whole value when the key names a secret
     /// (and the password matcher is on).
     pub fn redact_value<'a>(&self, key: &str, value: &'a str) -> Cow<'a, str> {
-        if self.builtins.key_values && is_secret_name(key) {
+        if self.builtins.key_values
+            && is_secret_name(key)
+            && !key_values::describes(key, value.trim(), "")
+        {
             Cow::Owned(self.replacement.clone())
         } else {
             self.redact(value)
