@@ -992,7 +992,7 @@ fn value_extent(value: &str) -> (usize, usize) {
             b'&' | b';' | b',' => {
                 // another pair after it, its name quoted or not (`a=1&b=2`, compact
                 // JSON: `"token":null,"secret":"x"`)
-                let next = value[k + 1..word_end].as_bytes();
+                let next = &value.as_bytes()[k + 1..word_end];
                 let quote = usize::from(matches!(next.first(), Some(b'"' | b'\'')));
                 let name_len = next[quote..]
                     .iter()
