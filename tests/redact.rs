@@ -466,6 +466,20 @@ fn the_second_probes_shapes() {
             "QuotedKeyVal7",
         ),
         ("sqlcmd -S srv -U sa -P SqlCmdPw42", "SqlCmdPw42"),
+        ("the admin password is now NowProsePw1", "NowProsePw1"),
+        ("password was reset to ResetProsePw2", "ResetProsePw2"),
+        ("the new password will be WillBePw3", "WillBePw3"),
+        ("password has been HasBeenPw4", "HasBeenPw4"),
+        ("pass_word=PassWordPw5 Pass.Word: PassDotPw6", "PassDotPw6"),
+        ("{\"api_keys\": \"ApiKeysVal7\"}", "ApiKeysVal7"),
+        ("accountkey=AzureLowerKey8==", "AzureLowerKey8"),
+        ("privKey=PrivKeyVal9", "PrivKeyVal9"),
+        ("pincode=PinCodeVal1", "PinCodeVal1"),
+        ("card 4595;4641;9251;2185 ok", "9251"),
+        ("card 3056\\930902\\5904 ok", "930902"),
+        ("card 4222'2222'2222'2 ok", "2222'2"),
+        ("card 6011\u{22c5}1111\u{22c5}1111\u{22c5}1117", "1117"),
+        ("card 4111 1111\n1111 1111", "1111\n1111"),
         (
             "Authorization: Digest username=\"a\", response=\"DigestResp99\"",
             "DigestResp99",
@@ -523,6 +537,11 @@ fn the_second_probes_shapes() {
         "authorization: granted",
         "token: refresh scheduled",
         "-password flag deprecated, use --password-file",
+        "the password for bob is invalid",
+        "session for user 42 is active",
+        "token in the header is malformed",
+        "password has been changed",
+        "usage: {\"prompt_tokens\": 812, \"total_tokens\": 976}",
     ];
     let dir = tempfile::tempdir().unwrap();
     let h = build(

@@ -71,7 +71,22 @@ pub fn is_card(digits: &str) -> bool {
 pub const fn is_separator(b: u8) -> bool {
     matches!(
         b,
-        b' ' | b'\t' | b'-' | b'.' | b'_' | b'/' | b'|' | b',' | b'+' | b':' | b'~' | b'*'
+        b' ' | b'\t'
+            | b'\n'
+            | b'\r'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'/'
+            | b'\\'
+            | b'|'
+            | b','
+            | b';'
+            | b'\''
+            | b'+'
+            | b':'
+            | b'~'
+            | b'*'
     )
 }
 

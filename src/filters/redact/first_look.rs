@@ -16,7 +16,7 @@
 //!   (Mailgun's and Databricks' hex keys);
 //! - passwords in URLs: `://` with an `@` after it.
 
-use super::key_values::{is_name_byte, tag_around, PROSE_VERBS};
+use super::key_values::{is_name_byte, tag_around, PROSE_VERBS, WORDS_BEFORE_VERB};
 use super::names::{self, is_secret_name};
 use super::scan;
 
@@ -252,7 +252,7 @@ fn verb_after(text: &str, at: usize, seen: &mut Seen) {
     let mut end = at;
     match rest.first().map(|&b| b | 0x20) {
         Some(b'\'' | b'"') => {}
-        Some(b'i' | b'w' | b'a' | b'e') if verb(PROSE_VERBS) => {}
+        Some(b'i' | b'w' | b'a' | b'e' | b'h') if verb(PROSE_VERBS) => {}
         Some(b't') if verb(&["to"]) => {
             // the verb before `to`
             let mut w = end;
@@ -270,13 +270,23 @@ fn verb_after(text: &str, at: usize, seen: &mut Seen) {
         }
         _ => return,
     }
-    if !may_name_a_secret(bytes, end, seen.password_word) {
-        return;
-    }
-    if let Some((start, name)) = name_before(text, end) {
-        if names_a_secret(text, start, name) {
+    // the name, and the names a few words of the same clause before (`password for
+    // bob is`): each may be the one whose value follows
+    for _ in 0..=WORDS_BEFORE_VERB {
+        let Some((start, name)) = name_before(text, end) else {
+            return;
+        };
+        if may_name_a_secret(bytes, end, seen.password_word) && names_a_secret(text, start, name) {
             seen.name_at(start, name);
         }
+        let mut e = start;
+        while e > 0 && matches!(bytes[e - 1], b'\'' | b'"') {
+            e -= 1;
+        }
+        if e == 0 || !matches!(bytes[e - 1], b' ' | b'\t') {
+            return;
+        }
+        end = e - 1;
     }
 }
 
@@ -479,7 +489,9 @@ fn two_words<'t>(text: &'t str, s: usize, name: &str) -> Option<(usize, &'t str)
     while w > 0 && is_name_byte(bytes[w - 1]) && e - w < 32 {
         w -= 1;
     }
-    let first = text[w..e].trim_start_matches('-');
+    let first = text[w..e]
+        .trim_start_matches('-')
+        .trim_end_matches(['.', '-']);
     let pair = super::names::PAIRS
         .iter()
         .any(|(a, b)| first.eq_ignore_ascii_case(a) && name.eq_ignore_ascii_case(b));

@@ -9,6 +9,36 @@ use super::names::is_secret_name;
 /// Words that, right after `password is`, say something about the password instead
 /// of being it (`password is incorrect`).
 const NOT_A_VALUE: &[&str] = &[
+    "malformed",
+    "unknown",
+    "unavailable",
+    "mismatched",
+    "different",
+    "same",
+    "stale",
+    "old",
+    "used",
+    "reused",
+    "compromised",
+    "leaked",
+    "bad",
+    "good",
+    "fine",
+    "short",
+    "long",
+    "ignored",
+    "generated",
+    "rotated",
+    "received",
+    "verified",
+    "unverified",
+    "saved",
+    "cached",
+    "found",
+    "also",
+    "still",
+    "already",
+    "currently",
     "a",
     "an",
     "the",
@@ -175,7 +205,7 @@ impl Programs {
 
 /// The verbs of prose between a secret's name and its value (`the password is x`),
 /// any case, a blank after them.
-pub(super) const PROSE_VERBS: &[&str] = &["is", "was", "are", "were", "equals"];
+pub(super) const PROSE_VERBS: &[&str] = &["is", "was", "are", "were", "equals", "will", "has"];
 
 /// [`PROSE_VERBS`], with a colon (`password is: x`) and after a verb (`set to`).
 const PROSE_WORDS: &[&str] = &[
@@ -191,6 +221,60 @@ const PROSE_WORDS: &[&str] = &[
     "reset to",
     "updated to",
 ];
+
+/// The most words of prose read between a secret's name and its verb. None for now:
+/// `password for bob is X` keeps X (docs/redaction.md, "What it cannot know"); with
+/// words between, the first look and this matcher read clauses differently on mixed
+/// text, and the generated test of the first look fails.
+pub(super) const WORDS_BEFORE_VERB: usize = 0;
+
+/// Where the value starts in prose after a secret's name, `at` the first word after
+/// it: a verb of [`PROSE_WORDS`] or `will be`, maybe after a few words of the same
+/// clause ([`WORDS_BEFORE_VERB`]), maybe followed by `now` (`is now X`) or a verb with
+/// `to` (`was reset to X`).
+fn prose_verb(text: &str, mut at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let verb_at = |at: usize| {
+        PROSE_WORDS
+            .iter()
+            .chain(&["will be", "has been"])
+            .find(|w| {
+                let r = &bytes[at.min(bytes.len())..];
+                r.len() > w.len()
+                    && r[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+                    && r[w.len()].is_ascii_whitespace()
+            })
+            .map(|w| w.len())
+    };
+    let mut words = 0;
+    let len = loop {
+        if let Some(len) = verb_at(at) {
+            break len;
+        }
+        // one more word of the clause (letters, digits, quotes), no punctuation
+        let end = (at..bytes.len().min(at + 64))
+            .find(|&k| {
+                !(is_name_byte(bytes[k]) || matches!(bytes[k], b'\'' | b'"')) || bytes[k] == b'.'
+            })
+            .unwrap_or(bytes.len().min(at + 64));
+        if end == at || words == WORDS_BEFORE_VERB || !matches!(bytes.get(end), Some(b' ')) {
+            return None;
+        }
+        at = skip_spaces(text, end);
+        words += 1;
+    };
+    let mut value = skip_spaces(text, at + len);
+    // `is now X`, `was reset to X`
+    for filler in ["now ", "reset to ", "set to ", "changed to ", "updated to "] {
+        if bytes
+            .get(value..value + filler.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(filler.as_bytes()))
+        {
+            value = skip_spaces(text, value + filler.len());
+        }
+    }
+    Some(value)
+}
 
 /// A byte of a name: letters, digits, `_`, `-`, `.`.
 pub(super) fn is_name_byte(b: u8) -> bool {
@@ -414,6 +498,10 @@ fn value_after(
         let len = value.find('<').unwrap_or(value.len());
         return non_empty(p + 1, p + 1 + value[..len].trim_end().len());
     }
+    // the token's own trailing dashes and dots (`x-api-key- is`)
+    while p < bytes.len() && p < name_end + 8 && matches!(bytes[p], b'-' | b'.') {
+        p += 1;
+    }
     // the closing quotes (escaped, maybe twice) of a quoted key, a bracket, a paren
     while p < bytes.len() && p < name_end + 8 && matches!(bytes[p], b'"' | b'\'' | b'`' | b'\\') {
         p += 1;
@@ -501,16 +589,10 @@ fn value_after(
         }
         return non_empty(spaced + skip, spaced + skip + len);
     } else {
-        let word = PROSE_WORDS.iter().find(|w| {
-            let r = rest.as_bytes();
-            r.len() > w.len()
-                && r[..w.len()].eq_ignore_ascii_case(w.as_bytes())
-                && r[w.len()].is_ascii_whitespace()
-        })?;
         if spaced == p {
             return None;
         }
-        value_start = skip_spaces(text, spaced + word.len());
+        value_start = prose_verb(text, spaced)?;
         prose = true;
     }
     let value = &text[value_start..];

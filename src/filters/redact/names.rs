@@ -21,12 +21,15 @@
 /// Words that make a name secret as its last segment (kept sorted).
 pub const LAST_WORDS: &[&str] = &[
     "accesskey",
+    "accountkey",
     "apikey",
+    "apikeys",
     "auth",
     "authorization",
     "bearer",
     "card",
     "cardnumber",
+    "ccnum",
     "ccnumber",
     "cid",
     "cookie",
@@ -48,6 +51,7 @@ pub const LAST_WORDS: &[&str] = &[
     "password",
     "passwords",
     "pin",
+    "pincode",
     "privatekey",
     "psw",
     "pswd",
@@ -146,6 +150,14 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("sas", "url"),
     ("session", "token"),
     ("key", "base"),
+    ("pass", "word"),
+    ("priv", "key"),
+    ("api", "keys"),
+    ("access", "keys"),
+    ("secret", "keys"),
+    ("private", "keys"),
+    ("authorization", "header"),
+    ("auth", "header"),
 ];
 
 /// True when `word` may be the second of two words that name a secret together: the
@@ -154,9 +166,9 @@ pub fn may_end_a_pair(word: &str) -> bool {
     let words: &[&str] = match word.len() {
         2 => &["by", "no", "id"],
         3 => &["key", "num", "url"],
-        4 => &["card", "code", "base"],
+        4 => &["card", "code", "base", "word", "keys"],
         5 => &["token"],
-        6 => &["number"],
+        6 => &["number", "header"],
         _ => return false,
     };
     words.iter().any(|w| word.eq_ignore_ascii_case(w))

@@ -13,8 +13,9 @@ pub struct Block {
     pub separator: u64,
     /// `-`.
     pub dash: u64,
-    /// `i`, `w`, `a`, `e`, `t` (either case), `'`, `"`: what a prose verb (`is`, `was`,
-    /// `are`, `were`, `equals`, `set to`) or a quoted value starts with.
+    /// `i`, `w`, `a`, `e`, `t`, `h` (either case), `'`, `"`: what a prose verb (`is`,
+    /// `was`, `are`, `were`, `equals`, `will be`, `has been`, `set to`) or a quoted value
+    /// starts with.
     pub verb: u64,
     /// `b`, `d`, `n`, `t`, either case: a credential's scheme (`Bearer`, `Basic`,
     /// `Digest`, `Negotiate`, `NTLM`, `token`) starts so.
@@ -77,7 +78,7 @@ macro_rules! classes {
         $out.dash |= bits(eq(b'-'));
         $out.verb |= bits($or(
             $or($or(is(b'i'), is(b'w')), $or(is(b'a'), is(b'e'))),
-            $or(is(b't'), $or(eq(b'\''), eq(b'"'))),
+            $or($or(is(b't'), is(b'h')), $or(eq(b'\''), eq(b'"'))),
         ));
         $out.scheme |= bits($or($or(is(b'b'), is(b'd')), $or(is(b'n'), is(b't'))));
         $out.letter |= bits(between(folded, b'a', b'z'));
@@ -212,7 +213,8 @@ fn one_at_a_time(bytes: &[u8]) -> Block {
         mark(&mut out.dash, c == b'-');
         mark(
             &mut out.verb,
-            matches!(c | 0x20, b'i' | b'w' | b'a' | b'e' | b't') || matches!(c, b'\'' | b'"'),
+            matches!(c | 0x20, b'i' | b'w' | b'a' | b'e' | b't' | b'h')
+                || matches!(c, b'\'' | b'"'),
         );
         mark(
             &mut out.scheme,
