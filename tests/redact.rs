@@ -481,6 +481,13 @@ fn the_second_probes_shapes() {
         ("card 6011\u{22c5}1111\u{22c5}1111\u{22c5}1117", "1117"),
         ("card 4111 1111\n1111 1111", "1111\n1111"),
         (
+            "<auth><password type=\"text\">TagAttrPw1</password></auth>",
+            "TagAttrPw1",
+        ),
+        ("<ns1:password>NsTagPw2</ns1:password>", "NsTagPw2"),
+        ("<password><![CDATA[CdataPw3]]></password>", "CdataPw3"),
+        ("passwd->ArrowPw4", "ArrowPw4"),
+        (
             "Authorization: Digest username=\"a\", response=\"DigestResp99\"",
             "DigestResp99",
         ),

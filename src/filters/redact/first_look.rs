@@ -217,6 +217,14 @@ fn separator_at(text: &str, at: usize, seen: &mut Seen) {
         b'>' if at > 0 && bytes[at - 1] == b'=' => return,   // `=>`: seen at its `=`
         _ => {}
     }
+    // the `>` of a tag with attributes: `<password type="text">` (not an arrow)
+    if bytes[at] == b'>' && at > 0 && !matches!(bytes[at - 1], b'-' | b'=' | b'/') {
+        if let Some((tag, tag_name)) = tag_name_before(text, at) {
+            if names_a_secret(text, tag, tag_name) {
+                seen.name_at(tag, tag_name);
+            }
+        }
+    }
     if !may_name_a_secret(bytes, end, seen.password_word) {
         return;
     }
@@ -232,6 +240,30 @@ fn separator_at(text: &str, at: usize, seen: &mut Seen) {
             }
         }
     }
+}
+
+/// The name of the tag that the `>` at `at` closes, when it has attributes (`<password
+/// type="text">`, `<ns1:password a="b">`): its start and text. The tag is looked for
+/// within 256 bytes.
+fn tag_name_before(text: &str, at: usize) -> Option<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let from = at.saturating_sub(256);
+    let open = (from..at)
+        .rev()
+        .find(|&k| matches!(bytes[k], b'<' | b'>'))?;
+    if bytes[open] != b'<' {
+        return None;
+    }
+    // past a namespace prefix
+    let mut s = open + 1;
+    let mut e = s;
+    while e < at && (is_name_byte(bytes[e]) || bytes[e] == b':') {
+        if bytes[e] == b':' {
+            s = e + 1;
+        }
+        e += 1;
+    }
+    (e > s && bytes.get(e) == Some(&b' ')).then(|| (s, &text[s..e]))
 }
 
 /// Prose and SQL after the blank (a space, tab or line end) at `at`: `password is X`, `password was X`, `password

@@ -222,6 +222,37 @@ const PROSE_WORDS: &[&str] = &[
     "updated to",
 ];
 
+/// Where the opening tag whose name runs from `start` to `end` closes (its `>`), when
+/// it is one: `<password>`, `<password type="text">`, `<ns1:password>` (not a closing
+/// or an empty tag).
+pub(super) fn opening_tag(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    // `<` before the name, or before a namespace prefix and its `:`
+    let mut s = start;
+    if s > 0 && bytes[s - 1] == b':' {
+        s -= 1;
+        while s > 0
+            && start - s < 32
+            && (bytes[s - 1].is_ascii_alphanumeric() || bytes[s - 1] == b'_')
+        {
+            s -= 1;
+        }
+    }
+    if s == 0 || bytes[s - 1] != b'<' {
+        return None;
+    }
+    match bytes.get(end) {
+        Some(b'>') => Some(end),
+        Some(b' ') => {
+            let reach = (end + 256).min(bytes.len());
+            let close = (end..reach).find(|&k| matches!(bytes[k], b'>' | b'<'))?;
+            // not `/>` (an empty tag), `=>` or `->` (arrows)
+            (bytes[close] == b'>' && !matches!(bytes[close - 1], b'/' | b'=' | b'-'))
+                .then_some(close)
+        }
+        _ => None,
+    }
+}
+
 /// The most words of prose read between a secret's name and its verb. None for now:
 /// `password for bob is X` keeps X (docs/redaction.md, "What it cannot know"); with
 /// words between, the first look and this matcher read clauses differently on mixed
@@ -492,14 +523,22 @@ fn value_after(
 ) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut p = name_end;
-    // markup: `<password>VALUE</password>`
-    if start > 0 && bytes[start - 1] == b'<' && bytes.get(p) == Some(&b'>') {
-        let value = &text[p + 1..];
+    // markup: `<password>VALUE</password>`, `<ns:password type="x">`, CDATA
+    if let Some(close) = opening_tag(bytes, start, p) {
+        let value = &text[close + 1..];
+        if let Some(inner) = value.strip_prefix("<![CDATA[") {
+            let len = inner.find("]]>").unwrap_or(inner.len());
+            return non_empty(close + 10, close + 10 + len);
+        }
         let len = value.find('<').unwrap_or(value.len());
-        return non_empty(p + 1, p + 1 + value[..len].trim_end().len());
+        return non_empty(close + 1, close + 1 + value[..len].trim_end().len());
     }
     // the token's own trailing dashes and dots (`x-api-key- is`)
-    while p < bytes.len() && p < name_end + 8 && matches!(bytes[p], b'-' | b'.') {
+    while p < bytes.len()
+        && p < name_end + 8
+        && matches!(bytes[p], b'-' | b'.')
+        && bytes.get(p + 1) != Some(&b'>')
+    {
         p += 1;
     }
     // the closing quotes (escaped, maybe twice) of a quoted key, a bracket, a paren
