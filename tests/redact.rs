@@ -487,6 +487,12 @@ fn the_second_probes_shapes() {
         ("<ns1:password>NsTagPw2</ns1:password>", "NsTagPw2"),
         ("<password><![CDATA[CdataPw3]]></password>", "CdataPw3"),
         ("passwd->ArrowPw4", "ArrowPw4"),
+        ("note: password for bob is ForBobPw5.", "ForBobPw5"),
+        ("password of the db is OfTheDbPw6", "OfTheDbPw6"),
+        (
+            "Password for user 'bob' was reset to ResetForPw7",
+            "ResetForPw7",
+        ),
         (
             "Authorization: Digest username=\"a\", response=\"DigestResp99\"",
             "DigestResp99",

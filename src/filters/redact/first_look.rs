@@ -16,7 +16,7 @@
 //!   (Mailgun's and Databricks' hex keys);
 //! - passwords in URLs: `://` with an `@` after it.
 
-use super::key_values::{is_name_byte, tag_around, PROSE_VERBS, WORDS_BEFORE_VERB};
+use super::key_values::{is_clause_byte, is_name_byte, tag_around, PROSE_VERBS, WORDS_BEFORE_VERB};
 use super::names::{self, is_secret_name};
 use super::scan;
 
@@ -302,23 +302,39 @@ fn verb_after(text: &str, at: usize, seen: &mut Seen) {
         }
         _ => return,
     }
-    // the name, and the names a few words of the same clause before (`password for
-    // bob is`): each may be the one whose value follows
-    for _ in 0..=WORDS_BEFORE_VERB {
-        let Some((start, name)) = name_before(text, end) else {
-            return;
-        };
-        if may_name_a_secret(bytes, end, seen.password_word) && names_a_secret(text, start, name) {
-            seen.name_at(start, name);
+    if may_name_a_secret(bytes, end, seen.password_word) {
+        if let Some((start, name)) = name_before(text, end) {
+            if names_a_secret(text, start, name) {
+                seen.name_at(start, name);
+            }
         }
-        let mut e = start;
-        while e > 0 && matches!(bytes[e - 1], b'\'' | b'"') {
-            e -= 1;
-        }
-        if e == 0 || !matches!(bytes[e - 1], b' ' | b'\t') {
+    }
+    // names a few words of the same clause before (`password for bob is`), read as
+    // the matcher reads them: words of clause bytes, each after exactly one space
+    let mut blank = if end == at { at } else { end.saturating_sub(1) };
+    for _ in 0..WORDS_BEFORE_VERB {
+        if bytes.get(blank) != Some(&b' ') || blank == 0 || bytes[blank - 1].is_ascii_whitespace() {
             return;
         }
-        end = e - 1;
+        let mut w = blank;
+        while w > 0 && blank - w < 64 && is_clause_byte(bytes[w - 1]) {
+            w -= 1;
+        }
+        if w == blank || w < 2 || bytes[w - 1] != b' ' || bytes[w - 2].is_ascii_whitespace() {
+            return;
+        }
+        blank = w - 1;
+        // the name right before this space, ending with a letter, digit or `_`
+        let last = bytes[blank - 1];
+        if (last.is_ascii_alphanumeric() || last == b'_')
+            && may_name_a_secret(bytes, blank, seen.password_word)
+        {
+            if let Some((start, name)) = name_before(text, blank) {
+                if names_a_secret(text, start, name) {
+                    seen.name_at(start, name);
+                }
+            }
+        }
     }
 }
 

@@ -253,17 +253,23 @@ pub(super) fn opening_tag(bytes: &[u8], start: usize, end: usize) -> Option<usiz
     }
 }
 
-/// The most words of prose read between a secret's name and its verb. None for now:
-/// `password for bob is X` keeps X (docs/redaction.md, "What it cannot know"); with
-/// words between, the first look and this matcher read clauses differently on mixed
-/// text, and the generated test of the first look fails.
-pub(super) const WORDS_BEFORE_VERB: usize = 0;
+/// The most words of prose read between a secret's name and its verb (`password for
+/// bob is X`, `password of the db is X`): each a [`clause word`](is_clause_byte)
+/// followed by exactly one space, the name followed by exactly one space too. The first
+/// look reads them back the same way.
+pub(super) const WORDS_BEFORE_VERB: usize = 3;
+
+/// A byte of a word of prose between a name and its verb: letters, digits, `_` and
+/// quotes (`'bob'`); not `-` or `.`, which join words into names.
+pub(super) fn is_clause_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'"')
+}
 
 /// Where the value starts in prose after a secret's name, `at` the first word after
-/// it: a verb of [`PROSE_WORDS`] or `will be`, maybe after a few words of the same
-/// clause ([`WORDS_BEFORE_VERB`]), maybe followed by `now` (`is now X`) or a verb with
-/// `to` (`was reset to X`).
-fn prose_verb(text: &str, mut at: usize) -> Option<usize> {
+/// it: a verb of [`PROSE_WORDS`] or `will be`, after at most [`WORDS_BEFORE_VERB`]
+/// words of the same clause when `words_allowed` (the name was followed by one space),
+/// maybe followed by `now` (`is now X`) or a verb with `to` (`was reset to X`).
+fn prose_verb(text: &str, mut at: usize, words_allowed: bool) -> Option<usize> {
     let bytes = text.as_bytes();
     let verb_at = |at: usize| {
         PROSE_WORDS
@@ -282,16 +288,20 @@ fn prose_verb(text: &str, mut at: usize) -> Option<usize> {
         if let Some(len) = verb_at(at) {
             break len;
         }
-        // one more word of the clause (letters, digits, quotes), no punctuation
-        let end = (at..bytes.len().min(at + 64))
-            .find(|&k| {
-                !(is_name_byte(bytes[k]) || matches!(bytes[k], b'\'' | b'"')) || bytes[k] == b'.'
-            })
-            .unwrap_or(bytes.len().min(at + 64));
-        if end == at || words == WORDS_BEFORE_VERB || !matches!(bytes.get(end), Some(b' ')) {
+        if !words_allowed || words == WORDS_BEFORE_VERB {
             return None;
         }
-        at = skip_spaces(text, end);
+        // one more word of the clause, then exactly one space
+        let end = (at..bytes.len().min(at + 64))
+            .find(|&k| !is_clause_byte(bytes[k]))
+            .unwrap_or(bytes.len().min(at + 64));
+        if end == at
+            || bytes.get(end) != Some(&b' ')
+            || bytes.get(end + 1).is_none_or(|&b| b.is_ascii_whitespace())
+        {
+            return None;
+        }
+        at = end + 1;
         words += 1;
     };
     let mut value = skip_spaces(text, at + len);
@@ -631,7 +641,8 @@ fn value_after(
         if spaced == p {
             return None;
         }
-        value_start = prose_verb(text, spaced)?;
+        let one_space = p == name_end && spaced == p + 1 && bytes[p] == b' ';
+        value_start = prose_verb(text, spaced, one_space)?;
         prose = true;
     }
     let value = &text[value_start..];
