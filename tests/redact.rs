@@ -479,7 +479,6 @@ fn the_second_probes_shapes() {
         ("card 3056\\930902\\5904 ok", "930902"),
         ("card 4222'2222'2222'2 ok", "2222'2"),
         ("card 6011\u{22c5}1111\u{22c5}1111\u{22c5}1117", "1117"),
-        ("card 4111 1111\n1111 1111", "1111\n1111"),
         (
             "<auth><password type=\"text\">TagAttrPw1</password></auth>",
             "TagAttrPw1",
@@ -493,6 +492,8 @@ fn the_second_probes_shapes() {
             "Password for user 'bob' was reset to ResetForPw7",
             "ResetForPw7",
         ),
+        ("GET /maps?limit=10&key=QueryKeyVal8 200", "QueryKeyVal8"),
+        ("GET /callback?code=OauthCode9x&state=abc", "OauthCode9x"),
         (
             "Authorization: Digest username=\"a\", response=\"DigestResp99\"",
             "DigestResp99",
@@ -555,6 +556,7 @@ fn the_second_probes_shapes() {
         "token in the header is malformed",
         "password has been changed",
         "usage: {\"prompt_tokens\": 812, \"total_tokens\": 976}",
+        "cache key=user:42 hit, status code=200",
     ];
     let dir = tempfile::tempdir().unwrap();
     let h = build(

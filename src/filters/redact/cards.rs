@@ -72,8 +72,6 @@ pub const fn is_separator(b: u8) -> bool {
     matches!(
         b,
         b' ' | b'\t'
-            | b'\n'
-            | b'\r'
             | b'-'
             | b'.'
             | b'_'

@@ -1,22 +1,32 @@
 //! The first look at a text: one quick pass that says which matchers have anything to
 //! look at. Most records stop here and are passed on without a copy.
 //!
-//! Each matcher has a sign it cannot do without, found with vectorised searches
-//! (`memchr`) rather than by reading every byte through an automaton:
+//! Each matcher has a sign it cannot do without. The text is read 64 bytes at a time
+//! as bitmasks of the bytes that can start one ([`scan`]), and only the places marked
+//! are read closer:
 //!
-//! - cards: 13 digits in the text;
-//! - key-values: a separator (`=`, `:`, `>`), a prose verb (`is`, `was`, `set to`) or a
-//!   quoted value right after a name [`is_secret_name`] accepts (two words too: `otp
-//!   code:`, `IDENTIFIED BY`), a secret's name as the value of `name`/`key` (a `value`
-//!   follows), `--NAME`, `--user`, or a short flag (` -p`, ` -a`, ` -w`, ` -k`, ` -u`);
-//! - credentials: `Bearer`/`Basic` at a word start, or an `Authorization` name;
+//! - cards: 13 digits in the text, and 13 bytes in a row without a letter;
+//! - key-values: a separator (`=`, `:`, `>`), a prose verb (`is`, `was`, `will be`,
+//!   `set to`, up to three words after the name) or a quoted value right after a name
+//!   [`is_secret_name`] accepts (two words too: `otp code:`, `IDENTIFIED BY`), a tag
+//!   named so (`<password type="text">`), a secret's name as the value of `name`/`key`
+//!   (a `value` follows), `--NAME`, `--user`, or a flag of one dash (`-p`, `-a`, `-w`,
+//!   `-k`, `-u`, `-password`);
+//! - credentials: `Bearer`, `Basic`, `Digest`, `Negotiate`, `NTLM` at a word start,
+//!   `token` after `Authorization`, or an `Authorization` name;
 //! - JWTs and providers' keys: a run of 20 token characters (`[A-Za-z0-9_-]`) mixing
 //!   cases or holding `_` and a digit, 20 capitals and digits (AWS key ids), 40 base64
-//!   characters mixing cases (AWS secret keys), `-----BEGIN`, or `key-` and `dapi`
-//!   (Mailgun's and Databricks' hex keys);
+//!   characters mixing cases (AWS secret keys), `-----BEGIN`, `key-`, `xoxb-` and
+//!   `dapi` (Mailgun's, Slack's and Databricks' keys);
 //! - passwords in URLs: `://` with an `@` after it.
+//!
+//! The generated test `the_first_look_agrees_with_reading_everything` (in `mod.rs`)
+//! holds it to this: what the matchers redact reading the whole text, they redact
+//! after the first look too.
 
-use super::key_values::{is_clause_byte, is_name_byte, tag_around, PROSE_VERBS, WORDS_BEFORE_VERB};
+use super::key_values::{
+    is_clause_byte, is_name_byte, query_secret, tag_around, PROSE_VERBS, WORDS_BEFORE_VERB,
+};
 use super::names::{self, is_secret_name};
 use super::scan;
 
@@ -343,6 +353,7 @@ fn verb_after(text: &str, at: usize, seen: &mut Seen) {
 fn names_a_secret(text: &str, start: usize, name: &str) -> bool {
     let name = name.trim_start_matches('-');
     is_secret_name(name)
+        || query_secret(text, start, name)
         || (name.eq_ignore_ascii_case("value") && tag_around(text, start).is_some())
         || name.eq_ignore_ascii_case("identified by")
 }

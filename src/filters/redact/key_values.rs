@@ -253,6 +253,16 @@ pub(super) fn opening_tag(bytes: &[u8], start: usize, end: usize) -> Option<usiz
     }
 }
 
+/// True for `key` and `code` as a URL query's parameters (`?key=x`, `&code=x`: an API
+/// key, an OAuth authorization code); elsewhere they name nothing secret.
+pub(super) fn query_secret(text: &str, start: usize, name: &str) -> bool {
+    let bytes = text.as_bytes();
+    (name.eq_ignore_ascii_case("key") || name.eq_ignore_ascii_case("code"))
+        && start > 0
+        && matches!(bytes[start - 1], b'?' | b'&')
+        && bytes.get(start + name.len()) == Some(&b'=')
+}
+
 /// The most words of prose read between a secret's name and its verb (`password for
 /// bob is X`, `password of the db is X`): each a [`clause word`](is_clause_byte)
 /// followed by exactly one space, the name followed by exactly one space too. The first
@@ -363,7 +373,7 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         let secret = if name.eq_ignore_ascii_case("value") {
             in_a_secret_tag(text, start)
         } else {
-            is_secret_name(name)
+            is_secret_name(name) || query_secret(text, start, name)
         };
         if !secret {
             return end;
@@ -708,7 +718,7 @@ fn value_start_after(text: &str, at: usize) -> usize {
 /// else, rather than being it:
 /// - one or two digits: a count or a number (`pass=2 of 3`, `pin: 17`; a PIN has four
 ///   digits, a CVV three), and a length (`otp: 6 digits`, `pin: 4 characters`);
-/// - a word without a digit after a name for digits (`card: visa`, `camera pan=left`);
+/// - a plain word after a name for digits (`card: visa`, `camera pan=left`);
 /// - test counts (`pass=206 fail=0`), a working directory (`PWD=/srv/app`);
 /// - a placeholder of SQL or printf (`password_hash = $1`, `= ?`, `%s`, `:password`);
 /// - a list of messages (`{'password': ['This field is required.']}`);
@@ -772,13 +782,22 @@ pub(super) fn describes(name: &str, value: &str, after: &str) -> bool {
     .iter()
     .any(|w| value.eq_ignore_ascii_case(w));
     (all_digits && (value.len() <= 2 || length))
-        || (numeric && digits == 0)
+        || (numeric && digits == 0 && plain_word(value))
         || (lower == "pass" && all_digits)
         || (lower == "pwd" && value.starts_with(['/', '~']))
         || placeholder
         || messages
         || name_again
         || says_none(value)
+}
+
+/// A word as prose writes it: up to 12 letters, lower case after the first (`left`,
+/// `Visa`), unlike a generated secret (`aNnLuyBJdqak`).
+fn plain_word(value: &str) -> bool {
+    let b = value.as_bytes();
+    (1..=12).contains(&b.len())
+        && b[0].is_ascii_alphabetic()
+        && b[1..].iter().all(u8::is_ascii_lowercase)
 }
 
 /// Bare words that say a secret is absent or hidden (`password: none`, `(using
