@@ -936,34 +936,47 @@ fn skip_spaces(text: &str, mut p: usize) -> usize {
 /// (every cookie in it), `Authorization` its scheme and credentials (two words; a
 /// `Digest` or `AWS4-HMAC-SHA256` one, with its parameters, to the end of the line).
 fn header_value(name: &str, value: &str) -> usize {
-    // a header's line, read no further than a header can reach (so that a text of
-    // many headers on one line is not read again for each)
-    let reach = value.floor_char_boundary(value.len().min(HEADER_LIMIT));
-    let line = value[..reach].find(['\n', '\r']).unwrap_or(reach);
-    if name.contains("cookie") {
-        return value[..line].trim_end().len();
-    }
-    let first = value[..line].split_whitespace().next().unwrap_or_default();
-    if first.eq_ignore_ascii_case("digest") || first.to_ascii_lowercase().starts_with("aws4-") {
-        return value[..line].trim_end().len();
-    }
-    let mut words = 0;
-    let mut k = 0;
     let bytes = value.as_bytes();
-    while k < line && words < 2 {
-        while k < line && bytes[k].is_ascii_whitespace() {
+    // the header's line, read no further than a header can reach, and only when the
+    // whole line is the value (a text of many short headers on one line is not read
+    // to its end for each)
+    let line = || {
+        let reach = value.floor_char_boundary(value.len().min(HEADER_LIMIT));
+        memchr::memchr2(b'\n', b'\r', &bytes[..reach]).unwrap_or(reach)
+    };
+    if name.contains("cookie") {
+        return value[..line()].trim_end().len();
+    }
+    // the first two words, within the line
+    let mut words = [(0usize, 0usize); 2];
+    let mut count = 0;
+    let mut k = 0;
+    let limit = bytes.len().min(HEADER_LIMIT);
+    while k < limit && count < 2 {
+        while k < limit && matches!(bytes[k], b' ' | b'\t') {
             k += 1;
         }
-        if k >= line {
+        if k >= limit || matches!(bytes[k], b'\n' | b'\r') {
             break;
         }
-        while k < line && !bytes[k].is_ascii_whitespace() {
+        let start = k;
+        while k < limit && !bytes[k].is_ascii_whitespace() {
             k += 1;
         }
-        words += 1;
+        words[count] = (start, k);
+        count += 1;
+    }
+    if count == 0 {
+        return 0;
+    }
+    let first = &value[words[0].0..words[0].1];
+    if first.eq_ignore_ascii_case("digest") || first.to_ascii_lowercase().starts_with("aws4-") {
+        return value[..line()].trim_end().len();
     }
     // a header inside quotes (`-H "Authorization: Bearer x"`) keeps its closing quote
-    let two = value[..k].trim_end().trim_end_matches(['"', '\'']);
+    let two = value[..words[count - 1].1]
+        .trim_end()
+        .trim_end_matches(['"', '\'']);
     // one word when the second reads as prose (`Authorization: abc123 sent`)
     match two.split_whitespace().nth(1) {
         Some(w)
@@ -1007,7 +1020,7 @@ fn prose_value(value: &str) -> Option<(usize, usize)> {
 }
 
 /// The longest HTML tag looked into (a bound keeps every look linear).
-const TAG_LIMIT: usize = 2048;
+const TAG_LIMIT: usize = 512;
 
 /// The tag around `at` (`<` before it and no `>` between, within [`TAG_LIMIT`]): where
 /// it opens and closes.
