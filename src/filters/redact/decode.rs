@@ -37,7 +37,7 @@ impl<'a> Decoded<'a> {
 }
 
 /// True when some byte may need decoding (`%`, `\`, `&`, any non-ASCII).
-pub fn needs_decoding(text: &str) -> bool {
+fn needs_decoding(text: &str) -> bool {
     !text.is_ascii() || memchr::memchr3(b'%', b'\\', b'&', text.as_bytes()).is_some()
 }
 

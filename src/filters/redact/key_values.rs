@@ -207,7 +207,8 @@ impl Programs {
 /// any case, a blank after them.
 pub(super) const PROSE_VERBS: &[&str] = &["is", "was", "are", "were", "equals", "will", "has"];
 
-/// [`PROSE_VERBS`], with a colon (`password is: x`) and after a verb (`set to`).
+/// [`PROSE_VERBS`] as prose writes them: with a colon (`password is: x`), after a verb
+/// (`set to`), before a participle (`will be`, `has been`).
 const PROSE_WORDS: &[&str] = &[
     "is:",
     "was:",
@@ -220,6 +221,8 @@ const PROSE_WORDS: &[&str] = &[
     "changed to",
     "reset to",
     "updated to",
+    "will be",
+    "has been",
 ];
 
 /// Where the opening tag whose name runs from `start` to `end` closes (its `>`), when
@@ -276,7 +279,7 @@ pub(super) fn is_clause_byte(b: u8) -> bool {
 }
 
 /// Where the value starts in prose after a secret's name, `at` the first word after
-/// it: a verb of [`PROSE_WORDS`] or `will be`, after at most [`WORDS_BEFORE_VERB`]
+/// it: a verb of [`PROSE_WORDS`], after at most [`WORDS_BEFORE_VERB`]
 /// words of the same clause when `words_allowed` (the name was followed by one space),
 /// maybe followed by `now` (`is now X`) or a verb with `to` (`was reset to X`).
 fn prose_verb(text: &str, mut at: usize, words_allowed: bool) -> Option<usize> {
@@ -284,7 +287,6 @@ fn prose_verb(text: &str, mut at: usize, words_allowed: bool) -> Option<usize> {
     let verb_at = |at: usize| {
         PROSE_WORDS
             .iter()
-            .chain(&["will be", "has been"])
             .find(|w| {
                 let r = &bytes[at.min(bytes.len())..];
                 r.len() > w.len()
