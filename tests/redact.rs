@@ -498,6 +498,34 @@ fn the_second_probes_shapes() {
             "Authorization: Digest username=\"a\", response=\"DigestResp99\"",
             "DigestResp99",
         ),
+        // after the fourth probe: look-alike names, prose with commas, encodings twice
+        // over, base64, other languages, a password after its name
+        ("cfg pa$$word=DollarPw1 retry=1", "DollarPw1"),
+        ("P@SSW0RD: LeetCapsPw2", "LeetCapsPw2"),
+        ("s3cr3t=LeetSecretPw3", "LeetSecretPw3"),
+        ("his password, g#_Y!CommaPw4, was leaked", "CommaPw4"),
+        ("next=%252Fcb%253Fpassword%253DTwiceEncPw5", "TwiceEncPw5"),
+        // base64 of `password=B64BlobPw6x` and of `{"password": "B64JsonPw7"}`
+        ("blob cGFzc3dvcmQ9QjY0QmxvYlB3Nng= end", "cGFzc3dvcmQ9"),
+        (
+            "state=eyJwYXNzd29yZCI6ICJCNjRKc29uUHc3In0=",
+            "eyJwYXNzd29yZCI6",
+        ),
+        ("settings Passwort: GermanPw8 loaded", "GermanPw8"),
+        ("settings contraseña=SpanishPw9 loaded", "SpanishPw9"),
+        ("settings mot_de_passe=FrenchPw10", "FrenchPw10"),
+        ("settings пароль=RussianPw11 loaded", "RussianPw11"),
+        ("settings 数据库密码: ChinesePw12", "ChinesePw12"),
+        ("settings p\u{430}ssword: CyrillicAPw13", "CyrillicAPw13"),
+        ("pa\u{301}ssword=CombiningPw14", "CombiningPw14"),
+        ("settings password[]=FormListPw15 loaded", "FormListPw15"),
+        ("<input type=password value=Unquoted#Pw16>", "Unquoted#Pw16"),
+        ("using password Hpw9tj*XCpcb17 for login", "Hpw9tj*XCpcb17"),
+        ("password\tk-0B1deSKKPW18", "k-0B1deSKKPW18"),
+        (
+            "netrc: machine api.example.com login bob password Nw9q9.kPr19",
+            "Nw9q9.kPr19",
+        ),
     ];
     let clean: &[&str] = &[
         "usage: {\"prompt_tokens\": 812, \"completion_tokens\": 164, \"total_tokens\": 976}",
@@ -557,6 +585,17 @@ fn the_second_probes_shapes() {
         "password has been changed",
         "usage: {\"prompt_tokens\": 812, \"total_tokens\": 976}",
         "cache key=user:42 hit, status code=200",
+        // the fourth probe's ordinary lines
+        "contact support@example.com or admin@passbolt.io, price US$100",
+        "ipv4 utf8 sha256 k8s h2o v2beta passwords=3",
+        "the password, however, was wrong",
+        "password, email and name are required",
+        "password reset email sent to bob@example.com",
+        "password Policy2024 applied",
+        "password attempts=3 lockout=15m",
+        "cursor eyJ1c2VyIjogImJvYiIsICJwYWdlIjogMn0= next",
+        "café=open naïve=yes пароль не задан",
+        "password hash pbkdf2_sha256 iterations=600000",
     ];
     let dir = tempfile::tempdir().unwrap();
     let h = build(

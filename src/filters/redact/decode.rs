@@ -7,8 +7,14 @@
 //! `&quot;`, `&amp;`, `&lt;`, `&gt;`, `&apos;`). Made plain: every Unicode decimal
 //! digit (fullwidth `４`, Arabic-Indic `٤`, ...) becomes its ASCII digit, Unicode spaces
 //! (NBSP, U+202F, ...) a space, dashes and minus signs `-`, middle dots `.`, fullwidth
-//! ASCII its ASCII letter, `ſ` an `s` and the Kelvin sign a `k`; invisible characters
-//! (zero-width spaces and joiners, soft hyphens, word joiners) are dropped.
+//! ASCII its ASCII letter, `ſ` an `s` and the Kelvin sign a `k`, Latin letters lose
+//! their accents (`contraseña`, `pássword`), and a Cyrillic or Greek letter inside a
+//! word of ASCII letters becomes the letter it looks like (`pаssword`); invisible
+//! characters (zero-width spaces and joiners, soft hyphens, word joiners, combining
+//! accents) are dropped.
+//! Percent-encoding twice over (`%253D`) is undone as once. A name (not a text) spelled
+//! with look-alike signs (`pa$$word`, `p@ssw0rd`, `s3cret`) is spelled plainly: see
+//! [`decode_name`].
 
 use std::borrow::Cow;
 
@@ -22,6 +28,14 @@ pub struct Decoded<'a> {
 }
 
 impl<'a> Decoded<'a> {
+    /// `text` as it is (the first look found nothing to decode).
+    pub fn plain(text: &'a str) -> Decoded<'a> {
+        Decoded {
+            text: Cow::Borrowed(text),
+            spans: Vec::new(),
+        }
+    }
+
     /// True when the decoded text differs from the original.
     pub fn changed(&self) -> bool {
         !self.spans.is_empty()
@@ -36,14 +50,101 @@ impl<'a> Decoded<'a> {
     }
 }
 
-/// True when some byte may need decoding (`%`, `\`, `&`, any non-ASCII).
-fn needs_decoding(text: &str) -> bool {
-    !text.is_ascii() || memchr::memchr3(b'%', b'\\', b'&', text.as_bytes()).is_some()
+/// The longest of [`LOOKALIKE_TARGETS`]: a longer run is not read.
+const LOOKALIKE_LIMIT: usize = 10;
+
+/// The names a look-alike spelling is read as: the words people disguise.
+const LOOKALIKE_TARGETS: &[&str] = &[
+    "password",
+    "passwd",
+    "passwort",
+    "pass",
+    "passphrase",
+    "passcode",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+];
+
+/// When the `$`, `@` or digit at `at` stands for a letter inside a name spelled with
+/// look-alike signs (`pa$$word`, `p@ssw0rd`, `s3cr3t`, `t0ken`): the letter. The
+/// name is the run of letters, digits, `$` and `@` around `at` (up to 10 bytes)
+/// starting with a letter, and read with `$` as `s`, `@` and `4` as `a`, `0` as
+/// `o`, `1` as `i`, `3` as `e`, `5` as `s`, `7` as `t`, the run is one of
+/// [`LOOKALIKE_TARGETS`] (so `user@example.com`, `US$100` and `utf8` stay as they are).
+pub(super) fn lookalike_name(bytes: &[u8], at: usize) -> Option<u8> {
+    let plain = |b: u8| -> Option<u8> {
+        Some(match b {
+            b'$' | b'5' => b's',
+            b'@' | b'4' => b'a',
+            b'0' => b'o',
+            b'1' => b'i',
+            b'3' => b'e',
+            b'7' => b't',
+            b'a'..=b'z' | b'A'..=b'Z' => b | 0x20,
+            _ => return None,
+        })
+    };
+    let sign = bytes.get(at).copied().filter(|b| !b.is_ascii_alphabetic());
+    let letter = sign.and_then(plain)?;
+    let in_run = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'$' | b'@');
+    // the run, read no further than the longest name each way
+    let mut start = at;
+    while start > 0 && at - start <= LOOKALIKE_LIMIT && in_run(bytes[start - 1]) {
+        start -= 1;
+    }
+    // every name looked for starts with `p`, `s`, `t` or `a`
+    if !matches!(bytes[start] | 0x20, b'p' | b's' | b't' | b'a') {
+        return None;
+    }
+    let mut end = at + 1;
+    while end < bytes.len() && end - start <= LOOKALIKE_LIMIT && in_run(bytes[end]) {
+        end += 1;
+    }
+    let run = &bytes[start..end];
+    // a run longer than any name, or glued to a letter of another script
+    let glued = |b: u8| in_run(b) || b >= 0x80;
+    if run.len() > LOOKALIKE_LIMIT
+        || run.len() < 3
+        || (start > 0 && glued(bytes[start - 1]))
+        || bytes.get(end).is_some_and(|&b| glued(b))
+    {
+        return None;
+    }
+    let mut word = [0u8; LOOKALIKE_LIMIT];
+    for (w, &b) in word.iter_mut().zip(run) {
+        *w = plain(b)?;
+    }
+    let word = &word[..run.len()];
+    // in the case of the run's letters (`P@SSWORD` is `PASSWORD`, not `PaSSWORD`)
+    let upper = !run.iter().any(u8::is_ascii_lowercase);
+    LOOKALIKE_TARGETS
+        .iter()
+        .any(|t| t.as_bytes() == word)
+        .then_some(if upper {
+            letter.to_ascii_uppercase()
+        } else {
+            letter
+        })
 }
 
 /// Decodes `text` (borrowed when nothing changes; texts over 4 GiB are left as they are).
+/// The first look says when a text may need it ([`Seen::encoded`](super::first_look::Seen)).
 pub fn decode(text: &str) -> Decoded<'_> {
-    if !needs_decoding(text) || text.len() > u32::MAX as usize / 2 {
+    decode_with(text, false)
+}
+
+/// A name decoded as [`decode`] does, and spelled plainly where it uses look-alike
+/// signs (`pa$$word` is `password`: see [`lookalike_name`]). A text is not read so:
+/// its names are judged by [`is_secret_name`](super::is_secret_name), which reads them
+/// so.
+pub fn decode_name(name: &str) -> Decoded<'_> {
+    decode_with(name, true)
+}
+
+fn decode_with(text: &str, lookalikes: bool) -> Decoded<'_> {
+    if text.len() > u32::MAX as usize / 2 {
         return Decoded {
             text: Cow::Borrowed(text),
             spans: Vec::new(),
@@ -55,7 +156,7 @@ pub fn decode(text: &str) -> Decoded<'_> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
-        let (decoded, len) = unit(text, i);
+        let (decoded, len) = unit(text, i, lookalikes);
         match decoded {
             Some(c) => {
                 let from = (i as u32, (i + len) as u32);
@@ -82,10 +183,18 @@ pub fn decode(text: &str) -> Decoded<'_> {
 }
 
 /// The character the unit at `i` stands for (None: dropped) and the unit's length.
-fn unit(text: &str, i: usize) -> (Option<char>, usize) {
+fn unit(text: &str, i: usize, lookalikes: bool) -> (Option<char>, usize) {
     let bytes = text.as_bytes();
     let b = bytes[i];
     if b == b'%' {
+        // encoded twice: `%253D` is `%3D`, which is `=`
+        if bytes.get(i + 1..i + 3) == Some(b"25") {
+            if let Some(v) = hex(bytes.get(i + 3..i + 5)) {
+                if (0x20..0x7f).contains(&v) {
+                    return (Some(v as u8 as char), 5);
+                }
+            }
+        }
         if let Some(v) = hex(bytes.get(i + 1..i + 3)) {
             if (0x20..0x7f).contains(&v) {
                 return (Some(v as u8 as char), 3);
@@ -107,10 +216,18 @@ fn unit(text: &str, i: usize) -> (Option<char>, usize) {
         }
         return (Some('&'), 1);
     }
+    if lookalikes && matches!(b, b'$' | b'@' | b'0'..=b'9') {
+        return (Some(char::from(lookalike_name(bytes, i).unwrap_or(b))), 1);
+    }
     if b < 0x80 {
         return (Some(b as char), 1);
     }
     let c = text[i..].chars().next().unwrap_or('\u{fffd}');
+    if let Some(a) = confusable(c) {
+        if word_holds_ascii(text, i) {
+            return (Some(a), c.len_utf8());
+        }
+    }
     (plain(c), c.len_utf8())
 }
 
@@ -174,10 +291,84 @@ fn plain(c: char) -> Option<char> {
             '.'
         }
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(v - 0xff01 + 0x21).unwrap_or(c),
-        '\u{17f}' => 's',
         '\u{212a}' => 'k',
+        '\u{300}'..='\u{36f}' => return None, // combining accents: `pa\u{301}ssword`
+        '\u{c0}'..='\u{17f}' => match LATIN_BASE.as_bytes()[(v - 0xc0) as usize] {
+            b'?' => c,
+            base => char::from(base),
+        },
         _ => c,
     })
+}
+
+/// The letters `À` (U+00C0) to `ſ` (U+017F) without their accents (`?`: kept as
+/// written: `Æ`, `×`, `Þ`, `ß`, `Ĳ`, `Œ`, ...): `contraseña` is read as `contrasena`,
+/// `hasło` as `haslo`.
+const LATIN_BASE: &str = concat!(
+    "AAAAAA?CEEEEIIII",
+    "DNOOOOO?OUUUUY??",
+    "aaaaaa?ceeeeiiii",
+    "dnooooo?ouuuuy?y",
+    "AaAaAaCcCcCcCcDd",
+    "DdEeEeEeEeEeGgGg",
+    "GgGgHhHhIiIiIiIi",
+    "Ii??JjKkkLlLlLlL",
+    "lLlNnNnNnnNnOoOo",
+    "Oo??RrRrRrSsSsSs",
+    "SsTtTtTtUuUuUuUu",
+    "UuUuWwYyYZzZzZzs",
+);
+
+/// The ASCII letter a Cyrillic or Greek letter looks like (`а` is `a`, `ѕ` is `s`),
+/// read so only inside a word that holds an ASCII letter too (`pаssword` with a
+/// Cyrillic `а`; `пароль` stays as written).
+fn confusable(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'с' => 'c',
+        'С' => 'C',
+        'е' | 'ε' => 'e',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'і' | 'ι' => 'i',
+        'І' | 'Ι' => 'I',
+        'ј' => 'j',
+        'К' | 'Κ' => 'K',
+        'к' | 'κ' => 'k',
+        'М' | 'Μ' => 'M',
+        'Ν' => 'N',
+        'о' | 'ο' => 'o',
+        'О' | 'Ο' => 'O',
+        'р' | 'ρ' => 'p',
+        'Р' | 'Ρ' => 'P',
+        'ѕ' => 's',
+        'Ѕ' => 'S',
+        'Т' | 'Τ' => 'T',
+        'у' => 'y',
+        'х' | 'χ' => 'x',
+        'Х' | 'Χ' => 'X',
+        'Υ' => 'Y',
+        'Ζ' => 'Z',
+        _ => return None,
+    })
+}
+
+/// True when the word around `at` (letters, up to 16 each way) holds an ASCII
+/// letter.
+fn word_holds_ascii(text: &str, at: usize) -> bool {
+    let before = text[..at]
+        .chars()
+        .rev()
+        .take(16)
+        .take_while(|c| c.is_alphabetic());
+    let after = text[at..]
+        .chars()
+        .skip(1)
+        .take(16)
+        .take_while(|c| c.is_alphabetic());
+    before.chain(after).any(|c| c.is_ascii_alphabetic())
 }
 
 /// The value of a Unicode decimal digit (general category Nd) outside ASCII.
@@ -197,7 +388,7 @@ fn digit_value(v: u32) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use super::{decode, decode_name};
 
     #[test]
     fn decodes_and_maps_back() {
@@ -212,5 +403,25 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
         assert_eq!(decode("100% sure &c").text, "100% sure &c");
+        assert_eq!(decode("next=%252Fcb%253Fpw").text, "next=/cb?pw");
+        assert_eq!(
+            decode_name("pa$$word P@SSW0RD p@$$wd s3cr3t t0ken=").text,
+            "password PASSWORD passwd secret token="
+        );
+        assert_eq!(decode("pa$$word").text, "pa$$word");
+        assert_eq!(
+            decode("pа\u{301}ssword contraseña hasło пароль").text,
+            "password contrasena haslo пароль"
+        );
+        for kept in [
+            "user@example.com",
+            "US$100",
+            "utf8",
+            "$ecret",
+            "pa$$words",
+            "h4x0r",
+        ] {
+            assert_eq!(decode_name(kept).text, kept);
+        }
     }
 }

@@ -25,7 +25,8 @@
 //! after the first look too.
 
 use super::key_values::{
-    is_clause_byte, is_name_byte, query_secret, tag_around, PROSE_VERBS, WORDS_BEFORE_VERB,
+    is_clause_byte, is_name_byte, query_secret, tag_around, APPOSITIVE_LIMIT, PROSE_VERBS,
+    WORDS_BEFORE_VERB,
 };
 use super::names::{self, is_secret_name};
 use super::scan;
@@ -77,6 +78,7 @@ impl Seen {
             jwt: true,
             keys: true,
             urls: true,
+            encoded: true,
             ..Seen::default()
         }
     }
@@ -137,10 +139,15 @@ pub fn look(text: &str) -> Seen {
         // `dapi`: a Databricks key
         scan::each_bit(block.p, |i| {
             let at = base + i;
-            seen.password_word |= matches!(
+            let password = matches!(
                 bytes.get(at + 1..at + 3),
                 Some([b'a' | b'A', b's' | b'S'] | [b'w' | b'W', b'd' | b'D'])
             );
+            seen.password_word |= password;
+            // a password's name before one blank (`password Hpw9tjXC*4`)
+            if password {
+                password_before_blank(text, at, &mut seen);
+            }
             dapi |= at >= 2 && bytes.get(at - 2..at + 2) == Some(b"dapi");
         });
         scan::each_bit(block.separator, |i| separator_at(text, base + i, &mut seen));
@@ -319,6 +326,23 @@ fn verb_after(text: &str, at: usize, seen: &mut Seen) {
             }
         }
     }
+    // `password, X, was`: the value set off by commas, one word, the name before it
+    if end == at && at > 0 && bytes[at - 1] == b',' {
+        let mut w = at - 1;
+        while w > 0 && at - w < APPOSITIVE_LIMIT && !bytes[w - 1].is_ascii_whitespace() {
+            w -= 1;
+        }
+        if w >= 2 && bytes[w - 1] == b' ' && bytes[w - 2] == b',' {
+            let comma = w - 2;
+            if may_name_a_secret(bytes, comma, seen.password_word) {
+                if let Some((start, name)) = name_before(text, comma) {
+                    if names_a_secret(text, start, name) {
+                        seen.name_at(start, name);
+                    }
+                }
+            }
+        }
+    }
     // names a few words of the same clause before (`password for bob is`), read as
     // the matcher reads them: words of clause bytes, each after exactly one space
     let mut blank = if end == at { at } else { end.saturating_sub(1) };
@@ -334,15 +358,33 @@ fn verb_after(text: &str, at: usize, seen: &mut Seen) {
             return;
         }
         blank = w - 1;
-        // the name right before this space, ending with a letter, digit or `_`
+        // the name right before this space, ending with a letter, digit or `_` (or a
+        // letter of another script)
         let last = bytes[blank - 1];
-        if (last.is_ascii_alphanumeric() || last == b'_')
+        if (last.is_ascii_alphanumeric() || last == b'_' || last >= 0x80)
             && may_name_a_secret(bytes, blank, seen.password_word)
         {
             if let Some((start, name)) = name_before(text, blank) {
                 if names_a_secret(text, start, name) {
                     seen.name_at(start, name);
                 }
+            }
+        }
+    }
+}
+
+/// The name holding the password word at `at`, when one blank follows it
+/// (`using password X`: the matcher judges what follows).
+fn password_before_blank(text: &str, at: usize, seen: &mut Seen) {
+    let bytes = text.as_bytes();
+    let limit = text.floor_char_boundary(at + 64);
+    let end = (at..limit)
+        .find(|&k| !is_name_byte(bytes[k]))
+        .unwrap_or(limit);
+    if matches!(bytes.get(end), Some(b' ' | b'\t')) {
+        if let Some((start, name)) = name_before(text, end) {
+            if names_a_secret(text, start, name) {
+                seen.name_at(start, name);
             }
         }
     }
@@ -369,7 +411,7 @@ fn dash_at(text: &str, at: usize, seen: &mut Seen) {
             if bytes[at..].starts_with(b"-----BEGIN") {
                 seen.keys = true;
             }
-            let limit = (at + 130).min(bytes.len());
+            let limit = text.floor_char_boundary(at + 130);
             let end = (at + 2..limit)
                 .find(|&k| !is_name_byte(bytes[k]))
                 .unwrap_or(limit);
@@ -454,6 +496,7 @@ fn may_name_a_secret(bytes: &[u8], end: usize, password_word: bool) -> bool {
                 | b'`'
                 | b'\\'
                 | b']'
+                | b'['
                 | b')'
                 | b'.'
                 | b'-'
@@ -462,28 +505,31 @@ fn may_name_a_secret(bytes: &[u8], end: usize, password_word: bool) -> bool {
     {
         e -= 1;
     }
-    let z = match e.checked_sub(1).map(|i| bytes[i]) {
-        Some(z) if z.is_ascii_alphabetic() => z,
-        Some(z) => return z.is_ascii_digit() || !z.is_ascii(),
-        None => return false,
-    };
-    let y = if e >= 2 { bytes[e - 2] } else { 0 };
-    let x = if e >= 3 { bytes[e - 3] } else { 0 };
-    let mut tail = [x, y, z];
-    tail.make_ascii_lowercase();
-    if names::may_end_a_secret_name(x, y, z)
-        || matches!(
-            tail,
-            [_, b'b', b'y']
-                | [b'l', b'u', b'e']
-                | [b'a', b'm', b'e']
-                | [b'e', b'n', b'v']
-                | [b'e', b'l', b'd']
-                | [b'b', b'l', b'e']
-                | [b'k', b'e', b'y']
-        )
+    if e == 0 {
+        return false;
+    }
+    let at = |k: usize| if e >= k { bytes[e - k] } else { 0 };
+    let (x, y, z) = (at(3), at(2), at(1));
+    // a digit or another script among the last three: judged whole (rare)
+    if !z.is_ascii_alphabetic() && (z.is_ascii_digit() || !z.is_ascii())
+        || !x.is_ascii()
+        || !y.is_ascii()
     {
         return true;
+    }
+    if z.is_ascii_alphabetic() && tail_may_end_a_secret_name(x, y, z) {
+        return true;
+    }
+    // look-alike signs read as letters (`pa$$`, `s3cr3t`, `t0ken`)
+    let [lx, ly, lz] = [x, y, z].map(lookalike_letter);
+    if [lx, ly, lz] != [x, y, z]
+        && lz.is_ascii_alphabetic()
+        && tail_may_end_a_secret_name(lx, ly, lz)
+    {
+        return true;
+    }
+    if !z.is_ascii_alphabetic() {
+        return false;
     }
     if !password_word {
         return false;
@@ -495,6 +541,37 @@ fn may_name_a_secret(bytes: &[u8], end: usize, password_word: bool) -> bool {
     names::holds_a_password_word(&bytes[s..e])
 }
 
+/// True when a name ending with the letter `z` after `x` and `y` may be a secret's.
+fn tail_may_end_a_secret_name(x: u8, y: u8, z: u8) -> bool {
+    let mut tail = [x, y, z];
+    tail.make_ascii_lowercase();
+    names::may_end_a_secret_name(x, y, z)
+        || matches!(
+            tail,
+            [_, b'b', b'y']
+                | [b'l', b'u', b'e']
+                | [b'a', b'm', b'e']
+                | [b'e', b'n', b'v']
+                | [b'e', b'l', b'd']
+                | [b'b', b'l', b'e']
+                | [b'k', b'e', b'y']
+        )
+}
+
+/// The letter a look-alike sign stands for in a name (`$` and `5` for `s`, `@` and `4`
+/// for `a`, `0` for `o`, `3` for `e`, `7` for `t`, `1` for `i`); any other byte as it is.
+fn lookalike_letter(b: u8) -> u8 {
+    match b {
+        b'$' | b'5' => b's',
+        b'@' | b'4' => b'a',
+        b'0' => b'o',
+        b'3' => b'e',
+        b'7' => b't',
+        b'1' => b'i',
+        _ => b,
+    }
+}
+
 /// The name that ends at `end` (after closing quotes and spaces are skipped): its start
 /// and text.
 pub(super) fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
@@ -504,6 +581,9 @@ pub(super) fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
     while e > 0 && matches!(bytes[e - 1], b' ' | b'\t' | b'\n' | b'\r') && spaces < 16 {
         e -= 1;
         spaces += 1;
+    }
+    if e >= 2 && &bytes[e - 2..e] == b"[]" {
+        e -= 2; // `password[]=x`
     }
     let mut closing = 0;
     let mut paren = false;
@@ -517,6 +597,7 @@ pub(super) fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
     while s > 0 && is_name_byte(bytes[s - 1]) && e - s < 128 {
         s -= 1;
     }
+    let s = text.ceil_char_boundary(s);
     let name = text[s..e].trim_end_matches(['.', '-']);
     if name.is_empty() {
         return None;
@@ -548,6 +629,7 @@ fn two_words<'t>(text: &'t str, s: usize, name: &str) -> Option<(usize, &'t str)
     while w > 0 && is_name_byte(bytes[w - 1]) && e - w < 32 {
         w -= 1;
     }
+    let w = text.ceil_char_boundary(w);
     let first = text[w..e]
         .trim_start_matches('-')
         .trim_end_matches(['.', '-']);
@@ -580,7 +662,7 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
     {
         s += 1;
     }
-    let limit = (s + 128).min(bytes.len());
+    let limit = text.floor_char_boundary(s + 128);
     let e = (s..limit)
         .find(|&k| !is_name_byte(bytes[k]))
         .unwrap_or(limit);
@@ -591,7 +673,7 @@ fn word_after(text: &str, at: usize) -> Option<(usize, &str)> {
 /// key or a JWT: 20 or more of `[A-Za-z0-9_-]` with both cases or an `_` and a digit,
 /// or 40 or more base64 characters (`[A-Za-z0-9+/]`) with both cases. (20 capitals and
 /// digits in a row, and `dapi`, are found before this.)
-fn long_word(word: &[u8]) -> bool {
+pub(super) fn long_word(word: &[u8]) -> bool {
     // the kinds the whole word holds rule most runs out before any is read
     let kinds = word.iter().fold(0u8, |k, &b| k | CLASS[usize::from(b)]);
     // each run of one kind, read whole: only runs long enough are looked into

@@ -329,9 +329,12 @@ fn prose_verb(text: &str, mut at: usize, words_allowed: bool) -> Option<usize> {
     Some(value)
 }
 
-/// A byte of a name: letters, digits, `_`, `-`, `.`.
+/// A byte of a name: letters, digits, `_`, `-`, `.`, `$` and `@` (look-alike letters:
+/// `pa$$word`, `p@ss`), and every byte of a non-ASCII character (`пароль`, `密码`: the
+/// text is read decoded, so these are letters of other scripts). A name is cut into
+/// words by [`is_secret_name`].
 pub(super) fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'@') || b >= 0x80
 }
 
 /// Every value named by a secret key in `text`; `replacement` marks values redacted
@@ -346,8 +349,8 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         let dashes = token.len() - token.trim_start_matches('-').len();
         let name = token.trim_start_matches('-').trim_end_matches(['.', '-']);
         let name_end = start + dashes + name.len();
-        let flag =
-            (dashes == 1 && !name.is_empty()) || (dashes == 2 && name.eq_ignore_ascii_case("user"));
+        let flag = (dashes == 1 && name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic))
+            || (dashes == 2 && name.eq_ignore_ascii_case("user"));
         if flag {
             let lower = programs.get_or_insert_with(|| Programs::in_text(text));
             if let Some((s, e)) = flag_value(text, start, dashes, name, lower) {
@@ -567,6 +570,10 @@ fn value_after(
     while p < bytes.len() && p < name_end + 8 && matches!(bytes[p], b'"' | b'\'' | b'`' | b'\\') {
         p += 1;
     }
+    // `password[]=x` (a form's list)
+    if bytes.get(p..p + 2) == Some(b"[]") {
+        p += 2;
+    }
     // `]` closes `["password"]`; `)` only a name alone in parentheses (`(otp) = x`, not
     // `pam_unix(sudo:auth): authentication failure`)
     if bytes.get(p) == Some(&b']')
@@ -651,10 +658,14 @@ fn value_after(
         return non_empty(spaced + skip, spaced + skip + len);
     } else {
         if spaced == p {
-            return None;
+            return appositive(text, p);
         }
         let one_space = p == name_end && spaced == p + 1 && bytes[p] == b' ';
-        value_start = prose_verb(text, spaced, one_space)?;
+        match prose_verb(text, spaced, one_space) {
+            Some(v) => value_start = v,
+            None if p == name_end => return password_then_value(text, p, &lower),
+            None => return None,
+        }
         prose = true;
     }
     let value = &text[value_start..];
@@ -1021,6 +1032,92 @@ fn prose_value(value: &str) -> Option<(usize, usize)> {
     Some((0, word.len()))
 }
 
+/// `using password Hpw9tjXCpcbE*4 for login`, `password\tk-0B1deSKK`: a password's
+/// name (`lower`, ending with `password`, `passwd`, `pass`, `pwd` or `passphrase`;
+/// `p` its end), one blank, and a word shaped like a generated password: 8 bytes or
+/// more of three kinds or four (lower case, upper case, digits, signs), a sign or a
+/// capital inside the word among them, no `=`, `:`, `/`, quotes or brackets
+/// (`password attempts=3`, a path, a URL).
+/// Words of prose and identifiers stay (`password reset`, `password Policy2024`,
+/// `password pbkdf2_sha256`).
+fn password_then_value(text: &str, p: usize, lower: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    if !["password", "passwd", "pass", "pwd", "passphrase"]
+        .iter()
+        .any(|w| lower.ends_with(w))
+        || !matches!(bytes.get(p), Some(b' ' | b'\t'))
+    {
+        return None;
+    }
+    let v = p + 1;
+    let len = bytes[v..]
+        .iter()
+        .take(129)
+        .position(u8::is_ascii_whitespace)
+        .unwrap_or(bytes.len() - v);
+    let word = text.get(v..v + len)?.trim_end_matches(['.', ',', ';', ')']);
+    let kinds = [
+        word.bytes().any(|b| b.is_ascii_lowercase()),
+        word.bytes().any(|b| b.is_ascii_uppercase()),
+        word.bytes().any(|b| b.is_ascii_digit()),
+        word.bytes().any(|b| b.is_ascii_punctuation()),
+    ];
+    // a sign with capitals, a sign an identifier does not hold, or capitals inside
+    // the word (`Xl76Hv8WFk5`); `pbkdf2_sha256`, `v2.1.3-beta` and `Policy2024` are
+    // not passwords
+    let capital_inside = word
+        .as_bytes()
+        .windows(2)
+        .any(|w| !w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase());
+    let signs = (kinds[3]
+        && (kinds[1]
+            || word
+                .bytes()
+                .any(|b| b.is_ascii_punctuation() && !matches!(b, b'_' | b'.' | b'-'))))
+        || capital_inside;
+    let shaped = (8..=128).contains(&word.len())
+        && signs
+        && kinds.iter().filter(|&&k| k).count() >= 3
+        && word.is_ascii()
+        && !word.contains(['=', ':', '/', '"', '\'', '<', '>', '(', '[', '{']);
+    shaped.then(|| (v, v + word.len()))
+}
+
+/// The longest value set off by commas after a secret's name (`his password, X, was
+/// leaked`).
+pub(super) const APPOSITIVE_LIMIT: usize = 64;
+
+/// `his password, X, was leaked`: the one word set off by commas right after a
+/// secret's name (`comma`: the first comma), when a verb of [`PROSE_VERBS`] follows
+/// and the word is not one of prose (`the password, however, was wrong`).
+fn appositive(text: &str, comma: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    if bytes.get(comma..comma + 2) != Some(b", ") {
+        return None;
+    }
+    let v = comma + 2;
+    let len = bytes[v..]
+        .iter()
+        .take(APPOSITIVE_LIMIT)
+        .position(u8::is_ascii_whitespace)?;
+    if len < 2 || bytes[v + len - 1] != b',' || bytes[v + len] != b' ' {
+        return None;
+    }
+    let after = &bytes[v + len + 1..];
+    let verb = PROSE_VERBS.iter().any(|w| {
+        after.len() > w.len()
+            && after[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+            && after[w.len()].is_ascii_whitespace()
+    });
+    let value = &text[v..v + len - 1];
+    let lower = value.to_ascii_lowercase();
+    if !verb || plain_word(value) || NOT_A_VALUE.contains(&lower.as_str()) || says_none(value) {
+        return None;
+    }
+    let (skip, len) = value_extent(value);
+    non_empty(v + skip, v + skip + len)
+}
+
 /// The longest HTML tag looked into (a bound keeps every look linear).
 const TAG_LIMIT: usize = 512;
 
@@ -1070,6 +1167,11 @@ fn in_a_secret_tag(text: &str, at: usize) -> bool {
             .skip(1)
             .step_by(2)
             .any(is_secret_name)
+            // unquoted: `<input type=password value=x>`
+            || tag.split('=').skip(1).any(|v| {
+                let end = v.find([' ', '\t', '\n', '/', '>']).unwrap_or(v.len());
+                !v.starts_with(['"', '\'']) && is_secret_name(&v[..end])
+            })
     })
 }
 

@@ -6,6 +6,7 @@
 //! escapes, HTML references, Unicode digits, spaces and dashes made plain); what they
 //! find is replaced in the original.
 
+mod blobs;
 mod cards;
 mod decode;
 mod first_look;
@@ -143,7 +144,12 @@ impl Redactor {
     fn look(&self, text: &str) -> Seen {
         let seen = first_look::look(text);
         if seen.encoded {
-            return first_look::look(&decode::decode(text).text);
+            let mut decoded = first_look::look(&decode::decode(text).text);
+            decoded.encoded = true;
+            // a URL's `@` may be read as a letter (`admin:p@ss@db`): URLs are read in
+            // the original too
+            decoded.urls |= seen.urls;
+            return decoded;
         }
         seen
     }
@@ -168,7 +174,11 @@ impl Redactor {
     /// What [`Redactor::redact_after`] replaces: (start, end, is a card) in `text`.
     fn spans(&self, text: &str, looked: Looked) -> Vec<(usize, usize, bool)> {
         let Looked(seen) = looked;
-        let decoded = decode::decode(text);
+        let decoded = if seen.encoded {
+            decode::decode(text)
+        } else {
+            decode::Decoded::plain(text)
+        };
         let plain = decoded.text.as_ref();
         let b = &self.builtins;
         let mut found: Vec<(usize, usize)> = Vec::new();
@@ -190,6 +200,9 @@ impl Redactor {
             let near = seen.near();
             let near = near.as_ref().map(|(places, n)| &places[..*n]);
             key_values::find(plain, &self.replacement, near, &mut found);
+        }
+        if b.key_values && seen.keys {
+            blobs::find(plain, &self.replacement, &mut found);
         }
         if let Some(shapes) = &self.shapes {
             shapes.find(
@@ -413,6 +426,18 @@ mod tests {
             "ABCDEFGHIJKLMNOPQRSTUV0123",
             "tokenizer",
             "shipping",
+            "pa$$word",
+            "p@ss",
+            "w0rd",
+            "s3cret",
+            "user@example.com",
+            "%253D",
+            "%25",
+            ", ",
+            ",",
+            " was leaked",
+            "cGFzc3dvcmQ9T1A2alZKaVByMA==",
+            "eyJwYXNzd29yZCI6ICJsMDhHVVU3NjYifQ",
         ];
         let r = Redactor::new(None, None, Mask::None).unwrap();
         // full size in CI (`LOGCONF_STRESS=full`); LOGCONF_SEED tries other texts

@@ -18,6 +18,8 @@
 //! Whole segments, never substrings: `shipping`, `company`, `spinner`, `tokenizer`,
 //! `secretary` and `keyboard` name nothing secret.
 
+use super::decode;
+
 /// Words that make a name secret as its last segment (kept sorted).
 pub const LAST_WORDS: &[&str] = &[
     "accesskey",
@@ -32,6 +34,7 @@ pub const LAST_WORDS: &[&str] = &[
     "ccnum",
     "ccnumber",
     "cid",
+    "contrasena",
     "cookie",
     "cookies",
     "credential",
@@ -41,15 +44,24 @@ pub const LAST_WORDS: &[&str] = &[
     "cvc2",
     "cvv",
     "cvv2",
+    "dsn",
+    "haslo",
+    "heslo",
+    "jelszo",
     "jwt",
+    "kennwort",
+    "losenord",
+    "motdepasse",
     "otp",
     "pan",
     "pass",
     "passcode",
+    "passord",
     "passphrase",
     "passwd",
     "password",
     "passwords",
+    "passwort",
     "pin",
     "pincode",
     "privatekey",
@@ -57,16 +69,20 @@ pub const LAST_WORDS: &[&str] = &[
     "pswd",
     "pw",
     "pwd",
+    "salasana",
     "secret",
     "secretkey",
     "secrets",
+    "senha",
     "session",
     "sessionid",
+    "sifre",
     "sig",
     "signature",
     "ssn",
     "token",
     "totp",
+    "wachtwoord",
 ];
 
 /// Long words that make a name secret when its last segment ends with them.
@@ -158,6 +174,27 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("private", "keys"),
     ("authorization", "header"),
     ("auth", "header"),
+    ("de", "passe"),
+    ("database", "url"),
+    ("db", "url"),
+    ("connection", "string"),
+    ("conn", "str"),
+    ("webhook", "url"),
+];
+
+/// A password's name in scripts without capitals, matched at a name's end
+/// (`数据库密码`, `пароль`; Latin-script names such as `Passwort`, `contraseña` and
+/// `mot de passe` are in [`LAST_WORDS`] and [`PAIRS`], their accents read away).
+const OTHER_SCRIPTS: &[&str] = &[
+    "пароль",
+    "密码",
+    "密碼",
+    "口令",
+    "パスワード",
+    "비밀번호",
+    "סיסמה",
+    "पासवर्ड",
+    "κωδικός",
 ];
 
 /// True when `word` may be the second of two words that name a secret together: the
@@ -165,10 +202,10 @@ pub const PAIRS: &[(&str, &str)] = &[
 pub fn may_end_a_pair(word: &str) -> bool {
     let words: &[&str] = match word.len() {
         2 => &["by", "no", "id"],
-        3 => &["key", "num", "url"],
+        3 => &["key", "num", "url", "str"],
         4 => &["card", "code", "base", "word", "keys"],
-        5 => &["token"],
-        6 => &["number", "header"],
+        5 => &["token", "passe"],
+        6 => &["number", "header", "string"],
         _ => return false,
     };
     words.iter().any(|w| word.eq_ignore_ascii_case(w))
@@ -242,10 +279,54 @@ pub fn is_secret_name(name: &str) -> bool {
     if name.is_empty() || name.len() > 128 {
         return false;
     }
-    if name.is_ascii() {
-        return ascii_is_secret_name(name.as_bytes());
+    let plainly = if name.is_ascii() {
+        ascii_is_secret_name(name.as_bytes())
+    } else {
+        unicode_is_secret_name(name)
+    };
+    plainly || (may_be_disguised(name) && disguised_secret_name(name))
+}
+
+/// True when a name may be spelled with encodings or look-alike characters
+/// (`p%61ssword`, `pa$$word`, `ｐａｓｓｗｏｒｄ`, `contraseña`): see [`decode`].
+fn may_be_disguised(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    // most names hold none of these bytes
+    if !bytes
+        .iter()
+        .any(|&b| b >= 0x80 || matches!(b, b'$' | b'@' | b'%' | b'\\' | b'&' | b'0'..=b'9'))
+    {
+        return false;
     }
-    unicode_is_secret_name(name)
+    let mut after_letter = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'%' | b'\\' | b'&' | 0x80.. => return true,
+            b'$' | b'@' | b'0'..=b'9'
+                if after_letter && decode::lookalike_name(bytes, i).is_some() =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        after_letter = b.is_ascii_alphabetic();
+    }
+    false
+}
+
+/// True when `name`, decoded, names a secret.
+fn disguised_secret_name(name: &str) -> bool {
+    match decode::decode_name(name).text {
+        std::borrow::Cow::Owned(plain) => {
+            let plain = plain.trim();
+            if plain.is_ascii() {
+                ascii_is_secret_name(plain.as_bytes())
+            } else {
+                unicode_is_secret_name(plain)
+            }
+        }
+        std::borrow::Cow::Borrowed(_) => false,
+    }
 }
 
 /// [`is_secret_name`] for an ASCII name, without allocating: most names are.
@@ -560,7 +641,8 @@ fn unicode_is_secret_name(name: &str) -> bool {
     }
     let last_lower = lower(last);
     let last_lower = last_lower.as_ref();
-    LAST_WORDS.contains(&last_lower)
+    OTHER_SCRIPTS.iter().any(|w| last_lower.ends_with(w))
+        || LAST_WORDS.contains(&last_lower)
         || SUFFIX_WORDS
             .iter()
             .any(|w| last_lower.len() > w.len() && last_lower.ends_with(w))
@@ -637,6 +719,16 @@ mod tests {
     #[test]
     fn secret_names() {
         for n in [
+            "pa$$word",
+            "P@SSW0RD",
+            "\u{ff50}\u{ff41}\u{ff53}\u{ff53}\u{ff57}\u{ff4f}\u{ff52}\u{ff44}",
+            "p\u{430}ssword",
+            "contraseña",
+            "Passwort",
+            "mot_de_passe",
+            "пароль",
+            "数据库密码",
+            "p%61ssword",
             "password",
             "Password",
             "db_password",
@@ -694,6 +786,13 @@ mod tests {
     #[test]
     fn plain_names() {
         for n in [
+            "café",
+            "user@example",
+            "utf8",
+            "ipv4",
+            "US$",
+            "passe",
+            "имя",
             "shipping",
             "company",
             "spinner",

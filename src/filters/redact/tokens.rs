@@ -250,7 +250,7 @@ fn preceded_by_authorization(text: &str, at: usize) -> bool {
 /// object header naming an algorithm or a type.
 fn is_jose(token: &str) -> bool {
     let header = token.split('.').next().unwrap_or_default();
-    let Some(json) = base64url_decode(header) else {
+    let Some(json) = base64_decode(header.as_bytes()) else {
         return false;
     };
     let json = String::from_utf8_lossy(&json);
@@ -258,7 +258,9 @@ fn is_jose(token: &str) -> bool {
         && (json.contains("\"alg\"") || json.contains("\"typ\"") || json.contains("\"enc\""))
 }
 
-fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+/// Base64 decoded, either alphabet (`+/` or `-_`), padding left off (None: a byte
+/// outside the alphabet; the first 4096 characters are read).
+pub(super) fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
     let value = |c: u8| -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => u32::from(c - b'A'),
@@ -272,7 +274,7 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut acc = 0u32;
     let mut bits = 0;
-    for c in text.bytes().take(4096) {
+    for &c in text.iter().take(4096) {
         acc = (acc << 6) | value(c)?;
         bits += 6;
         if bits >= 8 {
