@@ -526,6 +526,34 @@ fn the_second_probes_shapes() {
             "netrc: machine api.example.com login bob password Nw9q9.kPr19",
             "Nw9q9.kPr19",
         ),
+        ("oauth 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", "ZiDRDDhr26Vb"),
+        (
+            "oauth ya29.a0AfH6SMBx3jRkLmNoPqRsTuVwXyZ0123456789",
+            "a0AfH6SMBx3j",
+        ),
+        (
+            "oauth 1//0g1seecU0LxLyi_YqpPsKZrKeQ04ATKvf8VisLVGTqY6qAH",
+            "g1seecU0LxLyi",
+        ),
+        (
+            "notify https://discord.com/api/webhooks/682526299394046116/LcljzaRYwD44AfKtYE1C26of3C8U9BBYvLapbIgsFJws",
+            "LcljzaRYwD44",
+        ),
+        (
+            "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nPublic-Lines: 1\nAAAAB3NzaC1yc2E\nPrivate-Lines: 2\nVPPcgctrJtSKNS8qqOAflHr1ExR1S7jrOXVrIU6TiS1wtvRiPjZu9bieoPy0aa4S\nDOd9vR9vodgyYLrpxpQ+/==\nPrivate-MAC: 00ff",
+            "VPPcgctrJtSKNS8",
+        ),
+        // bob:aBa*K76UJfZP1e3
+        (
+            "basic auth header Ym9iOmFCYSpLNzZVSmZGWlAxZTM= decoded",
+            "Ym9iOmFCYSpLNzZVSmZGWlAxZTM",
+        ),
+        ("CONFIG SET requirepass ojdPDnKp5", "ojdPDnKp5"),
+        (
+            "git clone https://50c009ec557d33f90aa033d3a61460f0012ba1c2@github.com/org/repo.git",
+            "50c009ec557d33f90aa0",
+        ),
+        ("password\u{0}=CtrlCharPw20", "CtrlCharPw20"),
     ];
     let clean: &[&str] = &[
         "usage: {\"prompt_tokens\": 812, \"completion_tokens\": 164, \"total_tokens\": 976}",
@@ -596,6 +624,8 @@ fn the_second_probes_shapes() {
         "cursor eyJ1c2VyIjogImJvYiIsICJwYWdlIjogMn0= next",
         "café=open naïve=yes пароль не задан",
         "password hash pbkdf2_sha256 iterations=600000",
+        "git clone https://git@github.com/org/repo.git",
+        "node id UHJvZHVjdFZhcmlhbnQ6NDU2Nzg5MDEy fetched",
     ];
     let dir = tempfile::tempdir().unwrap();
     let h = build(

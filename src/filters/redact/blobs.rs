@@ -1,6 +1,6 @@
 //! Secrets inside base64: a blob that decodes to text in which the key-value or URL
 //! matcher finds a secret (`cGFzc3dvcmQ9…` is `password=…`, `eyJwYXNzd29yZCI6…` is
-//! `{"password": …}`) is replaced whole.
+//! `{"password": …}`), or to `user:password` (a Basic credential), is replaced whole.
 //!
 //! A blob is a run of base64 characters (`A-Z a-z 0-9 + / _ -`, then up to two `=`)
 //! that the first look counts as a long word (20 characters or more, mixing cases:
@@ -57,6 +57,23 @@ fn holds_a_secret(run: &[u8], replacement: &str) -> bool {
     {
         return false;
     }
+    // `user:password`, a Basic credential decoded; not a GraphQL id (`Order:8812`,
+    // `ProductVariant:0b5f…`: a type's name and a number or id) nor a URL
+    if let Some((user, password)) = decoded.split_once(':') {
+        let type_name = user.starts_with(|c: char| c.is_ascii_uppercase())
+            && user.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !user.is_empty()
+            && user.len() <= 64
+            && password.len() >= 4
+            && !decoded.contains(char::is_whitespace)
+            && !password.contains(':')
+            && !password.starts_with("//")
+            && !password.bytes().all(|b| b.is_ascii_digit())
+            && !type_name
+        {
+            return true;
+        }
+    }
     let mut inner = Vec::new();
     key_values::find(&decoded, replacement, None, &mut inner);
     tokens::url_passwords(&decoded, &mut inner);
@@ -84,6 +101,11 @@ mod tests {
             found("state=eyJwYXNzd29yZCI6ICJsMDhHVVU3NjYifQ=="),
             ["eyJwYXNzd29yZCI6ICJsMDhHVVU3NjYifQ=="]
         );
+        // bob:aBa*K76UJfZP1e3
+        assert_eq!(
+            found("basic auth header Ym9iOmFCYSpLNzZVSmZGWlAxZTM= decoded"),
+            ["Ym9iOmFCYSpLNzZVSmZGWlAxZTM="]
+        );
         assert_eq!(
             found("dsn cG9zdGdyZXM6Ly91OlB3OXhRQGRiL2FwcA"),
             ["cG9zdGdyZXM6Ly91OlB3OXhRQGRiL2FwcA"]
@@ -98,6 +120,9 @@ mod tests {
             "cGFzc3dvcmQgcmVzZXQgZW1haWwgc2VudA==",
             "sig q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQ",
             "0b5f3c9e-8d2a-4f61-9b7e-2c4d6e8f0a1b",
+            // ProductVariant:456789012 ; https://example.com/a/b
+            "gid UHJvZHVjdFZhcmlhbnQ6NDU2Nzg5MDEy",
+            "aHR0cHM6Ly9leGFtcGxlLmNvbS9hL2I=",
         ] {
             assert!(found(text).is_empty(), "{text}");
         }

@@ -57,7 +57,12 @@ pub fn network_number(digits: &str) -> bool {
             35 => (16..=19).contains(&len) && (3528..=3589).contains(&p4),
             _ => false,
         },
-        8 => len == 16 && matches!(p2, 81 | 82),
+        // NPCI RuPay (81, 82), Uzcard (8600)
+        8 => len == 16 && (matches!(p2, 81 | 82) || p4 == 8600),
+        // UATP
+        1 => len == 15,
+        // Troy (9792), Humo (9860)
+        9 => len == 16 && matches!(p4, 9792 | 9860),
         _ => false,
     }
 }

@@ -11,7 +11,7 @@
 //! their accents (`contraseña`, `pássword`), and a Cyrillic or Greek letter inside a
 //! word of ASCII letters becomes the letter it looks like (`pаssword`); invisible
 //! characters (zero-width spaces and joiners, soft hyphens, word joiners, combining
-//! accents) are dropped.
+//! accents, control characters but tabs and line ends) are dropped.
 //! Percent-encoding twice over (`%253D`) is undone as once. A name (not a text) spelled
 //! with look-alike signs (`pa$$word`, `p@ssw0rd`, `s3cret`) is spelled plainly: see
 //! [`decode_name`].
@@ -215,6 +215,10 @@ fn unit(text: &str, i: usize, lookalikes: bool) -> (Option<char>, usize) {
             return (plain(c), len);
         }
         return (Some('&'), 1);
+    }
+    // control characters (but blanks) hide nothing: `password\0=x`
+    if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') {
+        return (None, 1);
     }
     if lookalikes && matches!(b, b'$' | b'@' | b'0'..=b'9') {
         return (Some(char::from(lookalike_name(bytes, i).unwrap_or(b))), 1);

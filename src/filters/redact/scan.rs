@@ -26,8 +26,8 @@ pub struct Block {
     pub letter: u64,
     /// ASCII capitals.
     pub upper: u64,
-    /// `%`, `\`, `&` and every byte of a non-ASCII character: the text may need
-    /// decoding.
+    /// `%`, `\`, `&`, control characters but blanks, and every byte of a non-ASCII
+    /// character: the text may need decoding.
     pub encoded: u64,
 }
 
@@ -72,7 +72,8 @@ macro_rules! classes {
         // signed comparisons: a byte from 0x80 up is below every ASCII one
         let between =
             |x, lo: u8, hi: u8| $and($gt(x, $set1(lo as i8 - 1)), $gt($set1(hi as i8 + 1), x));
-        $out.blank |= bits($or($or(eq(b' '), eq(b'\t')), $or(eq(b'\n'), eq(b'\r'))));
+        let blank = bits($or($or(eq(b' '), eq(b'\t')), $or(eq(b'\n'), eq(b'\r'))));
+        $out.blank |= blank;
         $out.digit |= bits(between(v, b'0', b'9'));
         $out.separator |= bits($or($or(eq(b'='), eq(b':')), eq(b'>')));
         $out.dash |= bits(eq(b'-'));
@@ -86,6 +87,8 @@ macro_rules! classes {
         $out.p |= bits(is(b'p'));
         // the top bit of a byte is its sign: the mask of `v` itself marks non-ASCII
         $out.encoded |= bits($or($or(v, eq(b'%')), $or(eq(b'\\'), eq(b'&'))));
+        // control characters but blanks (below 0x20; signed, non-ASCII is below too)
+        $out.encoded |= bits($gt($set1(0x20), v)) & !blank;
     }};
 }
 
@@ -127,6 +130,10 @@ fn sse2(bytes: &[u8]) -> Block {
             _mm_set1_epi8,
             mask
         );
+    }
+    // a text under 16 bytes is read with zeros after it: not control characters
+    if bytes.len() < 16 {
+        out.encoded &= (1u64 << bytes.len()) - 1;
     }
     out
 }
@@ -225,7 +232,9 @@ fn one_at_a_time(bytes: &[u8]) -> Block {
         mark(&mut out.upper, c.is_ascii_uppercase());
         mark(
             &mut out.encoded,
-            c >= 0x80 || matches!(c, b'%' | b'\\' | b'&'),
+            c >= 0x80
+                || matches!(c, b'%' | b'\\' | b'&')
+                || (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')),
         );
     }
     out

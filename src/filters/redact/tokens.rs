@@ -40,6 +40,10 @@ const PROVIDERS: &str = concat!(
     r"|\bkey-[0-9a-fA-F]{32}\b",
     r"|hf_[A-Za-z0-9]{30,}\b",
     r"|\bdapi[a-f0-9]{32}\b",
+    // Google OAuth client secrets, access tokens and refresh tokens
+    r"|GOCSPX-[A-Za-z0-9_-]{24,}",
+    r"|\bya29\.[A-Za-z0-9_-]{20,}",
+    r"|\b1//0[A-Za-z0-9_-]{40,}",
 );
 
 /// Which kinds [`Shapes::find`] looks for.
@@ -58,10 +62,11 @@ pub struct Which {
 /// The shape-recognised secrets, compiled once per redactor.
 pub struct Shapes {
     providers: Regex,
-    slack_webhook: Regex,
+    webhooks: Regex,
     bearer: Regex,
     jwt: Regex,
     private_key: Regex,
+    putty: Regex,
     base64_40: Regex,
 }
 
@@ -71,9 +76,11 @@ impl Shapes {
         let re = |s: &str| Regex::new(s).expect("a built-in pattern compiles");
         Shapes {
             providers: re(PROVIDERS),
-            slack_webhook: re(
+            webhooks: re(concat!(
                 r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]+)",
-            ),
+                r"|discord(?:app)?\.com/api/webhooks/([0-9]+/[A-Za-z0-9_-]+)",
+                r"|\.webhook\.office\.com/webhookb2/([A-Za-z0-9@/_-]+)",
+            )),
             bearer: re(
                 r"(?i)\b(?:bearer|basic|token|digest|negotiate|ntlm)(?:\s+|\s*:\s*|%20|\+)([A-Za-z0-9._~+/=-]{6,}|[^\s,;]*=[^\s]*)",
             ),
@@ -81,6 +88,7 @@ impl Shapes {
             private_key: re(
                 r"(?s)-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----(.*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)",
             ),
+            putty: re(r"Private-Lines: *[0-9]+\r?\n((?:[A-Za-z0-9+/=]+\r?\n?)+)"),
             base64_40: re(r"[A-Za-z0-9/+]{40,}"),
         }
     }
@@ -145,9 +153,17 @@ impl Shapes {
             aws |= m.as_str().starts_with(['A']) && !m.as_str().starts_with("AIza");
             out.push((m.start(), m.end()));
         }
-        for c in self.slack_webhook.captures_iter(text) {
-            if let Some(m) = c.get(1) {
+        for c in self.webhooks.captures_iter(text) {
+            if let Some(m) = c.iter().skip(1).flatten().next() {
                 out.push((m.start(), m.end()));
+            }
+        }
+        // a PuTTY key file's private lines
+        if text.contains("Private-Lines:") {
+            for c in self.putty.captures_iter(text) {
+                if let Some(m) = c.get(1) {
+                    out.push((m.start(), m.end()));
+                }
             }
         }
         if text.contains("-----BEGIN") {
@@ -181,7 +197,9 @@ impl Shapes {
 /// The longest URL read for a password (a bound keeps a text of many URLs linear).
 const URL_LIMIT: usize = 4096;
 
-/// The password of each `scheme://user:PASSWORD@host` in `text`: the authority runs
+/// The password of each `scheme://user:PASSWORD@host` in `text` (and a token standing
+/// as the user, `https://TOKEN@github.com`: 20 or more letters, digits, `_` or `-`, a
+/// digit among them): the authority runs
 /// from `://` to the first `/`, space, quote or angle bracket, and its user part to
 /// the last `@` in it, so a password may hold `@`, `:`, `#` or `?`.
 pub fn url_passwords(text: &str, out: &mut Vec<Span>) {
@@ -200,6 +218,18 @@ pub fn url_passwords(text: &str, out: &mut Vec<Span>) {
         let end = run.iter().position(|&b| b == b'/').unwrap_or(run.len());
         let authority = &run[..end];
         let Some(colon) = authority.iter().position(|&b| b == b':') else {
+            // `https://TOKEN@github.com`: a token as the user, no password
+            if let Some(last_at) = authority.iter().rposition(|&b| b == b'@') {
+                let user = &authority[..last_at];
+                if user.len() >= 20
+                    && user.iter().any(u8::is_ascii_digit)
+                    && user
+                        .iter()
+                        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+                {
+                    out.push((start, start + last_at));
+                }
+            }
             continue;
         };
         match authority.iter().rposition(|&b| b == b'@') {
