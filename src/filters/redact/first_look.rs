@@ -125,6 +125,9 @@ impl Seen {
 pub fn look(text: &str) -> Seen {
     let bytes = text.as_bytes();
     let mut seen = Seen::default();
+    if nothing_to_see(bytes) {
+        return seen;
+    }
     // a word of 20 bytes or more (a key, a token), a stretch of 13 without a letter (a
     // card number), 20 capitals and digits in a row (an AWS key id)
     let mut long_word_at = scan::Stretch::of(20);
@@ -187,6 +190,55 @@ pub fn look(text: &str) -> Seen {
         .url_at
         .is_some_and(|at| memchr::memchr(b'@', &bytes[at..]).is_some());
     seen
+}
+
+/// True for a short text (under 20 bytes: no key, token or base64 blob is that short)
+/// with fewer than 13 digits (no card) and none of the bytes every other sign needs: a
+/// separator (`=`, `:`, `>`), a blank (prose, flags' values, `Bearer x`), a quote, `-`,
+/// `+`, `@`, `$`, what needs decoding (`%`, `\`, `&`, control and non-ASCII bytes).
+/// Most values of key-values and context fields are such texts (`GET`, `/ping`,
+/// `200`, `anonymous`, `10.0.0.7`), or a UUID.
+fn nothing_to_see(bytes: &[u8]) -> bool {
+    static SIGN: [bool; 256] = {
+        let mut sign = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            sign[b] = b < 0x21
+                || b >= 0x7f
+                || matches!(
+                    b as u8,
+                    b'=' | b':'
+                        | b'>'
+                        | b'\''
+                        | b'"'
+                        | b'`'
+                        | b'-'
+                        | b'+'
+                        | b'@'
+                        | b'$'
+                        | b'%'
+                        | b'\\'
+                        | b'&'
+                );
+            b += 1;
+        }
+        sign
+    };
+    (bytes.len() < 20
+        && !bytes.iter().any(|&b| SIGN[usize::from(b)])
+        && bytes.iter().filter(|b| b.is_ascii_digit()).count() < 13)
+        || is_uuid(bytes)
+}
+
+/// True for a UUID alone (`0b5f3c9e-8d2a-4f61-9b7e-2c4d6e8f0a1b`, either case): a
+/// request id, the commonest context value. No matcher finds anything in one (its
+/// digits are no card's, its runs too short for a key's).
+fn is_uuid(bytes: &[u8]) -> bool {
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// A credential's scheme at a word start (`at`: a `b`, `d`, `n` or `t`, any case):
@@ -261,10 +313,11 @@ fn separator_at(text: &str, at: usize, seen: &mut Seen) {
 
 /// The name of the tag that the `>` at `at` closes, when it has attributes (`<password
 /// type="text">`, `<ns1:password a="b">`): its start and text. The tag is looked for
-/// within 256 bytes.
+/// within 512 bytes (the matcher looks for the `>` within 256 bytes after a name of up
+/// to 128, after a namespace).
 fn tag_name_before(text: &str, at: usize) -> Option<(usize, &str)> {
     let bytes = text.as_bytes();
-    let from = at.saturating_sub(256);
+    let from = at.saturating_sub(512);
     let open = (from..at)
         .rev()
         .find(|&k| matches!(bytes[k], b'<' | b'>'))?;

@@ -281,6 +281,54 @@ pub fn is_secret_name(name: &str) -> bool {
     if name.is_empty() || name.len() > 128 {
         return false;
     }
+    // most names are turned away by their last letters, quicker than remembered
+    if name.is_ascii() && turned_away(name.as_bytes()) && !may_be_disguised(name) {
+        return false;
+    }
+    if name.len() <= REMEMBERED_LEN {
+        return remembered(name);
+    }
+    judge(name)
+}
+
+/// The longest name whose verdict a thread remembers.
+const REMEMBERED_LEN: usize = 23;
+
+/// [`judge`], remembered per thread for the last names seen (a direct-mapped table of
+/// 64 names of up to 23 bytes: keys and field names repeat from record to record).
+fn remembered(name: &str) -> bool {
+    /// A name (its length in the last byte) and its verdict.
+    type Slot = ([u8; REMEMBERED_LEN + 1], bool);
+    thread_local! {
+        static VERDICTS: std::cell::RefCell<[Slot; 64]> =
+            const { std::cell::RefCell::new([([0; REMEMBERED_LEN + 1], false); 64]) };
+    }
+    let bytes = name.as_bytes();
+    let mut key = [0u8; REMEMBERED_LEN + 1];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[REMEMBERED_LEN] = bytes.len() as u8;
+    let first = u64::from_le_bytes(key[..8].try_into().unwrap_or_default());
+    let last = u64::from_le_bytes(key[16..].try_into().unwrap_or_default());
+    let slot = ((first ^ last.rotate_left(17)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+    let known = VERDICTS.try_with(|v| {
+        v.try_borrow()
+            .ok()
+            .and_then(|v| (v[slot].0 == key).then_some(v[slot].1))
+    });
+    if let Ok(Some(verdict)) = known {
+        return verdict;
+    }
+    let verdict = judge(name);
+    let _ = VERDICTS.try_with(|v| {
+        if let Ok(mut v) = v.try_borrow_mut() {
+            v[slot] = (key, verdict);
+        }
+    });
+    verdict
+}
+
+/// [`is_secret_name`] without the table.
+fn judge(name: &str) -> bool {
     let plainly = if name.is_ascii() {
         ascii_is_secret_name(name.as_bytes())
     } else {
@@ -331,12 +379,12 @@ fn disguised_secret_name(name: &str) -> bool {
     }
 }
 
-/// [`is_secret_name`] for an ASCII name, without allocating: most names are.
-fn ascii_is_secret_name(name: &[u8]) -> bool {
-    // most names end with three letters no secret word ends with, and hold no `pas`
+/// True for an ASCII name that no rule can make a secret's: most names end with three
+/// letters no secret word ends with, and hold no `pas` or `pwd`.
+fn turned_away(name: &[u8]) -> bool {
     let trimmed = match name.iter().rposition(u8::is_ascii_alphanumeric) {
         Some(end) => &name[..=end],
-        None => return false,
+        None => return true,
     };
     if let [.., y, z @ (b'a'..=b'z' | b'A'..=b'Z')] = trimmed {
         // inside a name, any byte but a letter or a digit parts two words
@@ -345,9 +393,15 @@ fn ascii_is_secret_name(name: &[u8]) -> bool {
             Some(_) => b'_',
             None => 0,
         };
-        if !ENDINGS.has(x, *y, *z) && !holds_a_password_word(name) {
-            return false;
-        }
+        return !ENDINGS.has(x, *y, *z) && !holds_a_password_word(name);
+    }
+    false
+}
+
+/// [`is_secret_name`] for an ASCII name, without allocating: most names are.
+fn ascii_is_secret_name(name: &[u8]) -> bool {
+    if turned_away(name) {
+        return false;
     }
     let (prev, last) = last_two_segments(name);
     let starts_with_password = |(s, e): (usize, usize)| {
@@ -412,9 +466,33 @@ fn ascii_is_secret_name(name: &[u8]) -> bool {
         return true;
     }
     n >= 2
+        && may_end_a_pair_lower(last)
         && PAIRS
             .iter()
             .any(|(a, b)| same(last, b.as_bytes()) && seg(n - 2).eq_ignore_ascii_case(a.as_bytes()))
+}
+
+/// [`may_end_a_pair`] for a word in lower case: most last words end no pair.
+fn may_end_a_pair_lower(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"key"
+            | b"keys"
+            | b"number"
+            | b"no"
+            | b"num"
+            | b"card"
+            | b"code"
+            | b"id"
+            | b"token"
+            | b"url"
+            | b"base"
+            | b"word"
+            | b"header"
+            | b"passe"
+            | b"string"
+            | b"str"
+    )
 }
 
 /// True when a name ending with these three bytes may be a secret's by its last word
@@ -684,7 +762,9 @@ mod tests {
     fn every_pair_ends_with_a_word_the_first_look_knows() {
         for (_, b) in PAIRS {
             assert!(
-                may_end_a_pair(b) && may_end_a_pair(&b.to_ascii_uppercase()),
+                may_end_a_pair(b)
+                    && may_end_a_pair(&b.to_ascii_uppercase())
+                    && super::may_end_a_pair_lower(b.as_bytes()),
                 "{b}"
             );
         }
