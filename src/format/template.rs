@@ -437,9 +437,8 @@ fn parse_brace(format: &str) -> Result<Vec<Piece>, FormatError> {
                     spec,
                     conversion,
                 });
-                for _ in 0..close {
-                    chars.next();
-                }
+                // past the field's closing `}` (`close` counts bytes, not characters)
+                while chars.next_if(|&(k, _)| k <= i + close).is_some() {}
             }
             c => literal.push(c),
         }

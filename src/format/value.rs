@@ -111,11 +111,18 @@ fn exp_format(v: f64, precision: usize, upper: bool, alternate: bool) -> String 
 /// `%g`: fixed or exponent, whichever Python's rules pick, trailing zeros removed.
 fn general_format(v: f64, precision: usize, upper: bool, alternate: bool) -> String {
     let p = precision.max(1);
+    if !v.is_finite() {
+        return non_finite(v, upper);
+    }
     if v == 0.0 {
+        // -0.0 keeps its sign, as in Python
+        let minus = if v.is_sign_negative() { "-" } else { "" };
         return if alternate {
-            format!("{:.*}", p - 1, 0.0)
+            let mut zero = format!("{minus}{:.*}", p - 1, 0.0);
+            with_point(&mut zero);
+            zero
         } else {
-            "0".to_string()
+            format!("{minus}0")
         };
     }
     let probe = format!("{:.*e}", p - 1, v);
@@ -128,7 +135,9 @@ fn general_format(v: f64, precision: usize, upper: bool, alternate: bool) -> Str
     } else {
         exp_format(v, p - 1, upper, alternate)
     };
-    if !alternate {
+    if alternate {
+        with_point(&mut s);
+    } else {
         let (num, tail) = match s.find(['e', 'E']) {
             Some(i) => (s[..i].to_string(), s[i..].to_string()),
             None => (s.clone(), String::new()),
@@ -143,19 +152,87 @@ fn general_format(v: f64, precision: usize, upper: bool, alternate: bool) -> Str
     s
 }
 
-fn group(int_part: &str, sep: char) -> String {
-    let (sign, digits) = match int_part.strip_prefix('-') {
-        Some(d) => ("-", d),
-        None => ("", int_part),
+/// A number's text with a point in its mantissa (`2` is `2.`, `1e+16` is `1.e+16`),
+/// as Python's alternate form keeps one; `inf` and `nan` as they are.
+fn with_point(s: &mut String) {
+    let end = s.find(['e', 'E']).unwrap_or(s.len());
+    if !s[..end].contains('.') && s[..end].bytes().any(|b| b.is_ascii_digit()) {
+        s.insert(end, '.');
+    }
+}
+
+/// `inf`, `-inf`, `nan` (capitals for `E`, `F`, `G`).
+fn non_finite(v: f64, upper: bool) -> String {
+    let s = if v.is_nan() {
+        "nan"
+    } else if v < 0.0 {
+        "-inf"
+    } else {
+        "inf"
     };
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    if upper {
+        s.to_ascii_uppercase()
+    } else {
+        s.to_string()
+    }
+}
+
+/// A float with a precision and no type (`{x:.3}`): Python's `g`, but fixed notation
+/// keeps a digit after the point (`1.0`) and the exponent is used from `p - 1` on
+/// (`format(2.5, '.1')` is `2e+00`).
+fn precise_repr(v: f64, precision: usize, alternate: bool) -> String {
+    if !v.is_finite() {
+        return non_finite(v, false);
+    }
+    let p = precision.max(1);
+    let probe = format!("{:.*e}", p - 1, v);
+    let exp: i32 = probe
+        .split_once('e')
+        .and_then(|(_, e)| e.parse().ok())
+        .unwrap_or(0);
+    if -4 <= exp && exp < p as i32 - 1 {
+        let fixed = format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, v);
+        let trimmed = if alternate {
+            &fixed
+        } else if fixed.contains('.') {
+            fixed.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &fixed
+        };
+        if trimmed.contains('.') {
+            trimmed.to_string()
+        } else {
+            format!("{trimmed}.0")
+        }
+    } else {
+        let e = exp_format(v, p - 1, false, alternate);
+        let (m, tail) = e.split_at(e.find('e').unwrap_or(e.len()));
+        let m = if !alternate && m.contains('.') {
+            m.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            m
+        };
+        format!("{m}{tail}")
+    }
+}
+
+/// Digits in groups of `size` from the right, `sep` between (`1_0100`).
+fn group_by(digits: &str, sep: char, size: usize) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / size);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(size) {
             out.push(sep);
         }
         out.push(c);
     }
-    format!("{sign}{out}")
+    out
+}
+
+fn group(int_part: &str, sep: char) -> String {
+    match int_part.strip_prefix('-') {
+        Some(digits) => format!("-{}", group_by(digits, sep, 3)),
+        None => group_by(int_part, sep, 3),
+    }
 }
 
 impl FieldValue<'_> {
@@ -276,10 +353,11 @@ impl FieldValue<'_> {
         if !numeric_type || matches!(self, FieldValue::Str(_)) {
             if ty.is_none() && spec.precision.is_some() {
                 if let FieldValue::Float(f) = self {
+                    let text = precise_repr(*f, spec.precision.unwrap_or(6), spec.alternate);
                     return (
                         sign(
-                            general_format(*f, spec.precision.unwrap_or(6), false, spec.alternate),
-                            *f < 0.0,
+                            apply_grouping(&text, spec.grouping),
+                            f.is_sign_negative() && !f.is_nan(),
                             spec,
                         ),
                         true,
@@ -295,6 +373,10 @@ impl FieldValue<'_> {
                 {
                     self.write_str(&mut s);
                     let negative = s.starts_with('-');
+                    // `#` keeps a float's point (`format(1e-07, '#')` is `1.e-07`)
+                    if spec.alternate && matches!(self, FieldValue::Float(_)) {
+                        with_point(&mut s);
+                    }
                     let s = apply_grouping(&s, spec.grouping);
                     return (sign(s, negative, spec), true);
                 }
@@ -319,25 +401,35 @@ impl FieldValue<'_> {
             'd' | 'i' | 'u' | 'n' => {
                 let (neg, m) = self.integer().unwrap_or((false, 0));
                 negative = neg && m != 0;
-                let digits = match self {
+                let mut magnitude = match self {
                     // a float beyond u128 prints all its digits, as Python's int() does
                     FieldValue::Float(f) if f.is_finite() && f.abs() >= 1e38 => {
-                        format!("{:.0}", f.trunc())
+                        format!("{:.0}", f.abs().trunc())
                     }
-                    _ if negative => format!("-{m}"),
                     _ => m.to_string(),
+                };
+                printf_precision(&mut magnitude, spec);
+                let digits = if negative {
+                    format!("-{magnitude}")
+                } else {
+                    magnitude
                 };
                 s = apply_grouping(&digits, spec.grouping);
             }
             'x' | 'X' | 'o' | 'b' => {
                 let (neg, m) = self.integer().unwrap_or((false, 0));
                 negative = neg && m != 0;
-                let (digits, prefix) = match ty {
+                let (mut digits, prefix) = match ty {
                     Some('x') => (format!("{m:x}"), "0x"),
                     Some('X') => (format!("{m:X}"), "0X"),
                     Some('o') => (format!("{m:o}"), "0o"),
                     _ => (format!("{m:b}"), "0b"),
                 };
+                printf_precision(&mut digits, spec);
+                // `_` groups binary, octal and hexadecimal digits in fours
+                if let Some(sep) = spec.grouping {
+                    digits = group_by(&digits, sep, 4);
+                }
                 s = if spec.alternate {
                     format!("{prefix}{digits}")
                 } else {
@@ -349,7 +441,8 @@ impl FieldValue<'_> {
             }
             'c' => {
                 let (_, m) = self.integer().unwrap_or((false, 0));
-                negative = false;
+                // printf's `%c` takes no sign (`%+c` is `A`)
+                negative = spec.printf;
                 s = u32::try_from(m)
                     .ok()
                     .and_then(char::from_u32)
@@ -366,14 +459,39 @@ impl FieldValue<'_> {
                         let t = if spec.alternate && p == 0 { t + "." } else { t };
                         apply_grouping(&t, spec.grouping)
                     }
-                    'e' | 'E' => exp_format(f, p, t == 'E', spec.alternate),
-                    'g' | 'G' => general_format(f, p, t == 'G', spec.alternate),
-                    '%' => format!("{:.p$}%", f * 100.0),
+                    _ if !f.is_finite() => {
+                        let text = non_finite(f, t.is_ascii_uppercase());
+                        if t == '%' {
+                            text + "%"
+                        } else {
+                            text
+                        }
+                    }
+                    'e' | 'E' => {
+                        apply_grouping(&exp_format(f, p, t == 'E', spec.alternate), spec.grouping)
+                    }
+                    'g' | 'G' => apply_grouping(
+                        &general_format(f, p, t == 'G', spec.alternate),
+                        spec.grouping,
+                    ),
+                    '%' => apply_grouping(&format!("{:.p$}%", f * 100.0), spec.grouping),
                     _ => format!("{f}"),
                 };
             }
         }
-        (sign(s, negative, spec), true)
+        // printf's `%c` is text: `0` does not pad it
+        let numeric = !(spec.printf && ty == Some('c'));
+        (sign(s, negative, spec), numeric)
+    }
+}
+
+/// printf's precision for an integer: at least that many digits (`%.3d` of 20 is
+/// `020`, `%#.4x` of 20 is `0x0014`).
+fn printf_precision(digits: &mut String, spec: &Spec) {
+    if let (true, Some(p)) = (spec.printf, spec.precision) {
+        if digits.len() < p {
+            digits.insert_str(0, &"0".repeat(p - digits.len()));
+        }
     }
 }
 
@@ -382,7 +500,7 @@ fn apply_grouping(num: &str, grouping: Option<char>) -> String {
         None => num.to_string(),
         Some(sep) => {
             // only the integer digits: not a fraction, not an exponent (`1e+300`)
-            let (int, frac) = match num.find(['.', 'e', 'E']) {
+            let (int, frac) = match num.find(['.', 'e', 'E', '%']) {
                 Some(i) => (&num[..i], &num[i..]),
                 None => (num, ""),
             };
@@ -419,8 +537,9 @@ fn pad(out: &mut String, body: &str, numeric: bool, spec: &Spec) {
     let default_align = if numeric || spec.printf { '>' } else { '<' };
     let (fill, align) = if spec.zero && numeric && spec.align.is_none() {
         ('0', '=')
-    } else if spec.zero && spec.align.is_none() && !spec.printf {
-        ('0', default_align)
+    } else if spec.zero && spec.fill.is_none() && !spec.printf {
+        // `{:^05}`, `{!r:>020}`: `0` fills whatever the alignment, when no fill is given
+        ('0', spec.align.unwrap_or(default_align))
     } else {
         (
             spec.fill.unwrap_or(' '),
@@ -438,28 +557,36 @@ fn pad(out: &mut String, body: &str, numeric: bool, spec: &Spec) {
             out.push_str(body);
             fills(gap - gap / 2, out);
         }
-        '=' if fill == '0'
-            && spec.grouping.is_some()
-            && !matches!(spec.ty, Some('x' | 'X' | 'o' | 'b')) =>
-        {
-            // Python groups the zero padding too: format(0, "012,") is 0,000,000,000
+        '=' if fill == '0' && spec.grouping.is_some() => {
+            // Python groups the zero padding too: format(0, "012,") is 0,000,000,000,
+            // format(20, "010_b") is 0_0001_0100
             let sep = spec.grouping.unwrap_or(',');
+            let size = if matches!(spec.ty, Some('x' | 'X' | 'o' | 'b')) {
+                4
+            } else {
+                3
+            };
             let split = body
                 .char_indices()
                 .find(|&(_, c)| !matches!(c, '+' | '-' | ' '))
                 .map_or(body.len(), |(i, _)| i);
             let (sign_part, rest) = body.split_at(split);
+            let (prefix, rest) = match rest.get(..2) {
+                Some("0x" | "0X" | "0o" | "0b") if size == 4 => rest.split_at(2),
+                _ => ("", rest),
+            };
             let int_end = rest.find(['.', 'e', 'E', '%']).unwrap_or(rest.len());
             let (int_part, tail) = rest.split_at(int_end);
-            let digits: String = int_part.chars().filter(char::is_ascii_digit).collect();
-            let fixed = sign_part.chars().count() + tail.chars().count();
+            let digits: String = int_part.chars().filter(|&c| c != sep).collect();
+            let fixed = sign_part.chars().count() + prefix.len() + tail.chars().count();
             let mut n = digits.len().max(1);
-            while n + (n - 1) / 3 + fixed < spec.width {
+            while n + (n - 1) / size + fixed < spec.width {
                 n += 1;
             }
             let padded = format!("{}{digits}", "0".repeat(n - digits.len()));
             out.push_str(sign_part);
-            out.push_str(&group(&padded, sep));
+            out.push_str(prefix);
+            out.push_str(&group_by(&padded, sep, size));
             out.push_str(tail);
         }
         '=' => {
