@@ -554,6 +554,26 @@ fn the_second_probes_shapes() {
             "50c009ec557d33f90aa0",
         ),
         ("password\u{0}=CtrlCharPw20", "CtrlCharPw20"),
+        // after the fifth probe
+        ("login password=:Summer2024x ok", "Summer2024x"),
+        ("mysql -u root -p!tyX0xt4mBw -h db", "tyX0xt4mBw"),
+        ("<property name=\"password\">4?r2LAkVZH</property>", "4?r2LAkVZH"),
+        (
+            "<entry key=\"password\">RkT*l0h0O8c</entry><entry key=\"user\">bob</entry>",
+            "RkT*l0h0O8c",
+        ),
+        (
+            "{\"url\":\"https:\\/\\/alice:e72Sjr_9E3dE@sql01\\/x\"}",
+            "e72Sjr_9E3dE",
+        ),
+        ("Password was changed to: aX2xS7Fy@CLY", "aX2xS7Fy@CLY"),
+        ("pword=XHCR5VK$F5e done", "XHCR5VK$F5e"),
+        ("your api key is 4JM0RSgJp2CXTIDgzfp1 enjoy", "4JM0RSgJp2CX"),
+        (
+            "keytool -importcert -keystore ks.jks -storepass Yy5!BMLIVQzg -noprompt",
+            "Yy5!BMLIVQzg",
+        ),
+        ("az login -u etl@corp.com -p 04Jv2LPaBF_afl --tenant t1", "04Jv2LPaBF"),
     ];
     let clean: &[&str] = &[
         "usage: {\"prompt_tokens\": 812, \"completion_tokens\": 164, \"total_tokens\": 976}",
@@ -626,6 +646,12 @@ fn the_second_probes_shapes() {
         "password hash pbkdf2_sha256 iterations=600000",
         "git clone https://git@github.com/org/repo.git",
         "node id UHJvZHVjdFZhcmlhbnQ6NDU2Nzg5MDEy fetched",
+        "new password will be emailed to the user",
+        "the secret is out: we ship on Friday",
+        "peer [2001:db8:3817:6756::1627:1066]:443 handshake ok",
+        "UPDATE users SET password = :password WHERE id = :user_id",
+        "rate limit exceeded for 192.168.221.238: 101 req/min",
+        "your api key was rotated",
     ];
     let dir = tempfile::tempdir().unwrap();
     let h = build(

@@ -59,8 +59,6 @@ pub fn network_number(digits: &str) -> bool {
         },
         // NPCI RuPay (81, 82), Uzcard (8600)
         8 => len == 16 && (matches!(p2, 81 | 82) || p4 == 8600),
-        // UATP
-        1 => len == 15,
         // Troy (9792), Humo (9860)
         9 => len == 16 && matches!(p4, 9792 | 9860),
         _ => false,
@@ -177,7 +175,12 @@ pub fn find(text: &str, out: &mut Vec<Span>) {
                 // a number's decimals start no card (`0.4111…`), but `4111.1111…` is one
                 let decimals =
                     h == g && s >= 2 && bytes[s - 1] == b'.' && bytes[s - 2].is_ascii_digit();
-                if decimals || !usable((s, e)) || (h > g && !joinable(groups[h - 1], (s, e))) {
+                let ipv6 = in_an_ipv6(bytes, s, e, h == g);
+                if decimals
+                    || ipv6
+                    || !usable((s, e))
+                    || (h > g && !joinable(groups[h - 1], (s, e)))
+                {
                     break;
                 }
                 digits.push_str(&text[s..e]);
@@ -261,6 +264,28 @@ impl Tracks {
             }
         }
     }
+}
+
+/// True when the digits `s..e` are a group of an IPv6 address (`2001:db8:3817:6756::1627`):
+/// next to `::`, or (`first`: a card would start there) after another group of one to
+/// four hexadecimal digits that itself follows a `:` or `[`.
+fn in_an_ipv6(bytes: &[u8], s: usize, e: usize, first: bool) -> bool {
+    let double_colon = (s >= 2 && &bytes[s - 2..s] == b"::") || bytes[e..].starts_with(b"::");
+    if double_colon {
+        return true;
+    }
+    if !first || s == 0 || bytes[s - 1] != b':' {
+        return false;
+    }
+    let before = &bytes[..s - 1];
+    let group = before
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_hexdigit())
+        .count();
+    (1..=4).contains(&group)
+        && before.len() > group
+        && matches!(before[before.len() - group - 1], b':' | b'[')
 }
 
 /// The text of a card span masked to its last four digits: every other digit is `*`,

@@ -151,6 +151,19 @@ const NOT_A_VALUE: &[&str] = &[
     "mismatched",
     "too_short",
     "[redacted]",
+    "emailed",
+    "mailed",
+    "texted",
+    "shown",
+    "displayed",
+    "printed",
+    "logged",
+    "out",
+    "needed",
+    "supplied",
+    "checked",
+    "validated",
+    "safe",
 ];
 
 /// Header names whose whole value is a secret (it goes to the end of the line).
@@ -176,6 +189,7 @@ const PROGRAMS: &[&str] = &[
     "openssl",
     "sqlcmd",
     "bcp ",
+    "az login",
 ];
 
 /// Which of [`PROGRAMS`] a text names, found once per text (a text with many flags
@@ -317,13 +331,18 @@ fn prose_verb(text: &str, mut at: usize, words_allowed: bool) -> Option<usize> {
         words += 1;
     };
     let mut value = skip_spaces(text, at + len);
-    // `is now X`, `was reset to X`
-    for filler in ["now ", "reset to ", "set to ", "changed to ", "updated to "] {
+    // `is now X`, `was reset to X`, `was changed to: X`
+    for filler in ["now", "reset to", "set to", "changed to", "updated to"] {
         if bytes
             .get(value..value + filler.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(filler.as_bytes()))
+            && matches!(bytes.get(value + filler.len()), Some(b' ' | b':'))
         {
-            value = skip_spaces(text, value + filler.len());
+            value += filler.len();
+            if bytes.get(value) == Some(&b':') {
+                value += 1;
+            }
+            value = skip_spaces(text, value);
         }
     }
     Some(value)
@@ -375,11 +394,22 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
             }
             return end;
         }
-        let secret = if name.eq_ignore_ascii_case("value") {
+        let mut secret = if name.eq_ignore_ascii_case("value") {
             in_a_secret_tag(text, start)
         } else {
             is_secret_name(name) || query_secret(text, start, name)
         };
+        // two words that name a secret together, the first naming nothing alone
+        // (`your api key is X`)
+        let mut name = name;
+        let mut name_end = name_end;
+        if !secret && dashes == 0 {
+            if let Some(e2) = pair_after(text, name, name_end) {
+                name = &text[start..e2];
+                name_end = e2;
+                secret = true;
+            }
+        }
         if !secret {
             return end;
         }
@@ -441,6 +471,28 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
     }
 }
 
+/// The end of the second word of a pair of [`PAIRS`](super::names::PAIRS) whose first
+/// word is `first` (ending at `end`), one space between (`api key`, `access key`).
+fn pair_after(text: &str, first: &str, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.get(end) != Some(&b' ') || first.is_empty() {
+        return None;
+    }
+    let len = bytes[end + 1..]
+        .iter()
+        .take(16)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    let second = &text[end + 1..end + 1 + len];
+    let after = bytes.get(end + 1 + len);
+    (len > 0
+        && !after.is_some_and(|&b| is_name_byte(b))
+        && super::names::PAIRS
+            .iter()
+            .any(|(a, b)| first.eq_ignore_ascii_case(a) && second.eq_ignore_ascii_case(b)))
+    .then_some(end + 1 + len)
+}
+
 /// The value of a short flag, where the command line says what it is: `-pVALUE` and
 /// `-p VALUE` for mysql, mariadb, docker, sshpass and mongo; `-a VALUE` for redis-cli;
 /// `-w VALUE` for ldap tools; `-k VALUE` for openssl; the password in `-u user:pass`
@@ -454,8 +506,12 @@ fn flag_value(
 ) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let letter = name.as_bytes()[0].to_ascii_lowercase();
-    let glued =
-        dashes == 1 && (name.len() > 1 || matches!(bytes.get(start + 2), Some(b'\'' | b'"')));
+    // `-pVALUE`, `-p'x'`, `-p!x`: anything but a blank or `=` right after the letter
+    let glued = dashes == 1
+        && (name.len() > 1
+            || bytes
+                .get(start + 2)
+                .is_some_and(|&b| !b.is_ascii_whitespace() && b != b'='));
     let value_at = if glued {
         start + 2
     } else {
@@ -489,7 +545,8 @@ fn flag_value(
         }
         (b'p', 1) => {
             // `mysql -p db`: the database (mysql asks for the password); `-P` is a port
-            (name.starts_with('p') && runs(&["docker login", "sshpass", "mongo"])).then_some((s, e))
+            (name.starts_with('p') && runs(&["docker login", "sshpass", "mongo", "az login"]))
+                .then_some((s, e))
         }
         (b'a', 1) if !glued => runs(&["redis-cli"]).then_some((s, e)),
         (b'w', 1) if !glued => runs(&["ldap"]).then_some((s, e)),
@@ -500,7 +557,8 @@ fn flag_value(
 
 /// The value of a field named by a secret's name (`{"name": "DB_PASSWORD", "value":
 /// "x"}`, `- name: API_TOKEN\n  value: x`, CloudFormation's `ParameterKey` and
-/// `ParameterValue`): the `value` that follows within 200 bytes.
+/// `ParameterValue`): the `value` that follows within 200 bytes; in markup without a
+/// `value`, the element's text (`<property name="password">x</property>`).
 fn field_value(
     text: &str,
     start: usize,
@@ -534,7 +592,18 @@ fn field_value(
         }
         from += at + 5;
     }
-    None
+    // `<property name="password">x</property>`, `<entry key="password">x</entry>`: the
+    // element's text
+    let (_, close) = tag_around(text, start)?;
+    if bytes.get(close) != Some(&b'>') || bytes[close - 1] == b'/' {
+        return None;
+    }
+    // within 4 KiB: a bound keeps many such tags linear
+    let inner = &text[close + 1..text.floor_char_boundary(close + 1 + 4096)];
+    let len = inner.find('<').unwrap_or(inner.len());
+    let value = inner[..len].trim_end();
+    let skip = value.len() - value.trim_start().len();
+    non_empty(close + 1 + skip, close + 1 + value.len())
 }
 
 /// The value after the secret name `text[start..name_end]`, if a separator follows it.
@@ -770,11 +839,14 @@ pub(super) fn describes(name: &str, value: &str, after: &str) -> bool {
     let bare = value.trim_end_matches([',', ';', ')']);
     let placeholder = bare == "?"
         || bare == "%s"
+        // a named bind parameter: `:password`, `:user_id` (lower case, as SQL writes
+        // them; `:Summer2024` is a password)
         || (bare.len() > 1
             && bare.starts_with(':')
+            && bare.as_bytes()[1].is_ascii_lowercase()
             && bare[1..]
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
         || (bare.len() > 1
             && bare.len() <= 4
             && bare.starts_with('$')

@@ -50,6 +50,7 @@ pub const LAST_WORDS: &[&str] = &[
     "jelszo",
     "jwt",
     "kennwort",
+    "keypass",
     "losenord",
     "masterauth",
     "motdepasse",
@@ -70,6 +71,7 @@ pub const LAST_WORDS: &[&str] = &[
     "pswd",
     "pw",
     "pwd",
+    "pword",
     "requirepass",
     "salasana",
     "secret",
@@ -82,6 +84,7 @@ pub const LAST_WORDS: &[&str] = &[
     "sig",
     "signature",
     "ssn",
+    "storepass",
     "token",
     "totp",
     "wachtwoord",
@@ -89,6 +92,7 @@ pub const LAST_WORDS: &[&str] = &[
 
 /// Long words that make a name secret when its last segment ends with them.
 pub const SUFFIX_WORDS: &[&str] = &[
+    "storepass",
     "password",
     "passwd",
     "passphrase",
@@ -596,9 +600,9 @@ const fn bucket(w: &[u8]) -> usize {
 }
 
 /// For each bucket, the [`LAST_WORDS`] in it, as bits.
-static LAST_WORD_BUCKETS: [u64; 256] = {
-    assert!(LAST_WORDS.len() <= 64);
-    let mut table = [0u64; 256];
+static LAST_WORD_BUCKETS: [u128; 256] = {
+    assert!(LAST_WORDS.len() <= 128);
+    let mut table = [0u128; 256];
     let mut i = 0;
     while i < LAST_WORDS.len() {
         table[bucket(LAST_WORDS[i].as_bytes())] |= 1 << i;
