@@ -234,6 +234,32 @@ fn rust_paths_in_logger_names_and_a_root_logger_table() {
     assert_eq!(read(&dir.path().join("f.log")), "reaches billing.api\n");
 }
 
+/// `[loggers.""]` names the root logger (Python's `getLogger("")`): `[root]`, applied
+/// after the loggers, wins; without one the root keeps its defaults (WARNING, no
+/// handlers), as the conformance oracle writes them. A warning says so.
+#[test]
+fn an_empty_logger_name_is_the_root_and_root_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = build(
+        dir.path(),
+        "version = 1\n[handlers.f]\nclass = \"file\"\nfilename = \"f.log\"\n[loggers.\"\"]\nlevel = \"DEBUG\"\nhandlers = [\"f\"]\n[root]\nlevel = \"INFO\"\nhandlers = [\"f\"]\n",
+    )
+    .unwrap();
+    let warnings = h.config().warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`[loggers.\"\"]` is ignored")),
+        "{warnings:?}"
+    );
+    log(&h, "app", Level::DEBUG, "debug is below the root's INFO");
+    log(&h, "app", Level::INFO, "info reaches the root once");
+    assert_eq!(
+        read(&dir.path().join("f.log")),
+        "info reaches the root once\n"
+    );
+}
+
 /// `?` in `fn main() -> Result<(), Box<dyn Error>>` prints `Error: ` and the error's
 /// `Debug`: a line naming the file, then the located diagnostics — not a struct dump,
 /// and not `Error: error: …`.

@@ -97,7 +97,8 @@ impl Level {
             30 => "WARNING".into(),
             40 => "ERROR".into(),
             50 => "CRITICAL".into(),
-            u8::MAX => "OFF".into(), // RUST_LOG's `off`
+            // RUST_LOG's `off` is level 255 too, but a record at 255 is `Level 255`,
+            // as in Python
             n => format!("Level {n}").into(),
         }
     }

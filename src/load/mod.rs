@@ -401,20 +401,27 @@ fn resolve_base_and_debug(
     (base, debug)
 }
 
-/// Logger names as the router sees them: `billing::api` is `billing.api`; a
+/// Logger names as the router sees them: `billing::api` is `billing.api`. A
 /// `[loggers.root]` table is the root logger, which `[root]` configures (as in Python,
-/// where the `root` key wins), so it is left out with a warning.
+/// where the `root` key wins), so it is left out with a warning. So is `[loggers.""]`,
+/// the root logger as Python's `getLogger("")` is: `[root]` is applied after the
+/// loggers, and a file without one has the root's defaults (WARNING, no handlers).
 fn normalize_logger_names(loaded: &mut Loaded, diags: &mut Vec<Diagnostic>) {
     let loggers = std::mem::take(&mut loaded.config.loggers);
     for (name, logger) in loggers {
-        if name == "root" {
+        if name == "root" || name.is_empty() {
             let at = loaded
                 .spans
                 .get(&join_path("loggers", &name))
                 .map(|(k, _)| k.clone());
+            let title = if name.is_empty() {
+                "`[loggers.\"\"]` is ignored: it names the root logger"
+            } else {
+                "`[loggers.root]` is ignored: it names the root logger"
+            };
             diags.push(
-                Diagnostic::warning("`[loggers.root]` is ignored: it names the root logger", at)
-                    .label("the root logger is configured in [root]")
+                Diagnostic::warning(title, at)
+                    .label("the root logger is configured in [root] (default: WARNING, no handlers), applied after the loggers as in Python")
                     .help("move its level, handlers and filters to a [root] table"),
             );
             continue;
@@ -671,18 +678,6 @@ fn check_semantics(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     }
     check_handlers_reached_twice(loaded, diags);
     check_mixed_redaction(loaded, diags);
-    for name in c.loggers.keys().filter(|n| n.is_empty()) {
-        diags.push(
-            Diagnostic::error(
-                "a logger with an empty name",
-                loaded
-                    .spans
-                    .get(&join_path("loggers", name))
-                    .map(|(k, _)| k.clone()),
-            )
-            .label("the root logger is configured in [root]"),
-        );
-    }
 }
 
 /// A handler named by a logger and again by an ancestor its records propagate to
