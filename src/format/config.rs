@@ -17,8 +17,10 @@ pub struct FormatterConfig {
     /// The line, in `style`: `%(asctime)s %(levelname)s [%(name)s] %(message)s`.
     /// Fields: name levelname levelno message asctime created msecs relativeCreated
     /// module pathname filename lineno funcName thread threadName process processName,
-    /// plus every key-value of the record and of the current context. Default
-    /// `%(message)s`. Not interpolated: `$` here belongs to the `$` style.
+    /// plus every key-value of the record and of the current context (in `%` style any
+    /// text up to `)` names one, `%(http.method)s`; in `{` style letters of any script,
+    /// digits and `_`, `{用户}`). Default `%(message)s`. Not interpolated: `$` here
+    /// belongs to the `$` style.
     pub format: Option<String>,
     /// How `format` names fields: "%" (`%(name)s`, the default), "{" (`{name}`) or "$"
     /// (`${name}`), as Python's `logging.Formatter`.

@@ -234,12 +234,14 @@ fn merge_literals(pieces: Vec<Piece>) -> Vec<Piece> {
     out
 }
 
+/// A name's first character in `{…}`: a letter of any script or `_` (`{用户}`), as a
+/// Python identifier starts.
 fn is_ident_start(c: char) -> bool {
-    c == '_' || c.is_ascii_alphabetic()
+    c == '_' || c.is_alphabetic()
 }
 
 fn is_ident(c: char) -> bool {
-    c == '_' || c.is_ascii_alphanumeric()
+    c == '_' || c.is_alphanumeric()
 }
 
 fn parse_percent(format: &str) -> Result<Vec<Piece>, FormatError> {
@@ -270,10 +272,12 @@ fn parse_percent(format: &str) -> Result<Vec<Piece>, FormatError> {
         let close = format[j..]
             .find(')')
             .ok_or_else(|| err("a `%(` field without its closing `)`", start, None))?;
+        // any text up to `)` names the field, as Python's `%` reads a mapping key:
+        // `%(http.method)s`, `%(user-agent)s` (ECS-style key-values)
         let name = &format[j + 1..j + close];
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        if name.is_empty() {
             return Err(err(
-                format!("`%({name})`: a field name is letters, digits and `_`"),
+                "`%()`: a field needs a name, such as %(message)s",
                 start,
                 None,
             ));

@@ -474,7 +474,10 @@ impl FieldValue<'_> {
                         &general_format(f, p, t == 'G', spec.alternate),
                         spec.grouping,
                     ),
-                    '%' => apply_grouping(&format!("{:.p$}%", f * 100.0), spec.grouping),
+                    '%' => {
+                        let point = if spec.alternate && p == 0 { "." } else { "" };
+                        apply_grouping(&format!("{:.p$}{point}%", f * 100.0), spec.grouping)
+                    }
                     _ => format!("{f}"),
                 };
             }

@@ -15,7 +15,8 @@ ready-to-commit case folder (logging.toml + records.jsonl) for tests/fidelity/.
 Formats are generated in `%` and `{` styles over the whole format-spec mini-language:
 fill (any character), align, sign, `z`, `#`, `0`, width, grouping, precision, every
 type; printf flags, width, precision and types; conversions `!r`, `!s`, `!a`; record
-attributes and key-values. Values: integers at the 64-bit extremes, floats with -0.0,
+attributes and key-values (named as ECS writes them, `http.method`, `user-agent`, and
+in any script). Values: integers at the 64-bit extremes, floats with -0.0,
 subnormals, huge and tiny ones, strings with any Unicode (combining, wide,
 right-to-left, controls).
 
@@ -36,7 +37,7 @@ FIXED_TIME = "1764289845.123456"
 
 # record attributes logconf and CPython fill the same way in `replay`
 ATTRIBUTES = ["levelname", "levelno", "name", "message", "msg"]
-KV_NAMES = ["n", "x", "s", "big", "neg"]
+KV_NAMES = ["n", "x", "s", "big", "neg", "http.method", "user-agent", "用户"]
 
 FILLS = [" ", "*", "0", "-", "_", "·", "】", "é", "x", "{", "}", "<", "=", "#", "%", "🙂"]
 TYPES_INT = "bcdoxXn"
@@ -61,6 +62,9 @@ def value_sets(rng):
             "s": rng.choice(strings),
             "big": rng.choice(ints),
             "neg": rng.choice(floats),
+            "http.method": rng.choice(["GET", "POST", ""]),
+            "user-agent": rng.choice(strings),
+            "用户": rng.choice(strings),
         })
     return sets
 
