@@ -13,7 +13,13 @@
 //!   `card number`, `session id`, ...);
 //! - its last segment starts with `password`, `passwd`, `passphrase` or `pwd`
 //!   (`passwordhash`, `password2`), or the one before it does and the last is one of
-//!   [`AFTER_PASSWORD`] (`password_hash`, `passwordConfirm`; not `password_length`).
+//!   [`AFTER_PASSWORD`] (`password_hash`, `passwordConfirm`; not `password_length`);
+//! - it ends with a password's name in a script without capitals ([`OTHER_SCRIPTS`]:
+//!   `пароль`, `密码`).
+//!
+//! A name spelled with encodings or look-alike characters (`p%61ssword`, `pa$$word`,
+//! fullwidth letters, a Cyrillic `а`, accents) is judged as it reads once decoded
+//! ([`decode::decode_name`]). A thread remembers the verdict for the last names it saw.
 //!
 //! Whole segments, never substrings: `shipping`, `company`, `spinner`, `tokenizer`,
 //! `secretary` and `keyboard` name nothing secret.
