@@ -67,6 +67,20 @@ const LOOKALIKE_TARGETS: &[&str] = &[
     "apikey",
 ];
 
+/// The letter a look-alike sign stands for in a name (`$` and `5` for `s`, `@` and `4`
+/// for `a`, `0` for `o`, `1` for `i`, `3` for `e`, `7` for `t`); any other byte as it is.
+pub(super) fn lookalike_letter(b: u8) -> u8 {
+    match b {
+        b'$' | b'5' => b's',
+        b'@' | b'4' => b'a',
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'7' => b't',
+        _ => b,
+    }
+}
+
 /// When the `$`, `@` or digit at `at` stands for a letter inside a name spelled with
 /// look-alike signs (`pa$$word`, `p@ssw0rd`, `s3cr3t`, `t0ken`): the letter. The
 /// name is the run of letters, digits, `$` and `@` around `at` (up to 10 bytes)
@@ -75,16 +89,10 @@ const LOOKALIKE_TARGETS: &[&str] = &[
 /// [`LOOKALIKE_TARGETS`] (so `user@example.com`, `US$100` and `utf8` stay as they are).
 pub(super) fn lookalike_name(bytes: &[u8], at: usize) -> Option<u8> {
     let plain = |b: u8| -> Option<u8> {
-        Some(match b {
-            b'$' | b'5' => b's',
-            b'@' | b'4' => b'a',
-            b'0' => b'o',
-            b'1' => b'i',
-            b'3' => b'e',
-            b'7' => b't',
-            b'a'..=b'z' | b'A'..=b'Z' => b | 0x20,
-            _ => return None,
-        })
+        match lookalike_letter(b) {
+            l if l.is_ascii_alphabetic() => Some(l | 0x20),
+            _ => None,
+        }
     };
     let sign = bytes.get(at).copied().filter(|b| !b.is_ascii_alphabetic());
     let letter = sign.and_then(plain)?;

@@ -574,7 +574,7 @@ fn may_name_a_secret(bytes: &[u8], end: usize, password_word: bool) -> bool {
         return true;
     }
     // look-alike signs read as letters (`pa$$`, `s3cr3t`, `t0ken`)
-    let [lx, ly, lz] = [x, y, z].map(lookalike_letter);
+    let [lx, ly, lz] = [x, y, z].map(super::decode::lookalike_letter);
     if [lx, ly, lz] != [x, y, z]
         && lz.is_ascii_alphabetic()
         && tail_may_end_a_secret_name(lx, ly, lz)
@@ -609,20 +609,6 @@ fn tail_may_end_a_secret_name(x: u8, y: u8, z: u8) -> bool {
                 | [b'b', b'l', b'e']
                 | [b'k', b'e', b'y']
         )
-}
-
-/// The letter a look-alike sign stands for in a name (`$` and `5` for `s`, `@` and `4`
-/// for `a`, `0` for `o`, `3` for `e`, `7` for `t`, `1` for `i`); any other byte as it is.
-fn lookalike_letter(b: u8) -> u8 {
-    match b {
-        b'$' | b'5' => b's',
-        b'@' | b'4' => b'a',
-        b'0' => b'o',
-        b'3' => b'e',
-        b'7' => b't',
-        b'1' => b'i',
-        _ => b,
-    }
 }
 
 /// The name that ends at `end` (after closing quotes and spaces are skipped): its start
