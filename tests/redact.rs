@@ -653,6 +653,12 @@ fn the_second_probes_shapes() {
         "rate limit exceeded for 192.168.221.238: 101 req/min",
         "your api key was rotated",
     ];
+    check_shapes(secrets, clean);
+}
+
+/// Logs each text through the `redact` filter: each secret gone from its line, each
+/// clean text unchanged.
+fn check_shapes(secrets: &[(&str, &str)], clean: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let h = build(
         dir.path(),
@@ -680,4 +686,171 @@ fn the_second_probes_shapes() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Shapes a third outside probe (705 shapes written by a helper that never saw the
+/// code) found leaking or over-redacted: a credential's value written words after its
+/// name, tool arguments, values that start with signs, more providers' formats.
+#[test]
+fn the_third_probes_shapes() {
+    let secrets: &[(&str, &str)] = &[
+        ("secret: the value Pd^Ga^c@kwa-o0ZRYi6 ok", "Pd^Ga^c@kwa"),
+        ("token: here you go rW5txgJ6BIaTWtRqaTG8JtM", "rW5txgJ6BIaT"),
+        ("token for alice.smith: Hy7bBy9qNf", "Hy7bBy9qNf"),
+        (
+            "SECRET_KEY loaded from vault: r@+h67cIxdF@Anrzkcgjeo",
+            "h67cIxdF",
+        ),
+        ("API key [CFA4pMpDmpfSOhjDOE5HV] accepted", "CFA4pMpD"),
+        (
+            "client-secret: rotated -> dmqfaY_p2A1t7ArrMBTiQnb",
+            "dmqfaY_p2A1t",
+        ),
+        ("session key generated Ze4UdHErPYDfGpak7y5lds", "Ze4UdHEr"),
+        (
+            "changed password from QzH_xQMO5AfP^UEs#rh7VN to UdV~7fy6WQ7y for bob",
+            "UdV~7fy6",
+        ),
+        (
+            "changed password from QzH_xQMO5AfP^UEs#rh7VN to UdV~7fy6WQ7y for bob",
+            "QzH_xQMO",
+        ),
+        (
+            "reset their password to Summer198#lf via support",
+            "Summer198",
+        ),
+        ("password (Bluebird6791!vq) still active", "Bluebird6791"),
+        (
+            "body=the+password+is+Tun1l6rKVwwvMZv4LQcPeWS+ok",
+            "Tun1l6rKVw",
+        ),
+        ("password \u{2014} U@QaNkHU%q057#^A.416g5Ub ok", "U@QaNkHU"),
+        (
+            "passwd changed: old=Pf83D2wqGXSt9 new=OvAlfPUeVD45",
+            "OvAlfPUeVD45",
+        ),
+        (
+            "htpasswd -b /etc/nginx/.htpasswd ci-bot X^f7oEC7DbZB_,zB",
+            "X^f7oEC7",
+        ),
+        (
+            "htpasswd -cb /etc/nginx/.htpasswd ci-bot Hq7xPw2LmZ",
+            "Hq7xPw2LmZ",
+        ),
+        (
+            "LEGACY.EXE /USER:deploy /PASSWORD:9wefO2@S8_gbYOra,zhuqr=3 /QUIET",
+            "zhuqr",
+        ),
+        (
+            "smbclient //fs/finance -U mateo%CBsewyQpkhz5 -c 'ls'",
+            "CBsewyQp",
+        ),
+        ("lftp -u noah,AGHFvp0OmaU0WH1 sftp://h", "AGHFvp0O"),
+        (
+            "PsExec.exe \\\\h -u ACME\\kofi -p IZyV5qKReSDML5 cmd",
+            "IZyV5qKR",
+        ),
+        (
+            "influx -username maria -password 'oGAq&Ie$ivNb@2' -database m",
+            "oGAq",
+        ),
+        ("7z a -pO9o9VliCwsVD7 -mhe=on archive.7z", "O9o9Vli"),
+        ("zip -r -P QJ6Mm5GQd1eKEI2 logs.zip /var/log", "QJ6Mm5GQ"),
+        ("ssh-keygen -t ed25519 -N '2zyFonX8X8!7' -f key", "2zyFonX8"),
+        ("db init password=!!DDQFB!ZzRk73 host=db", "DDQFB"),
+        ("db init password=//kGhBr/8PLba0 host=db", "kGhBr"),
+        ("db init password=]]UqufK]O1UUz9 host=db", "UqufK"),
+        ("db init password=''MxivE'17s056 host=db", "MxivE"),
+        (
+            "env:\n- name: API_PASSWORD\n  value: >>Ia3hH>JPp0Z8\n",
+            "Ia3hH",
+        ),
+        (
+            "login user=bob pAsSwOrD=XAqdr5Yw4XamQC8 region=eu",
+            "XAqdr5Yw",
+        ),
+        ("cfg loaded pass_wd=DW4oj3LqaSOu9 region=eu", "DW4oj3Lq"),
+        ("login rootpw=PeNk#HSB2Gn0o from=10.0.0.1", "PeNk#HSB"),
+        (
+            "http headers=[[\"Cookie\",\"sid=JWSIf8cdvuEpF37Pz\"],[\"Host\",\"h\"]]",
+            "JWSIf8cd",
+        ),
+        (
+            "scope headers [(b'cookie', b'sessionid=Zq81kXm2Lp'), (b'host', b'h')]",
+            "Zq81kXm2",
+        ),
+        ("<auth:password>8p;eE:yqg4</auth:password> parsed", "yqg4"),
+        (
+            "  ~ master_password = \"ERXlHVsdwDnvtL0\" -> \"X1kqYyklZlTmGH7\"",
+            "X1kqYykl",
+        ),
+        (
+            "1718000000.123456 [0 10.1.9.25:52144] \"AUTH\" \"bob\" \"BjY5sbPv5bBu1\"",
+            "BjY5sbPv",
+        ),
+        (
+            "HikariPool-1 - password................................L8EU98kBkfZ5",
+            "L8EU98kB",
+        ),
+        (
+            "SET PASSWORD FOR 'u'@'localhost' = PASSWORD('UIsVyVswCx6')",
+            "UIsVyVsw",
+        ),
+        (
+            "{\"mechanism\":\"PLAIN\",\"payload\":\"AHRvbWFzX29wczgyAFRodFFJV1hvZXVtNQ==\"}",
+            "AHRvbWFz",
+        ),
+        (
+            "retrying with key dckr_pat_hihgYruQcFa271X87I7e-4rzqPO",
+            "hihgYruQ",
+        ),
+        (
+            "loaded AGE-SECRET-KEY-1MDSRZ7QJ3PFLHXC0S3G2G6CJP9PV5RQTRKP63895FVQ7G5SLAHJ66EHTYS",
+            "MDSRZ7QJ",
+        ),
+        (
+            "export MAILCHIMP_KEY=93ca9b330a03f2116c5432a5306de416-us12",
+            "93ca9b33",
+        ),
+        (
+            "key pul-b5dab5f0f0da0cbbc354733d19466432a789ff3d (attempt 2)",
+            "b5dab5f0",
+        ),
+        (
+            "loaded dp.pt.2ybfadpv9poahwfyjvlozu4n1azuipgfmvigpep3f1m for h",
+            "2ybfadpv",
+        ),
+        (
+            "bot 4365756217:AAJNxyqAjYGHH_pY1apQxA8ITaK7luwvT02 ready",
+            "AAJNxyqA",
+        ),
+        (
+            "azure value=zAo0Q~nXd9a5zJnIhquSmJ.qqjoeLggx2QYi7iYg",
+            "nXd9a5zJ",
+        ),
+        (
+            "plaid access-sandbox-7193e8ab-15a8-4345-8f19-f3f26ccd30b6 ok",
+            "7193e8ab",
+        ),
+        (
+            "WARN found ...key-9enteflll5zgjsg88y7s9c2qg7us32pd... truncated",
+            "9enteflll",
+        ),
+        (
+            "mapbox sk.eyJ1IjoiezfTII6uLs10VLnl5d2W0xYrjXSIpdJ_MzRh3dzl.fGf9diMtm6PluOIg4wQYBx",
+            "fGf9diMt",
+        ),
+    ];
+    let clean: &[&str] = &[
+        "passwordless login link sent to elif368@mail.test",
+        "pagination token eyJpZCI6IDgzMDcsICJ0cyI6IDE3MDQyMjg5ODd9",
+        "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id",
+        "    raise InvalidPassword('password does not meet policy')",
+        "  + password = (sensitive value)",
+        "api_key=sk_live_****fstJ rotated",
+        "session expired for cus_NffrFeUfNV2Hib after 30m",
+        "token refresh for service PaymentGateway2 ok",
+        "password reset for Bob.Smith2@Example.com sent",
+    ];
+    check_shapes(secrets, clean);
 }

@@ -405,7 +405,64 @@ fn special_case(rng: &mut Rng, n: usize) -> Case {
             .collect(),
         what: what.into(),
     };
-    match rng.below(12) {
+    // a value generated the way keys are: five groups of a capital, a small letter and
+    // a digit, each group in any order (what the redactor calls generated)
+    let g = |rng: &mut Rng| {
+        let classes = [
+            "ABCDEFGHJKLMNPQRSTUVWXYZ",
+            "abcdefghijkmnopqrstuvwxyz",
+            "23456789",
+        ];
+        let orders = [
+            [0, 1, 2],
+            [0, 2, 1],
+            [1, 0, 2],
+            [1, 2, 0],
+            [2, 0, 1],
+            [2, 1, 0],
+        ];
+        let mut word = String::new();
+        for _ in 0..5 {
+            for c in *rng.pick(&orders) {
+                word += &rng.chars(classes[c], 1);
+            }
+        }
+        word
+    };
+    let user = format!("user{}", rng.below(1000));
+    match rng.below(20) {
+        12 => {
+            let g = g(rng);
+            case("value later: `secret: the value X`", format!("{keep} secret: the value {g} ok"), vec![g], &["the value", "ok"])
+        }
+        13 => {
+            let g = g(rng);
+            case("value later: `token for U: X`", format!("{keep} token for {user}: {g} issued"), vec![g], &[&user, "issued"])
+        }
+        14 => {
+            let (a, b) = (g(rng), g(rng));
+            let message = format!("{keep} changed password from {a} to {b} for {user}");
+            case("value later: `from X to Y`", message, vec![a, b], &["for"])
+        }
+        15 => {
+            let g = g(rng);
+            case("value later: `API key [X]`", format!("{keep} API key [{g}] accepted"), vec![g], &["accepted"])
+        }
+        16 => case("htpasswd -b", format!("{keep} htpasswd -b /etc/nginx/.htpasswd {user} {v}"), vec![v], &[&user]),
+        17 => {
+            let message = format!("{keep} headers=[[\"Cookie\", \"sid={v}\"], [\"Host\", \"h\"]]");
+            case("header pairs in a list", message, vec![v], &["Host"])
+        }
+        18 => {
+            let sign = *rng.pick(&["!!", "]]", ">>", "//", "''", "}}", "``"]);
+            let message = format!("{keep} db init password={sign}{v} host=db");
+            case("a value that starts with signs", message, vec![v], &["host=db"])
+        }
+        19 => {
+            let g = g(rng);
+            let message = format!("{keep}   ~ master_password = \"{v}\" -> \"{g}\"");
+            case("terraform old -> new", message, vec![v, g], &["master_password"])
+        }
         0 => case("cli --password V", format!("{keep} exec pg_dump --password {v} -h db"), vec![v], &["-h db"]),
         1 => case("cli --password=V", format!("{keep} exec pg_dump --password={v} -h db"), vec![v], &["-h db"]),
         2 => case("cli -pV", format!("{keep} exec mysql -u root -p{v} shop"), vec![v], &["shop"]),

@@ -1,6 +1,7 @@
 //! Secrets inside base64: a blob that decodes to text in which the key-value or URL
 //! matcher finds a secret (`cGFzc3dvcmQ9…` is `password=…`, `eyJwYXNzd29yZCI6…` is
-//! `{"password": …}`), or to `user:password` (a Basic credential), is replaced whole.
+//! `{"password": …}`), to `user:password` (a Basic credential) or `\0user\0password`
+//! (SASL PLAIN), or that starts a PEM private key, is replaced whole.
 //!
 //! A blob is a run of base64 characters (`A-Z a-z 0-9 + / _ -`, then up to two `=`)
 //! that the first look counts as a long word (20 characters or more, mixing cases:
@@ -45,9 +46,33 @@ pub fn find(text: &str, replacement: &str, out: &mut Vec<Span>) {
 
 /// True when `run`, decoded from base64, is text holding a secret.
 fn holds_a_secret(run: &[u8], replacement: &str) -> bool {
+    // a PEM private key encoded again (`LS0tLS1CRUdJTi…` is `-----BEGIN`): its first
+    // line says
+    if run.starts_with(b"LS0tLS1CRUdJT") {
+        let head = &run[..run.len().min(96) / 4 * 4];
+        if tokens::base64_decode(head)
+            .is_some_and(|d| memchr::memmem::find(&d, b"PRIVATE KEY").is_some())
+        {
+            return true;
+        }
+    }
     let Some(decoded) = tokens::base64_decode(run) else {
         return false;
     };
+    // SASL PLAIN (`\0user\0password`, as SMTP, IMAP, LDAP, Kafka and MongoDB send it)
+    if let [authzid, user, password] = decoded.split(|&b| b == 0).collect::<Vec<_>>()[..] {
+        let printable = |part: &[u8]| part.iter().all(|&b| b >= 0x20 && b != 0x7f);
+        if authzid.len() <= 64
+            && !user.is_empty()
+            && user.len() <= 64
+            && !password.is_empty()
+            && printable(authzid)
+            && printable(user)
+            && printable(password)
+        {
+            return true;
+        }
+    }
     let Ok(decoded) = String::from_utf8(decoded) else {
         return false;
     };

@@ -25,9 +25,10 @@
 //! after the first look too.
 
 use super::key_values::{
-    is_clause_byte, is_name_byte, query_secret, tag_around, APPOSITIVE_LIMIT, PROSE_VERBS,
-    WORDS_BEFORE_VERB,
+    is_clause_byte, is_name_byte, opens_a_pair, query_secret, tag_around, APPOSITIVE_LIMIT,
+    PROSE_VERBS, WORDS_BEFORE_VERB,
 };
+use super::later;
 use super::names::{self, is_secret_name};
 use super::scan;
 
@@ -134,6 +135,10 @@ pub fn look(text: &str) -> Seen {
     let mut card_room = scan::Stretch::of(13);
     let mut caps = scan::Stretch::of(20);
     let mut dapi = false;
+    // a byte of a word but a capital ends the last block: a capital first in the next
+    // is inside a word
+    let mut carry = 0u64;
+    let mut generated_word = false;
     for (base, block) in scan::blocks(bytes) {
         seen.digits += block.digit.count_ones() as usize;
         seen.encoded |= block.encoded != 0;
@@ -144,7 +149,10 @@ pub fn look(text: &str) -> Seen {
             let at = base + i;
             let password = matches!(
                 bytes.get(at + 1..at + 3),
-                Some([b'a' | b'A', b's' | b'S'] | [b'w' | b'W', b'd' | b'D'])
+                Some(
+                    [b'a' | b'A' | b'@' | b'4', b's' | b'S' | b'$' | b'5']
+                        | [b'w' | b'W', b'd' | b'D']
+                )
             );
             seen.password_word |= password;
             // a password's name before one blank (`password Hpw9tjXC*4`)
@@ -164,11 +172,28 @@ pub fn look(text: &str) -> Seen {
         scan::each_bit(dashes, |i| dash_at(text, base + i, &mut seen));
         // a scheme's first letter at a word start
         let words = block.scheme & !((block.letter | block.digit) << 1);
-        scan::each_bit(words, |i| scheme_at(bytes, base + i, &mut seen));
+        scan::each_bit(words, |i| {
+            let at = base + i;
+            scheme_at(bytes, at, &mut seen);
+            // `(b'cookie', b'x')`: the second item of a pair in a list, as bytes
+            if bytes[at] == b'b' && matches!(bytes.get(at + 1), Some(b'\'' | b'"')) {
+                pair_before(text, at + 1, &mut seen);
+            }
+        });
+        // a capital after a byte of a word but a capital: a word that may look generated
+        // (a credential's value written later in prose, `token for bob: X`)
         let valid = match bytes.len() - base {
             n if n >= 64 => !0,
             n => (1u64 << n) - 1,
         };
+        let word_byte = !block.upper & !block.blank & valid;
+        let inside = block.upper & ((word_byte << 1) | carry);
+        carry = word_byte >> 63;
+        if !generated_word && inside != 0 {
+            scan::each_bit(inside, |i| {
+                generated_word = generated_word || word_may_look_generated(bytes, base + i);
+            });
+        }
         long_word_at.feed(base, !block.blank & valid);
         card_room.feed(base, !block.letter & valid);
         caps.feed(base, block.upper | block.digit);
@@ -178,12 +203,18 @@ pub fn look(text: &str) -> Seen {
     } else {
         seen.digits = seen.digits.min(12);
     }
+    // a word that may look generated: every credential's name is judged, the value
+    // may be written words after it
+    if generated_word {
+        seen.names = true;
+        seen.hits = NEAR + 1;
+    }
     // a JWT, like a provider's key, is a long run of token characters
     seen.keys |= caps.found.is_some();
     if let (false, Some(from)) = (seen.keys, long_word_at.found) {
         seen.keys = bytes[from..]
             .split(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            .any(|word| word.len() >= 20 && (dapi || long_word(word)));
+            .any(|word| word.len() >= 20 && (dapi || long_word(word) || unprefixed_key(word)));
     }
     seen.jwt = seen.keys;
     seen.urls = seen
@@ -192,10 +223,26 @@ pub fn look(text: &str) -> Seen {
     seen
 }
 
+/// True when the word (a run without blanks) around the capital at `at` may hold a
+/// generated-looking value ([`later::may_hold_generated`], read within 128 bytes either
+/// side: the longest value [`later::generated`] accepts).
+fn word_may_look_generated(bytes: &[u8], at: usize) -> bool {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let from = at.saturating_sub(128);
+    let start = bytes[from..at]
+        .iter()
+        .rposition(blank)
+        .map_or(from, |k| from + k + 1);
+    let to = bytes.len().min(at + 128);
+    let end = bytes[at..to].iter().position(blank).map_or(to, |k| at + k);
+    later::may_hold_generated(&bytes[start..end])
+}
+
 /// True for a short text (under 20 bytes: no key, token or base64 blob is that short)
 /// with fewer than 13 digits (no card) and none of the bytes every other sign needs: a
 /// separator (`=`, `:`, `>`), a blank (prose, flags' values, `Bearer x`), a quote, `-`,
-/// `+`, `@`, `$`, what needs decoding (`%`, `\`, `&`, control and non-ASCII bytes).
+/// `+`, `@`, `$`, what needs decoding (`%`, `\`, `&`, control and non-ASCII bytes),
+/// a leader of dots, and no word that may look generated (`S3cr3t!Hy7bBy9qNf`).
 /// Most values of key-values and context fields are such texts (`GET`, `/ping`,
 /// `200`, `anonymous`, `10.0.0.7`), or a UUID.
 fn nothing_to_see(bytes: &[u8]) -> bool {
@@ -226,6 +273,8 @@ fn nothing_to_see(bytes: &[u8]) -> bool {
     };
     (bytes.len() < 20
         && !bytes.iter().any(|&b| SIGN[usize::from(b)])
+        && !bytes.windows(3).any(|w| w == b"...")
+        && !later::may_hold_generated(bytes)
         && bytes.iter().filter(|b| b.is_ascii_digit()).count() < 13)
         || is_uuid(bytes)
 }
@@ -294,6 +343,16 @@ fn separator_at(text: &str, at: usize, seen: &mut Seen) {
             }
         }
     }
+    // a cookie, the second item of a pair in a list (`[["Cookie", "sid=x"]]`)
+    if bytes[at] == b'=' {
+        let mut s = at;
+        while s > 0 && at - s < 64 && is_name_byte(bytes[s - 1]) {
+            s -= 1;
+        }
+        if s > 0 && matches!(bytes[s - 1], b'"' | b'\'') {
+            pair_before(text, s - 1, seen);
+        }
+    }
     if !may_name_a_secret(bytes, end, seen.password_word) {
         return;
     }
@@ -307,6 +366,28 @@ fn separator_at(text: &str, at: usize, seen: &mut Seen) {
             if is_secret_name(value) {
                 seen.name_at(v, value);
             }
+        }
+    }
+}
+
+/// The first item of a pair in a list whose second item opens with the quote at
+/// `quote` (`[["Cookie", "sid=x"]]`, `[('password', 'x')]`, `(b'cookie', b'x')`): a
+/// secret's name there is reported.
+fn pair_before(text: &str, quote: usize, seen: &mut Seen) {
+    let bytes = text.as_bytes();
+    let mut k = quote;
+    while k > 0 && quote - k < 4 && matches!(bytes[k - 1], b'\\' | b'b') {
+        k -= 1;
+    }
+    while k > 0 && quote - k < 8 && bytes[k - 1] == b' ' {
+        k -= 1;
+    }
+    if k == 0 || bytes[k - 1] != b',' {
+        return;
+    }
+    if let Some((start, name)) = name_before(text, k - 1) {
+        if opens_a_pair(bytes, start) && names_a_secret(text, start, name) {
+            seen.name_at(start, name);
         }
     }
 }
@@ -353,7 +434,12 @@ fn verb_after(text: &str, at: usize, seen: &mut Seen) {
     };
     let mut end = at;
     match rest.first().map(|&b| b | 0x20) {
-        Some(b'\'' | b'"') => {}
+        Some(b'\'' | b'"') => {
+            // the second item of a pair in a list (`('password', 'x')`)
+            if at > 0 && bytes[at - 1] == b',' {
+                pair_before(text, at + 1, seen);
+            }
+        }
         Some(b'i' | b'w' | b'a' | b'e' | b'h') if verb(PROSE_VERBS) => {}
         Some(b't') if verb(&["to"]) => {
             // the verb before `to`
@@ -426,15 +512,22 @@ fn verb_after(text: &str, at: usize, seen: &mut Seen) {
     }
 }
 
-/// The name holding the password word at `at`, when one blank follows it
-/// (`using password X`: the matcher judges what follows).
+/// The name holding the password word at `at`, when one blank follows it (`using
+/// password X`: the matcher judges what follows), a leader of dots or a call
+/// (`PASSWORD('x')`).
 fn password_before_blank(text: &str, at: usize, seen: &mut Seen) {
     let bytes = text.as_bytes();
     let limit = text.floor_char_boundary(at + 64);
     let end = (at..limit)
-        .find(|&k| !is_name_byte(bytes[k]))
+        .find(|&k| !is_name_byte(bytes[k]) || bytes[k..].starts_with(b"..."))
         .unwrap_or(limit);
-    if matches!(bytes.get(end), Some(b' ' | b'\t')) {
+    // a blank, a leader of dots (`password.......x`), a call (`PASSWORD('x')`)
+    let after = &bytes[end.min(bytes.len())..];
+    if matches!(after.first(), Some(b' ' | b'\t'))
+        || after.starts_with(b"...")
+        || after.starts_with(b"('")
+        || after.starts_with(b"(\"")
+    {
         if let Some((start, name)) = name_before(text, end) {
             if names_a_secret(text, start, name) {
                 seen.name_at(start, name);
@@ -475,10 +568,14 @@ fn dash_at(text: &str, at: usize, seen: &mut Seen) {
         }
         // a flag of one dash (a name byte before it would make the dash part of a name)
         Some(&c) if is_name_byte(c) && before.last().is_none_or(|&b| !is_name_byte(b)) => {
-            if matches!(c | 0x20, b'p' | b'a' | b'w' | b'k' | b'u') {
+            if matches!(c | 0x20, b'p' | b'a' | b'w' | b'k' | b'u')
+                || (c == b'N' && bytes.get(at + 2).is_some_and(u8::is_ascii_whitespace))
+            {
                 seen.name_at(at, "-");
             } else if let Some((_, flag)) = word_after(text, at + 1) {
-                if names_a_secret(text, at, flag) {
+                // `htpasswd -cb file user X`: flags of letters with `b` among them
+                let batch = flag.len() <= 8 && flag.contains('b');
+                if batch || names_a_secret(text, at, flag) {
                     seen.name_at(at, flag);
                 }
             }
@@ -724,6 +821,25 @@ pub(super) fn long_word(word: &[u8]) -> bool {
     let both_cases = |k: u8| k & (UPPER | LOWER) == UPPER | LOWER;
     (mixed(kinds) && runs(TOKEN, 20, &mixed))
         || (both_cases(kinds) && word.len() >= 40 && runs(B64, 40, &both_cases))
+}
+
+/// True when a word (20 bytes or more) may hold a key of small letters and digits that
+/// [`long_word`] passes over, by the few bytes its format always has: Mailchimp's
+/// `-us`, Azure AD's `Q~`, MongoDB Atlas's `.atlasv1.`, Pulumi's `pul-`, Doppler's `dp.`,
+/// Plaid's `access-`.
+fn unprefixed_key(word: &[u8]) -> bool {
+    (0..word.len()).any(|i| {
+        let rest = &word[i..];
+        match word[i] {
+            b'-' => rest.starts_with(b"-us"),
+            b'Q' => rest.starts_with(b"Q~"),
+            b'.' => rest.starts_with(b".atlasv1."),
+            b'p' => rest.starts_with(b"pul-"),
+            b'd' => rest.starts_with(b"dp."),
+            b'a' => rest.starts_with(b"access-"),
+            _ => false,
+        }
+    })
 }
 
 /// Both cases, or an `_` and a digit.

@@ -4,6 +4,7 @@
 //! and prose (`the password is X`). Names are judged by [`super::names`].
 
 use super::cards::Span;
+use super::later;
 use super::names::is_secret_name;
 
 /// Words that, right after `password is`, say something about the password instead
@@ -190,6 +191,15 @@ const PROGRAMS: &[&str] = &[
     "sqlcmd",
     "bcp ",
     "az login",
+    "htpasswd",
+    "smbclient",
+    "rpcclient",
+    "lftp",
+    "zip ",
+    "ssh-keygen",
+    "7z ",
+    "7za ",
+    "psexec",
 ];
 
 /// Which of [`PROGRAMS`] a text names, found once per text (a text with many flags
@@ -356,6 +366,24 @@ pub(super) fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$' | b'@') || b >= 0x80
 }
 
+/// True when the quoted name starting at `start` is the first item of a pair in a
+/// list (`[["Cookie", "sid=x"]]`, `[(b'cookie', b'sid=x')]`, escaped in JSON too):
+/// a quote before it (maybe escaped, maybe after `b`), and `[` or `(` before that.
+pub(super) fn opens_a_pair(bytes: &[u8], start: usize) -> bool {
+    let mut k = start;
+    if k == 0 || !matches!(bytes[k - 1], b'"' | b'\'') {
+        return false;
+    }
+    k -= 1;
+    while k > 0 && start - k < 4 && bytes[k - 1] == b'\\' {
+        k -= 1;
+    }
+    if k > 0 && bytes[k - 1] == b'b' {
+        k -= 1;
+    }
+    k > 0 && matches!(bytes[k - 1], b'[' | b'(')
+}
+
 /// Every value named by a secret key in `text`; `replacement` marks values redacted
 /// already. `near`: where the first look found secret words, in the order of the text
 /// (None: look everywhere);
@@ -364,7 +392,15 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
     let bytes = text.as_bytes();
     let mut programs: Option<Programs> = None;
     let mut judge = |start: usize, end: usize, out: &mut Vec<Span>| -> usize {
+        // `password.........x`: the name ends where a leader of dots starts
         let token = &text[start..end];
+        let token = match memchr::memchr(b'.', token.as_bytes()) {
+            Some(_) => match token.find("...") {
+                Some(k) if k > 0 => &token[..k],
+                _ => token,
+            },
+            None => token,
+        };
         let dashes = token.len() - token.trim_start_matches('-').len();
         let name = token.trim_start_matches('-').trim_end_matches(['.', '-']);
         let name_end = start + dashes + name.len();
@@ -403,7 +439,8 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         // (`your api key is X`)
         let mut name = name;
         let mut name_end = name_end;
-        if !secret && dashes == 0 {
+        // (`session key generated X`: a credential's name, though `session` alone is not)
+        if dashes == 0 && (!secret || !later::names_a_credential(name)) {
             if let Some(e2) = pair_after(text, name, name_end) {
                 name = &text[start..e2];
                 name_end = e2;
@@ -413,15 +450,54 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         if !secret {
             return end;
         }
+        let credential = later::names_a_credential(name) && !later::names_a_cursor(text, start);
+        // a password's name before a blank, which the first look always reports (up to
+        // 64 bytes from its password word): a value shaped like a password is taken
+        // right after it or after `to`, `is`, `:`
+        let relaxed = name.len() <= 48
+            && matches!(bytes.get(name_end), Some(b' ' | b'\t'))
+            && name
+                .as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"pas") || w.eq_ignore_ascii_case(b"pwd"));
         match value_after(text, start, name_end, name, dashes, replacement)
             .or_else(|| field_value(text, start, name_end, replacement))
         {
-            Some((s, e)) if describes(name, &text[s..e], &text[e..]) => end,
+            // what follows describes the secret (`token: here you go X`, `token:
+            // Bearer X`): its value may come a few words later
+            Some((s, e)) if describes(name, &text[s..e], &text[e..]) => {
+                if credential {
+                    later::values_later(text, e, relaxed, replacement, out);
+                }
+                end
+            }
+            // a plain word unquoted (`secret: the value X`, `client-secret: rotated ->
+            // X`): the value it introduces, when a generated word follows; else itself
+            Some((s, e))
+                if credential
+                    && plain_word(&text[s..e])
+                    && (s == 0 || !matches!(bytes[s - 1], b'"' | b'\'' | b'`'))
+                    && later::values_later(text, e, relaxed, replacement, out) =>
+            {
+                end
+            }
             Some((s, e)) => {
                 out.push((s, e));
-                e.max(end)
+                // a change shown as `old -> new` (Terraform's plan): the new value too
+                match new_value(text, e) {
+                    Some(span) => {
+                        out.push(span);
+                        span.1.max(end)
+                    }
+                    None => e.max(end),
+                }
             }
-            None => end,
+            None => {
+                if credential {
+                    later::values_later(text, name_end, relaxed, replacement, out);
+                }
+                end
+            }
         }
     };
     match near {
@@ -471,6 +547,26 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
     }
 }
 
+/// The value after ` -> ` that follows a quoted value ending at `e` (`"old" -> "new"`,
+/// as Terraform shows a change).
+fn new_value(text: &str, e: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.get(e)?;
+    if !matches!(quote, b'"' | b'\'') {
+        return None;
+    }
+    let k = skip_spaces(text, e + 1);
+    if bytes.get(k..k + 2) != Some(b"->") {
+        return None;
+    }
+    let v = skip_spaces(text, k + 2);
+    if bytes.get(v) != Some(&quote) {
+        return None;
+    }
+    let (skip, len) = value_extent(&text[v..]);
+    non_empty(v + skip, v + skip + len)
+}
+
 /// The end of the second word of a pair of [`PAIRS`](super::names::PAIRS) whose first
 /// word is `first` (ending at `end`), one space between (`api key`, `access key`).
 fn pair_after(text: &str, first: &str, end: usize) -> Option<usize> {
@@ -505,6 +601,15 @@ fn flag_value(
     programs: &Programs,
 ) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
+    if dashes == 1 && programs.runs("htpasswd") {
+        if let Some(span) = htpasswd_password(text, start + 1 + name.len(), name) {
+            return Some(span);
+        }
+    }
+    // `-password X` (influx, Java tools): a long flag with one dash, read as `--password`
+    if dashes == 1 && name.len() > 3 && is_secret_name(name) {
+        return None;
+    }
     let letter = name.as_bytes()[0].to_ascii_lowercase();
     // `-pVALUE`, `-p'x'`, `-p!x`: anything but a blank or `=` right after the letter
     let glued = dashes == 1
@@ -535,24 +640,89 @@ fn flag_value(
     };
     let runs = |names: &[&str]| names.iter().any(|p| programs.runs(p));
     match (letter, dashes) {
-        (b'u', _) if dashes == 2 || !glued => user_pass(':'),
+        // `-U user%pass` (smbclient, rpcclient), `-u user,pass` (lftp)
+        (b'u', _) if dashes == 2 || !glued => user_pass(':')
+            .or_else(|| {
+                runs(&["smbclient", "rpcclient"])
+                    .then(|| user_pass('%'))
+                    .flatten()
+            })
+            .or_else(|| runs(&["lftp"]).then(|| user_pass(',')).flatten()),
         (b'u', 1) => user_pass('%'),
         // `sqlcmd -P x`, `bcp ... -P x`: SQL Server's password flag is a capital
-        (b'p', 1) if name.starts_with('P') => runs(&["sqlcmd", "bcp "]).then_some((s, e)),
+        // `zip -P x`, `unzip -P x`, `ssh-keygen -P old -N new`
+        (b'p', 1) if name.starts_with('P') => {
+            runs(&["sqlcmd", "bcp ", "zip ", "ssh-keygen"]).then_some((s, e))
+        }
+        (b'n', 1) if name == "N" && !glued => runs(&["ssh-keygen"]).then_some((s, e)),
         (b'p', 1) if glued => {
-            let mysql = runs(&["mysql", "mariadb", " -u", "sshpass"]);
+            let mysql = runs(&[
+                "mysql", "mariadb", " -u", "sshpass", "7z ", "7za ", "psexec",
+            ]);
             (mysql && !value.bytes().all(|b| b.is_ascii_digit() || b == b':')).then_some((s, e))
         }
         (b'p', 1) => {
             // `mysql -p db`: the database (mysql asks for the password); `-P` is a port
-            (name.starts_with('p') && runs(&["docker login", "sshpass", "mongo", "az login"]))
-                .then_some((s, e))
+            (name.starts_with('p')
+                && runs(&["docker login", "sshpass", "mongo", "az login", "psexec"]))
+            .then_some((s, e))
         }
         (b'a', 1) if !glued => runs(&["redis-cli"]).then_some((s, e)),
         (b'w', 1) if !glued => runs(&["ldap"]).then_some((s, e)),
         (b'k', 1) if !glued => runs(&["openssl"]).then_some((s, e)),
         _ => None,
     }
+}
+
+/// The password of `htpasswd -b[flags] [file] user password` (`flags`: the letters
+/// after the dash, `-b` among them; with `n` there is no file), `at` where the flags end.
+/// `-C cost` and `-r rounds` take a number, other flags nothing.
+fn htpasswd_password(text: &str, mut at: usize, flags: &str) -> Option<(usize, usize)> {
+    if !flags.contains('b') || flags.len() > 8 || !flags.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut no_file = flags.contains('n');
+    let mut positionals = 0;
+    for _ in 0..12 {
+        if !matches!(bytes.get(at), Some(b' ' | b'\t')) {
+            return None;
+        }
+        at = skip_spaces(text, at);
+        let quoted = matches!(bytes.get(at), Some(b'"' | b'\''));
+        let (skip, len) = if quoted {
+            value_extent(&text[at..])
+        } else {
+            let len = bytes[at..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .unwrap_or(bytes.len() - at);
+            (0, len)
+        };
+        if len == 0 {
+            return None;
+        }
+        let word = &text[at + skip..at + skip + len];
+        at += skip + len + usize::from(quoted);
+        if !quoted && word.len() > 1 && word.starts_with('-') {
+            no_file |= word.contains('n');
+            if matches!(word, "-C" | "-r") {
+                // the flag's number
+                at = skip_spaces(text, at);
+                at += bytes[at..]
+                    .iter()
+                    .position(u8::is_ascii_whitespace)
+                    .unwrap_or(bytes.len() - at);
+            }
+            continue;
+        }
+        positionals += 1;
+        if positionals == if no_file { 2 } else { 3 } {
+            return Some((at - len - usize::from(quoted), at - usize::from(quoted)));
+        }
+    }
+    None
 }
 
 /// The value of a field named by a secret's name (`{"name": "DB_PASSWORD", "value":
@@ -627,6 +797,25 @@ fn value_after(
         let len = value.find('<').unwrap_or(value.len());
         return non_empty(close + 1, close + 1 + value[..len].trim_end().len());
     }
+    // a leader of dots after a password's name (`password.............x`, a
+    // configuration dump's)
+    if bytes.get(p..p + 3) == Some(b"...")
+        && name
+            .as_bytes()
+            .windows(3)
+            .any(|w| w.eq_ignore_ascii_case(b"pas") || w.eq_ignore_ascii_case(b"pwd"))
+    {
+        let dots = bytes[p..]
+            .iter()
+            .take(256)
+            .take_while(|&&b| b == b'.')
+            .count();
+        let v = p + dots;
+        if bytes.get(v).is_some_and(|b| !b.is_ascii_whitespace()) {
+            let (skip, len) = value_extent(&text[v..]);
+            return non_empty(v + skip, v + skip + len);
+        }
+    }
     // the token's own trailing dashes and dots (`x-api-key- is`)
     while p < bytes.len()
         && p < name_end + 8
@@ -638,6 +827,33 @@ fn value_after(
     // the closing quotes (escaped, maybe twice) of a quoted key, a bracket, a paren
     while p < bytes.len() && p < name_end + 8 && matches!(bytes[p], b'"' | b'\'' | b'`' | b'\\') {
         p += 1;
+    }
+    // a pair in a list, the name its first item (`[["Cookie", "sid=x"]]`, `[('password',
+    // 'x')]`): the second item
+    if p > name_end && bytes.get(p) == Some(&b',') && opens_a_pair(bytes, start) {
+        let mut v = p + 1;
+        while v < bytes.len() && v < p + 3 && bytes[v] == b' ' {
+            v += 1;
+        }
+        if matches!(bytes.get(v), Some(b'"' | b'\'' | b'\\' | b'b')) {
+            let (skip, len) = value_extent(&text[v..]);
+            if skip > 0 {
+                return non_empty(v + skip, v + skip + len);
+            }
+        }
+    }
+    // SQL's function given the password (`PASSWORD('x')`)
+    if p == name_end
+        && bytes.get(p) == Some(&b'(')
+        && matches!(bytes.get(p + 1), Some(b'\'' | b'"'))
+        && name.eq_ignore_ascii_case("password")
+    {
+        // one word: `InvalidPassword('password does not meet policy')` is a message
+        let (skip, len) = value_extent(&text[p + 1..]);
+        let word = &text[p + 1 + skip..p + 1 + skip + len];
+        if !word.contains(' ') {
+            return non_empty(p + 1 + skip, p + 1 + skip + len);
+        }
     }
     // `password[]=x` (a form's list)
     if bytes.get(p..p + 2) == Some(b"[]") {
@@ -694,12 +910,34 @@ fn value_after(
     let value_start;
     let prose;
     if let Some(len) = separator {
-        // `https://` is not `key: value`, nor `password == other` an assignment
-        if rest[len..].starts_with("//") || (spaced > p && rest[len..].starts_with('=')) {
+        // `https://` is not `key: value`, nor `password == other` an assignment; nor a
+        // namespace's prefix (`<auth:password>`), nor a URL's user (`https://x-token:
+        // ghp_x@github.com`: the URL's matcher takes the password and keeps the host)
+        if (len == 1 && rest.starts_with(':') && rest[len..].starts_with("//"))
+            || (spaced > p && rest[len..].starts_with('='))
+        {
+            return None;
+        }
+        if rest.starts_with(':')
+            && spaced == p
+            && ((start > 0 && bytes[start - 1] == b'<') || text[..start].ends_with("://"))
+        {
             return None;
         }
         value_start = value_start_after(text, spaced + len);
         prose = false;
+        // a Windows flag (`/PASSWORD:x,y /QUIET`): the value runs to the next blank
+        if start > 0 && bytes[start - 1] == b'/' && spaced == p && rest.starts_with(':') {
+            let v = spaced + 1;
+            if !matches!(bytes.get(v), Some(b'"' | b'\'')) {
+                let len = bytes[v..]
+                    .iter()
+                    .take(1024)
+                    .position(u8::is_ascii_whitespace)
+                    .unwrap_or(bytes.len().min(v + 1024) - v);
+                return non_empty(v, text.floor_char_boundary(v + len));
+            }
+        }
     } else if dashes > 0 && bytes.get(p) == Some(&b',') && p > name_end {
         // a quoted flag in a list (`["mysql", "--password", "x"]`): the next item
         let v = skip_spaces(text, p + 1);
@@ -712,6 +950,21 @@ fn value_after(
         // `--password VALUE`, `--password 'two words'`
         let (skip, len) = value_extent(rest);
         return non_empty(spaced + skip, spaced + skip + len);
+    } else if dashes == 0
+        && lower == "auth"
+        && spaced > p
+        && start > 0
+        && bytes[start - 1] == b'"'
+        && rest.starts_with('"')
+    {
+        // Redis's MONITOR: `"AUTH" "pw"`, `"AUTH" "user" "pw"`: the last argument
+        let (skip, len) = value_extent(rest);
+        let (mut s, mut e) = (spaced + skip, spaced + skip + len);
+        if bytes.get(e..e + 2) == Some(b"\" ") && bytes.get(e + 2) == Some(&b'"') {
+            let (skip2, len2) = value_extent(&text[e + 2..]);
+            (s, e) = (e + 2 + skip2, e + 2 + skip2 + len2);
+        }
+        return non_empty(s, e);
     } else if dashes == 0
         && spaced > p
         && matches!(rest.as_bytes().first(), Some(b'\'' | b'"'))
@@ -764,8 +1017,12 @@ fn value_after(
             let end = line.find('\n').unwrap_or(line.len());
             return non_empty(value_start + next + indent, value_start + next + end);
         }
-        // a tag (`!!binary`) before the value
-        if skip == 0 && v.starts_with("!!") {
+        // a tag (`!!binary`) before the value (`!!DDQFB!Zz` is a value)
+        if skip == 0
+            && v.len() > 3
+            && v.starts_with("!!")
+            && v[2..].bytes().all(|b| b.is_ascii_lowercase())
+        {
             let after = skip_spaces(text, value_start + len);
             let (s2, l2) = value_extent(&text[after..]);
             return non_empty(after + s2, after + s2 + l2);
@@ -876,6 +1133,41 @@ pub(super) fn describes(name: &str, value: &str, after: &str) -> bool {
         || says_none(value)
 }
 
+/// True for a JSON object whose string values are all plain words (small letters,
+/// `_`, `-`, spaces; up to 40 bytes), with numbers, booleans and nulls beside them:
+/// `{"scheme":"bearer","valid":false,"reason":"expired"}` says what a credential was,
+/// not what it is. Keys are not values: `"token":` is read as a name.
+pub(crate) fn plain_object(value: &str) -> bool {
+    let v = value.trim();
+    if !(v.starts_with('{') && v.ends_with('}')) || v.len() > 4096 || !v.contains("\":") {
+        return false;
+    }
+    let bytes = v.as_bytes();
+    let mut k = 0;
+    while k < bytes.len() {
+        if bytes[k] != b'"' {
+            k += 1;
+            continue;
+        }
+        let end = match bytes[k + 1..].iter().position(|&b| b == b'"' || b == b'\\') {
+            Some(n) if bytes[k + 1 + n] == b'"' => k + 1 + n,
+            _ => return false, // an escape: not plain
+        };
+        let string = &bytes[k + 1..end];
+        let after = bytes[end + 1..].iter().find(|b| !b.is_ascii_whitespace());
+        let is_key = after == Some(&b':');
+        let plain = string.len() <= 40
+            && string
+                .iter()
+                .all(|&b| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b' '));
+        if !is_key && !plain {
+            return false;
+        }
+        k = end + 1;
+    }
+    true
+}
+
 /// A word as prose writes it: up to 12 letters, lower case after the first (`left`,
 /// `Visa`), unlike a generated secret (`aNnLuyBJdqak`).
 fn plain_word(value: &str) -> bool {
@@ -891,11 +1183,21 @@ fn says_none(word: &str) -> bool {
     // a placeholder in angle brackets (`<pad>`, `<redacted>`) or a mask (`******`)
     if (word.len() > 2 && word.starts_with('<') && word.ends_with('>') && !word.contains(' '))
         || (word.len() >= 3 && word.bytes().all(|b| matches!(b, b'*' | b'x' | b'X' | b'#')))
+        // masked already, a few characters left to tell it by (`sk_live_****fstJ`)
+        || masked(word.as_bytes())
     {
         return true;
     }
     let w = word.trim_matches(['(', ')', '[', ']', '<', '>', '.', ',']);
     NOT_A_SECRET.iter().any(|n| w.eq_ignore_ascii_case(n))
+}
+
+/// True for a value masked already but for a few characters (`sk_live_****fstJ`,
+/// `••••4242`): four `*` or `•` in a row.
+fn masked(word: &[u8]) -> bool {
+    memchr::memchr2(b'*', 0xE2, word).is_some()
+        && (word.windows(4).any(|w| w == b"****")
+            || word.windows(12).any(|w| w == "••••".as_bytes()))
 }
 
 /// Bare words that, as a secret's whole value, say what state it is in rather than
@@ -1002,6 +1304,8 @@ const NOT_A_SECRET: &[&str] = &[
     "unknown",
     "default",
     "changed",
+    // Terraform's `(sensitive value)`
+    "sensitive",
 ];
 
 fn non_empty(s: usize, e: usize) -> Option<(usize, usize)> {
@@ -1128,6 +1432,15 @@ fn password_then_value(text: &str, p: usize, lower: &str) -> Option<(usize, usiz
         .position(u8::is_ascii_whitespace)
         .unwrap_or(bytes.len() - v);
     let word = text.get(v..v + len)?.trim_end_matches(['.', ',', ';', ')']);
+    shaped(word).then(|| (v, v + word.len()))
+}
+
+/// True for a word shaped like a generated password: 8 to 128 ASCII bytes of three
+/// kinds or four (small letters, capitals, digits, signs), a sign with capitals, a sign
+/// an identifier does not hold, or a capital inside the word; no `=`, `:`, `/`, quotes
+/// or brackets (a pair, a path, a URL). `pbkdf2_sha256`, `v2.1.3-beta` and
+/// `Policy2024` are not passwords.
+pub(super) fn shaped(word: &str) -> bool {
     let kinds = [
         word.bytes().any(|b| b.is_ascii_lowercase()),
         word.bytes().any(|b| b.is_ascii_uppercase()),
@@ -1152,7 +1465,7 @@ fn password_then_value(text: &str, p: usize, lower: &str) -> Option<(usize, usiz
         && kinds.iter().filter(|&&k| k).count() >= 3
         && word.is_ascii()
         && !word.contains(['=', ':', '/', '"', '\'', '<', '>', '(', '[', '{']);
-    shaped.then(|| (v, v + word.len()))
+    shaped
 }
 
 /// The longest value set off by commas after a secret's name (`his password, X, was
@@ -1188,6 +1501,14 @@ fn appositive(text: &str, comma: usize) -> Option<(usize, usize)> {
     }
     let (skip, len) = value_extent(value);
     non_empty(v + skip, v + skip + len)
+}
+
+/// The length of the first word of `bytes` (up to a blank).
+fn word_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .unwrap_or(bytes.len())
 }
 
 /// The longest HTML tag looked into (a bound keeps every look linear).
@@ -1271,6 +1592,15 @@ fn value_extent(value: &str) -> (usize, usize) {
                 continue;
             }
             if rest[k] == q {
+                // `''MxivE'17s0`: two quotes that hold nothing and a word right after
+                // them are a word with quotes in it
+                let glued = rest.get(2).is_some_and(|&b| {
+                    !b.is_ascii_whitespace()
+                        && !matches!(b, b',' | b';' | b'}' | b']' | b')' | b'&' | b'<')
+                });
+                if k == 1 && prefix == 0 && glued {
+                    return (0, word_len(bytes));
+                }
                 return (prefix + 1, k - 1);
             }
             k += 1;
@@ -1350,6 +1680,14 @@ fn value_extent(value: &str) -> (usize, usize) {
                 let continues = bytes
                     .get(k + 1)
                     .is_some_and(|b| b.is_ascii_alphanumeric() && k + 1 < word_end);
+                // a value that starts with such signs (`]]UqufK]O1`, `>>Ia3h`) is the
+                // whole word: nothing closes before it starts
+                if k == 0 && word_end >= 4 {
+                    return (
+                        0,
+                        word_end - usize::from(matches!(bytes[word_end - 1], b',' | b';')),
+                    );
+                }
                 if !continues {
                     return (0, k);
                 }

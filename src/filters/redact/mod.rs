@@ -11,6 +11,7 @@ mod cards;
 mod decode;
 mod first_look;
 mod key_values;
+mod later;
 mod names;
 mod scan;
 mod tokens;
@@ -277,10 +278,15 @@ impl Redactor {
 
     /// The value of a key-value, redacted: the whole value when the key names a secret
     /// (and the password matcher is on).
+    ///
+    /// A JSON object under such a key is read inside instead when every string value in
+    /// it is a plain word (`auth={"scheme":"bearer","valid":false}`): its own keys say
+    /// which of its values are secrets.
     pub fn redact_value<'a>(&self, key: &str, value: &'a str) -> Cow<'a, str> {
         if self.builtins.key_values
             && is_secret_name(key)
             && !key_values::describes(key, value.trim(), "")
+            && !key_values::plain_object(value)
         {
             Cow::Owned(self.replacement.clone())
         } else {
@@ -442,6 +448,35 @@ mod tests {
             " was leaked",
             "cGFzc3dvcmQ9T1A2alZKaVByMA==",
             "eyJwYXNzd29yZCI6ICJsMDhHVVU3NjYifQ",
+            // values written later, pairs in lists, tools, dot leaders, signs first
+            "Hy7bBy9qNfX2",
+            "(Bluebird6791!vq)",
+            "[CFA4pMpDmpfSOhjD]",
+            " for bob: ",
+            " the value ",
+            "session key",
+            "pagination",
+            "+",
+            "old=",
+            "[[\"Cookie\", \"",
+            "(b'cookie', b'",
+            "sid=",
+            "htpasswd -b f u ",
+            "-cb",
+            "........",
+            "PASSWORD('",
+            "/PASSWORD:",
+            "\"AUTH\" \"",
+            " -> \"",
+            "!!",
+            "]]",
+            "''",
+            "pass_wd",
+            "pAsSwOrD",
+            "passwordless",
+            "dckr_pat_hihgYruQcFa271X87I7e",
+            "93ca9b330a03f2116c5432a5306de416-us12",
+            "AHRvbWFzX29wczgyAFRodFFJV1hvZXVtNQ==",
         ];
         let r = Redactor::new(None, None, Mask::None).unwrap();
         // full size in CI (`LOGCONF_STRESS=full`); LOGCONF_SEED tries other texts

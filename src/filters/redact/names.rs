@@ -50,6 +50,7 @@ pub const LAST_WORDS: &[&str] = &[
     "cvc2",
     "cvv",
     "cvv2",
+    "dbpass",
     "dsn",
     "haslo",
     "heslo",
@@ -70,6 +71,7 @@ pub const LAST_WORDS: &[&str] = &[
     "password",
     "passwords",
     "passwort",
+    "pgpass",
     "pin",
     "pincode",
     "privatekey",
@@ -79,6 +81,8 @@ pub const LAST_WORDS: &[&str] = &[
     "pwd",
     "pword",
     "requirepass",
+    "rootpass",
+    "rootpw",
     "salasana",
     "secret",
     "secretkey",
@@ -151,6 +155,7 @@ pub const PAIRS: &[(&str, &str)] = &[
     ("access", "key"),
     ("secret", "key"),
     ("private", "key"),
+    ("session", "key"),
     ("auth", "key"),
     ("signing", "key"),
     ("encryption", "key"),
@@ -344,7 +349,23 @@ fn judge(name: &str) -> bool {
     } else {
         unicode_is_secret_name(name)
     };
-    plainly || (may_be_disguised(name) && disguised_secret_name(name))
+    plainly || squashed_secret_name(name) || (may_be_disguised(name) && disguised_secret_name(name))
+}
+
+/// True for a short name that is one of [`LAST_WORDS`] of six letters or more once its
+/// case is dropped and its `_` and `-` taken out: `pAsSwOrD`, `pass_wd`, `Pass-Word`.
+fn squashed_secret_name(name: &str) -> bool {
+    if name.len() > 24 || !name.is_ascii() {
+        return false;
+    }
+    let mut buf = [0u8; 24];
+    let mut n = 0;
+    for b in name.bytes().filter(|b| !matches!(b, b'_' | b'-')) {
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    // words of six letters or more: `c_id`, `p_in`, `s-ig` are no `cid`, `pin`, `sig`
+    n >= 6 && std::str::from_utf8(&buf[..n]).is_ok_and(|w| LAST_WORDS.binary_search(&w).is_ok())
 }
 
 /// True when a name may be spelled with encodings or look-alike characters
@@ -416,7 +437,9 @@ fn ascii_is_secret_name(name: &[u8]) -> bool {
     let (prev, last) = last_two_segments(name);
     let starts_with_password = |(s, e): (usize, usize)| {
         let seg = &name[s..e];
+        // `passwordless` (a way to log in) names no password
         matches!(seg.first(), Some(b'p' | b'P'))
+            && !seg.eq_ignore_ascii_case(b"passwordless")
             && ANY_PREFIXES
                 .iter()
                 .any(|p| seg.len() >= p.len() && seg[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
@@ -512,13 +535,18 @@ pub fn may_end_a_secret_name(x: u8, y: u8, z: u8) -> bool {
     ENDINGS.has(x, y, z)
 }
 
-/// True when `name` holds `pas` or `pwd` (any case): every word of [`ANY_PREFIXES`]
+/// True when `name` holds `pas` or `pwd` (any case; `pa$`, `p@s`, `p45` too): every
+/// word of [`ANY_PREFIXES`]
 /// starts so.
 pub fn holds_a_password_word(name: &[u8]) -> bool {
     name.windows(3).any(|w| {
         matches!(
             w,
-            [b'p' | b'P', b'a' | b'A', b's' | b'S'] | [b'p' | b'P', b'w' | b'W', b'd' | b'D']
+            [
+                b'p' | b'P',
+                b'a' | b'A' | b'@' | b'4',
+                b's' | b'S' | b'$' | b'5'
+            ] | [b'p' | b'P', b'w' | b'W', b'd' | b'D']
         )
     })
 }
@@ -799,7 +827,8 @@ mod tests {
             }
         }
         for n in &names {
-            assert_eq!(is_secret_name(n), unicode_is_secret_name(n), "{n:?}");
+            let by_characters = unicode_is_secret_name(n) || super::squashed_secret_name(n);
+            assert_eq!(is_secret_name(n), by_characters, "{n:?}");
         }
     }
 

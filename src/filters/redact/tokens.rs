@@ -37,13 +37,64 @@ const PROVIDERS: &str = concat!(
     r"|do[poa]_v1_[a-f0-9]{64}\b",
     r"|hv[sb]\.[A-Za-z0-9_-]{24,}",
     r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}",
-    r"|\bkey-[0-9a-fA-F]{32}\b",
+    r"|\bkey-[0-9a-zA-Z]{32}\b",
     r"|hf_[A-Za-z0-9]{30,}\b",
-    r"|\bdapi[a-f0-9]{32}\b",
+    r"|\bdapi[a-h0-9]{32}\b",
     // Google OAuth client secrets, access tokens and refresh tokens
     r"|GOCSPX-[A-Za-z0-9_-]{24,}",
     r"|\bya29\.[A-Za-z0-9_-]{20,}",
     r"|\b1//0[A-Za-z0-9_-]{40,}",
+    // container registries, CI and developer platforms: Docker Hub, GitLab (deploy,
+    // runner, registration), Grafana, Netlify, PlanetScale, Supabase, Linear,
+    // Buildkite, RubyGems, Clojars, Artifactory, Bitbucket, Atlassian, Postman,
+    // Contentful, Pulumi, Doppler, age
+    r"|\bdckr_pat_[A-Za-z0-9_-]{20,}",
+    r"|\bgl(?:dt|rt|ptt|cbt|oas|imt|agent|ft)-[A-Za-z0-9_-]{20,}",
+    r"|\bGR1348941[A-Za-z0-9_-]{20,}",
+    r"|\bglsa_[A-Za-z0-9_]{32,}",
+    r"|\bglc_[A-Za-z0-9+/]{32,}={0,2}",
+    r"|\bnfp_[A-Za-z0-9_]{36,}",
+    r"|\bpscale_(?:tkn|pw|oauth)_[A-Za-z0-9=._-]{32,}",
+    r"|\bsbp_[a-f0-9]{40}\b",
+    r"|\blin_api_[A-Za-z0-9]{40}\b",
+    r"|\bbk(?:ua)?_[a-f0-9]{40}\b",
+    r"|\brubygems_[a-f0-9]{48}\b",
+    r"|\bCLOJARS_[a-z0-9]{60}\b",
+    r"|\bAKCp[A-Za-z0-9]{60,}",
+    r"|\bATBB[A-Za-z0-9]{32,}",
+    r"|\bATATT[A-Za-z0-9_=-]{20,}",
+    r"|\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b",
+    r"|\bCFPAT-[A-Za-z0-9_-]{43}",
+    r"|\bpul-[a-f0-9]{40}\b",
+    r"|\bdp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}",
+    r"|AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}",
+    // AI and SaaS APIs: Replicate, Groq, Perplexity, New Relic, Flutterwave,
+    // EasyPost, Notion, Plaid, Twitter (X) bearer tokens, Mapbox secret tokens,
+    // Firebase Cloud Messaging server keys, Tencent Cloud, AWS session tokens
+    r"|\br8_[A-Za-z0-9]{37}\b",
+    r"|\bgsk_[A-Za-z0-9]{52}\b",
+    r"|\bpplx-[A-Za-z0-9]{48}\b",
+    r"|\bNR(?:AK|JS|II)-[A-Za-z0-9]{19,32}\b",
+    r"|\bFLWSECK(?:_TEST)?-[a-h0-9]{32}-X",
+    r"|\bEZAK[A-Za-z0-9]{54}",
+    r"|\bsecret_[A-Za-z0-9]{43}\b",
+    r"|\baccess-(?:production|sandbox|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",
+    r"|AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,}",
+    r"|\bsk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}",
+    r"|AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}",
+    r"|\bAKID[A-Za-z0-9]{32}\b",
+    r"|\bIQoJb3JpZ2luX2Vj[A-Za-z0-9/+=]{20,}",
+);
+
+/// Provider formats with no fixed prefix, in their own alternation so that the one
+/// above keeps its literal prefilter: Mailchimp keys (32 hex digits and `-us` with a
+/// data centre), Telegram bot tokens, Azure AD client secrets (`Q~` in the fourth
+/// place), MongoDB Atlas keys.
+const UNPREFIXED: &str = concat!(
+    r"\b[0-9a-f]{32}-us[0-9]{1,2}\b",
+    r"|\b[0-9]{8,10}:AA[A-Za-z0-9_-]{32,33}\b",
+    r"|(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})\b",
+    r"|\b[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,70}",
 );
 
 /// Which kinds [`Shapes::find`] looks for.
@@ -62,6 +113,7 @@ pub struct Which {
 /// The shape-recognised secrets, compiled once per redactor.
 pub struct Shapes {
     providers: Regex,
+    unprefixed: Regex,
     webhooks: Regex,
     bearer: Regex,
     jwt: Regex,
@@ -76,6 +128,7 @@ impl Shapes {
         let re = |s: &str| Regex::new(s).expect("a built-in pattern compiles");
         Shapes {
             providers: re(PROVIDERS),
+            unprefixed: re(UNPREFIXED),
             webhooks: re(concat!(
                 r"hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9/_-]+)",
                 r"|discord(?:app)?\.com/api/webhooks/([0-9]+/[A-Za-z0-9_-]+)",
@@ -150,8 +203,14 @@ impl Shapes {
     fn find_keys(&self, text: &str, out: &mut Vec<Span>) {
         let mut aws = false;
         for m in self.providers.find_iter(text) {
-            aws |= m.as_str().starts_with(['A']) && !m.as_str().starts_with("AIza");
+            // an AWS access key id: 20 characters, `A` first
+            aws |= m.as_str().starts_with('A') && m.as_str().len() == 20;
             out.push((m.start(), m.end()));
+        }
+        for c in self.unprefixed.captures_iter(text) {
+            if let Some(m) = c.get(1).or_else(|| c.get(0)) {
+                out.push((m.start(), m.end()));
+            }
         }
         for c in self.webhooks.captures_iter(text) {
             if let Some(m) = c.iter().skip(1).flatten().next() {
