@@ -1,9 +1,14 @@
 //! `handlers`: the standard library's classes map to logconf's; the classes with an
 //! obvious equivalent (colorlog's `StreamHandler`, Django's old `NullHandler`,
-//! concurrent-log-handler, `QueueHandler`, `MemoryHandler`) map to it; a handler
-//! without a counterpart (mail, Sentry, logstash, CloudWatch, ...) becomes a `null`
-//! handler of the same name, level and filters, so every logger keeps the handlers it
-//! had and no record falls to lastResort that Python would not have printed there.
+//! concurrent-log-handler, `QueueHandler`, `MemoryHandler`) map to it; libraries'
+//! handlers that write to a stream (rich's `RichHandler`, coloredlogs') become `console`
+//! on that stream. A class it does not know becomes the standard class its arguments
+//! belong to (`filename` and `when`: `timed_rotating_file`), so the records go where
+//! Python wrote them. A handler without a counterpart (mail, Sentry, logstash,
+//! CloudWatch, ...) and a class whose arguments say nothing becomes a `null` handler of
+//! the same name, level and filters: every logger keeps the handlers it had and no
+//! record falls to lastResort that Python would not have printed there, but what
+//! Python sent through it goes nowhere, and its note says so.
 
 use serde_json::{Map, Value};
 
@@ -18,6 +23,11 @@ enum Target {
     Class(&'static str, Option<String>),
     /// A `null` placeholder, with the Rust crate or practice that does the job.
     Placeholder(&'static str),
+    /// `console` on this stream (`stdout`, `stderr`), with the note that says what of
+    /// the library's own output is not reproduced.
+    Stream(&'static str, &'static str),
+    /// A class logconf does not know: its arguments say which standard class it is.
+    Unknown,
 }
 
 /// The logconf class for a Python handler class.
@@ -73,9 +83,46 @@ fn target(class: &str) -> Target {
         _ if class.to_ascii_lowercase().contains("logstash") => Target::Placeholder(
             "it ships records to Logstash: write JSON lines (class = \"json\" formatter) and ship the file, or use class = \"syslog\" with tcp://",
         ),
-        _ => Target::Placeholder(
-            "its class has no counterpart in logconf: do its job from Rust, or ship the log file",
+        // rich's console writes to sys.stdout
+        "RichHandler" => Target::Stream(
+            "stdout",
+            "its own layout (time, level and path columns, colours, rich tracebacks) is not reproduced: the formatter's text is written",
         ),
+        // coloredlogs
+        "StandardErrorHandler" => Target::Stream(
+            "stderr",
+            "its colours are not reproduced: the formatter's text is written",
+        ),
+        // google-cloud-logging: one JSON object per record on stdout, for Cloud Run and GKE
+        "StructuredLogHandler" => Target::Stream(
+            "stdout",
+            "its JSON layout is not reproduced: give the handler a formatter of class = \"json\"",
+        ),
+        _ => Target::Unknown,
+    }
+}
+
+/// The standard class an unknown handler class's arguments belong to: `filename` with
+/// `when`, `interval` or `atTime` is a timed rotating file, with `maxBytes` or
+/// `backupCount` a rotating file, alone a file; `stream` is a stream handler. With
+/// the Python class it stands for.
+fn class_by_arguments(h: &Map<String, Value>) -> Option<(&'static str, &'static str)> {
+    let has = |k: &str| h.get(k).is_some_and(|v| !v.is_null());
+    if has("filename") {
+        Some(if has("when") || has("interval") || has("atTime") {
+            (
+                "timed_rotating_file",
+                "logging.handlers.TimedRotatingFileHandler",
+            )
+        } else if has("maxBytes") || has("backupCount") {
+            ("rotating_file", "logging.handlers.RotatingFileHandler")
+        } else {
+            ("file", "logging.FileHandler")
+        })
+    } else if has("stream") {
+        Some(("console", "logging.StreamHandler"))
+    } else {
+        None
     }
 }
 
@@ -138,20 +185,54 @@ impl Converter {
             self.common(&mut s, &at, h);
             return s;
         };
-        match target(&class) {
+        let target = match target(&class) {
+            Target::Unknown => match class_by_arguments(h) {
+                Some((logconf, python)) => {
+                    let own = if logconf == "console" {
+                        "colours, prefixes"
+                    } else {
+                        "its file names, extra rollover rules"
+                    };
+                    self.note(
+                        &at,
+                        format!("`{class}` is not a class logconf knows; its arguments are those of `{python}`: written as class = \"{logconf}\", so the records go where Python wrote them. What `{}` does of its own ({own}) is not reproduced", short_name(&class)),
+                    );
+                    return self.known_class(s, &at, name, &class, logconf, h, all, true);
+                }
+                None => Target::Placeholder(
+                    "its class is not one logconf knows and its arguments do not say where it writes: do its job from Rust, or ship the log file",
+                ),
+            },
+            other => other,
+        };
+        match target {
+            Target::Stream(stream, what) => {
+                self.note(
+                    &at,
+                    format!("`{class}` written as class = \"console\" on {stream}, where it writes; {what}"),
+                );
+                s.set("class", "console");
+                s.set("stream", stream);
+                self.common(&mut s, &at, h);
+                let rest = own_arguments(h);
+                if !rest.is_empty() {
+                    self.note(
+                        &at,
+                        format!("its own arguments ({}) are left out", rest.join(", ")),
+                    );
+                }
+                s
+            }
+            Target::Unknown => s,
             Target::Placeholder(why) => {
                 s.set("class", "null");
                 self.placeholders.push(name.to_string());
                 self.note(
                     &at,
-                    format!("`{class}` has no counterpart: a null handler keeps its place, level and filters, so routing stays as in Python; {why}"),
+                    format!("`{class}` has no counterpart: written as a null handler of the same level and filters, so each logger keeps its handlers, but what Python sent through it goes nowhere after the import; {why}"),
                 );
                 self.common(&mut s, &at, h);
-                let rest: Vec<&str> = h
-                    .keys()
-                    .map(String::as_str)
-                    .filter(|k| !matches!(*k, "class" | "()" | "level" | "formatter" | "filters"))
-                    .collect();
+                let rest = own_arguments(h);
                 if !rest.is_empty() {
                     self.note(
                         &at,
@@ -164,22 +245,53 @@ impl Converter {
                 if let Some(n) = note {
                     self.note(&at, n);
                 }
-                s.set("class", logconf);
-                self.common(&mut s, &at, h);
-                let memory = short_name(&class) == "MemoryHandler";
-                for (k, v) in h {
-                    if matches!(
-                        k.as_str(),
-                        "class" | "()" | "level" | "formatter" | "filters"
-                    ) {
-                        continue;
-                    }
-                    self.argument(&mut s, &at, logconf, memory, k, v, all);
-                }
-                self.finish(&mut s, &at, name, logconf, memory);
-                s
+                self.known_class(s, &at, name, &class, logconf, h, all, false)
             }
         }
+    }
+
+    /// A handler written as logconf's `logconf` class with its arguments; `by_keys`: the
+    /// class was chosen by them, and arguments of its own are left out with a note.
+    #[allow(clippy::too_many_arguments)]
+    fn known_class(
+        &mut self,
+        mut s: Section,
+        at: &str,
+        name: &str,
+        class: &str,
+        logconf: &str,
+        h: &Map<String, Value>,
+        all: &Map<String, Value>,
+        by_keys: bool,
+    ) -> Section {
+        s.set("class", logconf);
+        self.common(&mut s, at, h);
+        let memory = short_name(class) == "MemoryHandler";
+        let mut own = Vec::new();
+        for (k, v) in h {
+            if matches!(
+                k.as_str(),
+                "class" | "()" | "level" | "formatter" | "filters"
+            ) {
+                continue;
+            }
+            if by_keys && !arguments(logconf).contains(&k.as_str()) {
+                own.push(k.as_str());
+                continue;
+            }
+            self.argument(&mut s, at, logconf, memory, k, v, all);
+        }
+        if !own.is_empty() {
+            self.note(
+                at,
+                format!(
+                    "its own arguments ({}) are left out with what they do",
+                    own.join(", ")
+                ),
+            );
+        }
+        self.finish(&mut s, at, name, logconf, memory);
+        s
     }
 
     /// `level`, `formatter`, `filters`.
@@ -407,6 +519,14 @@ impl Converter {
             _ => {}
         }
     }
+}
+
+/// A handler's arguments beyond `class`, `level`, `formatter` and `filters`.
+fn own_arguments(h: &Map<String, Value>) -> Vec<&str> {
+    h.keys()
+        .map(String::as_str)
+        .filter(|k| !matches!(*k, "class" | "()" | "level" | "formatter" | "filters"))
+        .collect()
 }
 
 /// `"02:30"`, `"02:30:00"` (`default=str` of a `datetime.time`), or
