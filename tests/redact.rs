@@ -840,6 +840,15 @@ fn the_third_probes_shapes() {
             "mapbox sk.eyJ1IjoiezfTII6uLs10VLnl5d2W0xYrjXSIpdJ_MzRh3dzl.fGf9diMtm6PluOIg4wQYBx",
             "fGf9diMt",
         ),
+        (
+            "Content-Disposition: form-data; name=\"password\"\r\n\r\nHwpSHkmTtQML07\r\n--b",
+            "HwpSHkmT",
+        ),
+        ("password\\x3dUr8DRX5dGkYU8", "Ur8DRX5d"),
+        (
+            "ssm [{\"Name\":\"/prod/audit/db_password\",\"Type\":\"SecureString\",\"Value\":\"R5TMY7wYWbCUQ5h\"}]",
+            "R5TMY7wY",
+        ),
     ];
     let clean: &[&str] = &[
         "passwordless login link sent to elif368@mail.test",

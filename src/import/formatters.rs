@@ -141,7 +141,8 @@ impl Converter {
                 self.note(
                     &at,
                     format!(
-                        "colorlog's ColoredFormatter: logconf writes no colours, so its colour fields ({}) print nothing (defaults = \"\"); colorlog writes escape codes even to files",
+                        "`{}` colours its text: logconf writes no colours, so its colour fields ({}) print nothing (defaults = \"\")",
+                        factory.as_deref().unwrap_or("ColoredFormatter"),
                         if colours.is_empty() { "none in this format".to_string() } else { colours.join(", ") }
                     ),
                 );

@@ -126,6 +126,15 @@ fn class_by_arguments(h: &Map<String, Value>) -> Option<(&'static str, &'static 
     }
 }
 
+/// The standard class an unknown handler class's name says it extends, when its
+/// arguments say nothing: a `…StreamHandler` writes to stderr, as `StreamHandler` does
+/// without a stream.
+fn class_by_name(class: &str) -> Option<(&'static str, &'static str)> {
+    short_name(class)
+        .ends_with("StreamHandler")
+        .then_some(("console", "logging.StreamHandler"))
+}
+
 /// The keyword arguments each class takes (beyond level, formatter, filters).
 fn arguments(class: &str) -> &'static [&'static str] {
     match class {
@@ -186,7 +195,7 @@ impl Converter {
             return s;
         };
         let target = match target(&class) {
-            Target::Unknown => match class_by_arguments(h) {
+            Target::Unknown => match class_by_arguments(h).or_else(|| class_by_name(&class)) {
                 Some((logconf, python)) => {
                     let own = if logconf == "console" {
                         "colours, prefixes"
@@ -195,7 +204,7 @@ impl Converter {
                     };
                     self.note(
                         &at,
-                        format!("`{class}` is not a class logconf knows; its arguments are those of `{python}`: written as class = \"{logconf}\", so the records go where Python wrote them. What `{}` does of its own ({own}) is not reproduced", short_name(&class)),
+                        format!("`{class}` is not a class logconf knows; its arguments are those of `{python}`: written as class = \"{logconf}\", so the records go where those arguments send them in Python. What `{}` does of its own ({own}) is not reproduced", short_name(&class)),
                     );
                     return self.known_class(s, &at, name, &class, logconf, h, all, true);
                 }
@@ -267,6 +276,9 @@ impl Converter {
         s.set("class", logconf);
         self.common(&mut s, at, h);
         let memory = short_name(class) == "MemoryHandler";
+        // the standard library's class, named by `class`: Python's own rules for its
+        // arguments hold (a factory or another class may read them its own way)
+        let std = class.starts_with("logging.") && !h.contains_key("()");
         let mut own = Vec::new();
         for (k, v) in h {
             if matches!(
@@ -279,7 +291,7 @@ impl Converter {
                 own.push(k.as_str());
                 continue;
             }
-            self.argument(&mut s, at, logconf, memory, k, v, all);
+            self.argument(&mut s, at, logconf, memory, std, k, v, all);
         }
         if !own.is_empty() {
             self.note(
@@ -346,6 +358,7 @@ impl Converter {
         at: &str,
         class: &str,
         memory: bool,
+        std: bool,
         k: &str,
         v: &Value,
         all: &Map<String, Value>,
@@ -354,7 +367,7 @@ impl Converter {
         match (class, k, v) {
             (_, _, Value::Null) => {}
             ("console", "stream", Value::String(text))
-                if !text.starts_with("ext://") && !text.starts_with('<') =>
+                if std && !text.starts_with("ext://") && !text.starts_with('<') =>
             {
                 // Python hands the string itself to StreamHandler, which cannot write to it
                 let name = stream(v).unwrap_or("stderr");
@@ -478,7 +491,7 @@ impl Converter {
                 v,
                 format!("{key} = {} is not a value logconf can take here; left out", shown()),
             ),
-            (_, key, _) => {
+            (_, key, _) if std => {
                 let hint = crate::diagnostics::did_you_mean(key, arguments(class).iter().copied())
                     .map(|h| format!(" ({h})"))
                     .unwrap_or_default();
@@ -487,6 +500,10 @@ impl Converter {
                     format!("`{key}` is not an argument of this handler class (Python would refuse the handler); left out{hint}"),
                 );
             }
+            (_, key, _) => self.note(
+                at,
+                format!("`{key}`: an argument of this class's own, with no counterpart in class = \"{class}\"; left out"),
+            ),
         }
     }
 

@@ -3,7 +3,7 @@
 //! the decoded text is replaced in the original.
 //!
 //! Undone: percent-encoding (`p%61ssword`, `%3D`; printable ASCII only), JSON and
-//! JavaScript `\uXXXX` escapes and JSON's `\/`, HTML character references (`&#97;`, `&#x61;`,
+//! JavaScript `\uXXXX` and `\xHH` escapes and JSON's `\/`, HTML character references (`&#97;`, `&#x61;`,
 //! `&quot;`, `&amp;`, `&lt;`, `&gt;`, `&apos;`). Made plain: every Unicode decimal
 //! digit (fullwidth `４`, Arabic-Indic `٤`, ...) becomes its ASCII digit, Unicode spaces
 //! (NBSP, U+202F, ...) a space, dashes and minus signs `-`, middle dots `.`, fullwidth
@@ -213,6 +213,15 @@ fn unit(text: &str, i: usize, lookalikes: bool) -> (Option<char>, usize) {
     // JSON's escaped slash: `https:\/\/user:x@host`
     if b == b'\\' && bytes.get(i + 1) == Some(&b'/') {
         return (Some('/'), 2);
+    }
+    // a hexadecimal escape of C, Python and JavaScript: `password\x3dx`
+    if b == b'\\' && bytes.get(i + 1) == Some(&b'x') {
+        if let Some(v) = hex(bytes.get(i + 2..i + 4)) {
+            if (0x20..0x7f).contains(&v) {
+                return (Some(v as u8 as char), 4);
+            }
+        }
+        return (Some('\\'), 1);
     }
     if b == b'\\' && bytes.get(i + 1) == Some(&b'u') {
         if let Some(v) = hex(bytes.get(i + 2..i + 6)) {

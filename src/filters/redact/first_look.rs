@@ -367,7 +367,36 @@ fn separator_at(text: &str, at: usize, seen: &mut Seen) {
                 seen.name_at(v, value);
             }
         }
+        // a parameter's path (`"Name": "/prod/app/db_password"`): its last segment
+        if let Some((v, value)) = last_segment_of_path(text, at + 1) {
+            if is_secret_name(value) {
+                seen.name_at(v, value);
+            }
+        }
     }
+}
+
+/// The last segment of a path that starts at `at`, after quotes and spaces (`/prod/app/
+/// db_password`: `db_password`), read within 256 bytes.
+fn last_segment_of_path(text: &str, at: usize) -> Option<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut s = at;
+    while s < bytes.len() && s < at + 16 && matches!(bytes[s], b' ' | b'\t' | b'"' | b'\'' | b'\\')
+    {
+        s += 1;
+    }
+    if bytes.get(s) != Some(&b'/') {
+        return None;
+    }
+    let limit = text.floor_char_boundary(s + 256);
+    let e = (s..limit)
+        .find(|&k| !is_name_byte(bytes[k]) && bytes[k] != b'/')
+        .unwrap_or(limit);
+    let last = bytes[s..e]
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(s, |k| s + k + 1);
+    (e > last).then(|| (last, &text[last..e]))
 }
 
 /// The first item of a pair in a list whose second item opens with the quote at

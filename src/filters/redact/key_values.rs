@@ -738,7 +738,20 @@ fn field_value(
     let bytes = text.as_bytes();
     // the secret's name is the value of `name`/`key`
     let mut k = start;
-    while k > 0 && matches!(bytes[k - 1], b' ' | b'\t' | b'"' | b'\'' | b'\\') && start - k < 16 {
+    // a parameter's path (`"Name": "/prod/app/db_password"`)
+    if k > 0 && bytes[k - 1] == b'/' {
+        while k > 0 && start - k < 256 && (bytes[k - 1] == b'/' || is_name_byte(bytes[k - 1])) {
+            k -= 1;
+        }
+        if bytes.get(k) != Some(&b'/') {
+            return None;
+        }
+    }
+    let path_start = k;
+    while k > 0
+        && matches!(bytes[k - 1], b' ' | b'\t' | b'"' | b'\'' | b'\\')
+        && path_start - k < 16
+    {
         k -= 1;
     }
     if k == 0 || !matches!(bytes[k - 1], b':' | b'=') {
@@ -761,6 +774,21 @@ fn field_value(
             }
         }
         from += at + 5;
+    }
+    // a multipart body's field (`Content-Disposition: form-data; name="password"`, a
+    // blank line, the value on the next line)
+    let after_name = &bytes[name_end..];
+    let quote = usize::from(matches!(after_name.first(), Some(b'"' | b'\'')));
+    for blank in [&b"\r\n\r\n"[..], b"\n\n"] {
+        if after_name[quote..].starts_with(blank) {
+            let v = name_end + quote + blank.len();
+            let len = bytes[v..]
+                .iter()
+                .take(4096)
+                .position(|&b| matches!(b, b'\r' | b'\n'))
+                .unwrap_or(bytes.len().min(v + 4096) - v);
+            return non_empty(v, text.floor_char_boundary(v + len));
+        }
     }
     // `<property name="password">x</property>`, `<entry key="password">x</entry>`: the
     // element's text

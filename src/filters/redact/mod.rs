@@ -477,6 +477,9 @@ mod tests {
             "dckr_pat_hihgYruQcFa271X87I7e",
             "93ca9b330a03f2116c5432a5306de416-us12",
             "AHRvbWFzX29wczgyAFRodFFJV1hvZXVtNQ==",
+            "name=\"password\"\r\n\r\n",
+            "\\x3d",
+            "\"Name\":\"/prod/app/",
         ];
         let r = Redactor::new(None, None, Mask::None).unwrap();
         // full size in CI (`LOGCONF_STRESS=full`); LOGCONF_SEED tries other texts
