@@ -758,6 +758,10 @@ pub(super) fn name_before(text: &str, end: usize) -> Option<(usize, &str)> {
         e -= 1;
         closing += 1;
     }
+    // `password[]]` (a list's name inside brackets): the `[` of `[]` too
+    if e > 0 && bytes[e - 1] == b'[' && bytes.get(e) == Some(&b']') {
+        e -= 1;
+    }
     let mut s = e;
     while s > 0 && is_name_byte(bytes[s - 1]) && e - s < 128 {
         s -= 1;
