@@ -26,12 +26,13 @@ enum Target {
     /// `console` on this stream (`stdout`, `stderr`), with the note that says what of
     /// the library's own output is not reproduced.
     Stream(&'static str, &'static str),
-    /// A class logconf does not know: its arguments say which standard class it is.
-    Unknown,
+    /// A class logconf does not know whose arguments (or name) say which standard
+    /// class it is: logconf's class and the Python class it stands for.
+    ByArguments(&'static str, &'static str),
 }
 
 /// The logconf class for a Python handler class.
-fn target(class: &str) -> Target {
+fn target(class: &str, h: &Map<String, Value>) -> Target {
     let short = short_name(class);
     let std = class.starts_with("logging.");
     let variant = |c: &'static str| {
@@ -98,7 +99,12 @@ fn target(class: &str) -> Target {
             "stdout",
             "its JSON layout is not reproduced: give the handler a formatter of class = \"json\"",
         ),
-        _ => Target::Unknown,
+        _ => match class_by_arguments(h).or_else(|| class_by_name(class)) {
+            Some((logconf, python)) => Target::ByArguments(logconf, python),
+            None => Target::Placeholder(
+                "its class is not one logconf knows and its arguments do not say where it writes: do its job from Rust, or ship the log file",
+            ),
+        },
     }
 }
 
@@ -194,27 +200,19 @@ impl Converter {
             self.common(&mut s, &at, h);
             return s;
         };
-        let target = match target(&class) {
-            Target::Unknown => match class_by_arguments(h).or_else(|| class_by_name(&class)) {
-                Some((logconf, python)) => {
-                    let own = if logconf == "console" {
-                        "colours, prefixes"
-                    } else {
-                        "its file names, extra rollover rules"
-                    };
-                    self.note(
-                        &at,
-                        format!("`{class}` is not a class logconf knows; its arguments are those of `{python}`: written as class = \"{logconf}\", so the records go where those arguments send them in Python. What `{}` does of its own ({own}) is not reproduced", short_name(&class)),
-                    );
-                    return self.known_class(s, &at, name, &class, logconf, h, all, true);
-                }
-                None => Target::Placeholder(
-                    "its class is not one logconf knows and its arguments do not say where it writes: do its job from Rust, or ship the log file",
-                ),
-            },
-            other => other,
-        };
-        match target {
+        match target(&class, h) {
+            Target::ByArguments(logconf, python) => {
+                let own = if logconf == "console" {
+                    "colours, prefixes"
+                } else {
+                    "its file names, extra rollover rules"
+                };
+                self.note(
+                    &at,
+                    format!("`{class}` is not a class logconf knows; its arguments are those of `{python}`: written as class = \"{logconf}\", so the records go where those arguments send them in Python. What `{}` does of its own ({own}) is not reproduced", short_name(&class)),
+                );
+                self.known_class(s, &at, name, &class, logconf, h, all, true)
+            }
             Target::Stream(stream, what) => {
                 self.note(
                     &at,
@@ -223,16 +221,9 @@ impl Converter {
                 s.set("class", "console");
                 s.set("stream", stream);
                 self.common(&mut s, &at, h);
-                let rest = own_arguments(h);
-                if !rest.is_empty() {
-                    self.note(
-                        &at,
-                        format!("its own arguments ({}) are left out", rest.join(", ")),
-                    );
-                }
+                self.arguments_left_out(&at, h, "its own arguments ({}) are left out");
                 s
             }
-            Target::Unknown => s,
             Target::Placeholder(why) => {
                 s.set("class", "null");
                 self.placeholders.push(name.to_string());
@@ -241,13 +232,7 @@ impl Converter {
                     format!("`{class}` has no counterpart: written as a null handler of the same level and filters, so each logger keeps its handlers, but what Python sent through it goes nowhere after the import; {why}"),
                 );
                 self.common(&mut s, &at, h);
-                let rest = own_arguments(h);
-                if !rest.is_empty() {
-                    self.note(
-                        &at,
-                        format!("its arguments ({}) are left out with it", rest.join(", ")),
-                    );
-                }
+                self.arguments_left_out(&at, h, "its arguments ({}) are left out with it");
                 s
             }
             Target::Class(logconf, note) => {
@@ -256,6 +241,19 @@ impl Converter {
                 }
                 self.known_class(s, &at, name, &class, logconf, h, all, false)
             }
+        }
+    }
+
+    /// A note naming the handler's arguments beyond `class`, `level`, `formatter` and
+    /// `filters`, when it has any: `wording` with `{}` where their list goes.
+    fn arguments_left_out(&mut self, at: &str, h: &Map<String, Value>, wording: &str) {
+        let rest: Vec<&str> = h
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !matches!(*k, "class" | "()" | "level" | "formatter" | "filters"))
+            .collect();
+        if !rest.is_empty() {
+            self.note(at, wording.replacen("{}", &rest.join(", "), 1));
         }
     }
 
@@ -536,14 +534,6 @@ impl Converter {
             _ => {}
         }
     }
-}
-
-/// A handler's arguments beyond `class`, `level`, `formatter` and `filters`.
-fn own_arguments(h: &Map<String, Value>) -> Vec<&str> {
-    h.keys()
-        .map(String::as_str)
-        .filter(|k| !matches!(*k, "class" | "()" | "level" | "formatter" | "filters"))
-        .collect()
 }
 
 /// `"02:30"`, `"02:30:00"` (`default=str` of a `datetime.time`), or

@@ -456,10 +456,7 @@ pub fn find(text: &str, replacement: &str, near: Option<&[usize]>, out: &mut Vec
         // right after it or after `to`, `is`, `:`
         let relaxed = name.len() <= 48
             && matches!(bytes.get(name_end), Some(b' ' | b'\t'))
-            && name
-                .as_bytes()
-                .windows(3)
-                .any(|w| w.eq_ignore_ascii_case(b"pas") || w.eq_ignore_ascii_case(b"pwd"));
+            && super::names::holds_a_password_word(name.as_bytes());
         match value_after(text, start, name_end, name, dashes, replacement)
             .or_else(|| field_value(text, start, name_end, replacement))
         {
@@ -827,12 +824,7 @@ fn value_after(
     }
     // a leader of dots after a password's name (`password.............x`, a
     // configuration dump's)
-    if bytes.get(p..p + 3) == Some(b"...")
-        && name
-            .as_bytes()
-            .windows(3)
-            .any(|w| w.eq_ignore_ascii_case(b"pas") || w.eq_ignore_ascii_case(b"pwd"))
-    {
+    if bytes.get(p..p + 3) == Some(b"...") && super::names::holds_a_password_word(name.as_bytes()) {
         let dots = bytes[p..]
             .iter()
             .take(256)
